@@ -1,0 +1,20 @@
+// Each subcommand lives in its own file and registers itself on the root app. The returned
+// function runs after parsing and returns the process exit status.
+#pragma once
+
+#include <CLI/CLI.hpp>
+#include <functional>
+
+namespace auditvm::cli {
+
+using CommandRunner = std::function<int()>;
+
+// Options every command shares (set on the root app, read by commands that care).
+struct GlobalOptions {
+  bool quiet = false;
+};
+
+CommandRunner register_check(CLI::App& root, const GlobalOptions& global);
+CommandRunner register_render(CLI::App& root, const GlobalOptions& global);
+
+}  // namespace auditvm::cli

@@ -1,0 +1,54 @@
+// auditvm: entry point. Parses the command line, runs one subcommand, maps failures to exit 2.
+#include <iostream>
+#include <utility>
+#include <vector>
+
+#include "cli/command.hpp"
+#include "core/errors.hpp"
+
+#ifndef AUDITVM_VERSION
+#define AUDITVM_VERSION "0.0.0"
+#endif
+
+namespace {
+
+constexpr int kUsageOrInfraError = 2;
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  using namespace auditvm;
+  CLI::App app{"auditvm: prove in real VMs that an audit configuration does what the DISA STIG demands",
+               "auditvm"};
+  app.set_version_flag("--version", std::string("auditvm ") + AUDITVM_VERSION);
+  app.require_subcommand(1);
+  cli::GlobalOptions global;
+  app.add_flag("-q,--quiet", global.quiet, "Print only results, no progress");
+
+  std::vector<std::pair<CLI::App*, cli::CommandRunner>> commands;
+  auto add = [&](cli::CommandRunner runner) { commands.emplace_back(app.get_subcommands({}).back(), std::move(runner)); };
+  add(cli::register_check(app, global));
+  add(cli::register_render(app, global));
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    int code = app.exit(e);
+    return code == 0 ? 0 : kUsageOrInfraError;
+  }
+
+  try {
+    for (auto& [sub, runner] : commands)
+      if (sub->parsed()) return runner();
+  } catch (const InputError& e) {
+    std::cerr << "auditvm: error: " << e.what() << "\n";
+    return kUsageOrInfraError;
+  } catch (const InfraError& e) {
+    std::cerr << "auditvm: infrastructure error: " << e.what() << "\n";
+    return kUsageOrInfraError;
+  } catch (const std::exception& e) {
+    std::cerr << "auditvm: internal error: " << e.what() << "\n";
+    return kUsageOrInfraError;
+  }
+  return kUsageOrInfraError;
+}

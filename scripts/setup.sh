@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Installs everything auditvm needs on a fresh Debian 12 machine (build tools, libraries,
+# QEMU, libvirt, cross compilers, mmdebstrap, nix-bin). Idempotent: when every package is
+# already installed it only checks and returns in about a second.
+set -euo pipefail
+
+PACKAGES=(
+  # build
+  build-essential cmake ninja-build pkg-config
+  # libraries the harness links
+  nlohmann-json3-dev libboost-dev libboost-filesystem-dev libgtest-dev libgmock-dev
+  libvirt-dev libaudit-dev libauparse-dev libcli11-dev libpugixml-dev libarchive-dev
+  liblzma-dev
+  # guest images: Debian packages for foreign arches, module helper cross compilers
+  mmdebstrap apt-utils dpkg-dev xz-utils
+  gcc-i686-linux-gnu gcc-aarch64-linux-gnu gcc-arm-linux-gnueabihf
+  # machines
+  qemu-system-x86 qemu-system-arm libvirt-daemon-system libvirt-clients
+  # NixOS side: parse and evaluate nix/ files
+  nix-bin
+)
+
+missing=()
+for p in "${PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+
+if ((${#missing[@]})); then
+  echo "setup: installing ${#missing[@]} package(s): ${missing[*]}"
+  SUDO=""
+  [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+  export DEBIAN_FRONTEND=noninteractive
+  $SUDO apt-get update -qq
+  $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+else
+  echo "setup: all ${#PACKAGES[@]} packages present"
+fi

@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# The test command (README, .ci/run): installs what is missing, builds, builds the guest images,
+# starts libvirt, then runs the unit tests and the VM tests (ctest labels "unit" and "vm").
+set -euo pipefail
+cd "$(dirname "$0")/.."
+./scripts/setup.sh
+./scripts/build.sh
+./build/harness/cli/auditvm image build --arch all
+./scripts/start-libvirt.sh
+cd build
+ctest -L unit --output-on-failure -j"$(nproc)"
+ctest -L 'vm|nix' --output-on-failure
