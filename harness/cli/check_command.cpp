@@ -1,10 +1,62 @@
+// auditvm check: the STIG verdict for captured `auditctl -l` output (or a rules file).
+#include <iostream>
+
+#include "check/coverage.hpp"
+#include "cli/arch_option.hpp"
 #include "cli/command.hpp"
+#include "core/files.hpp"
+#include "report/check_report.hpp"
+#include "rules/parser.hpp"
 
 namespace auditvm::cli {
+namespace {
+
+struct CheckOptions {
+  std::string rules_file;
+  std::string arch = "x86_64";
+  std::string stig = "V-268096";
+  std::string format = "text";
+};
+
+int run_check(const CheckOptions& options) {
+  Arch arch = arch_from_option(options.arch);
+  auto loaded = rules::parse_rules(read_input(options.rules_file), arch, options.rules_file == "-" ? "<stdin>" : options.rules_file);
+  std::vector<check::StigRule> stigs;
+  if (options.stig == "all") {
+    for (auto& rule : check::load_stig_rules(check::shipped_stig_dir()))
+      if (rule.kind == "syscall_coverage") stigs.push_back(std::move(rule));
+  } else {
+    stigs.push_back(check::find_stig_rule(options.stig));
+    if (stigs.back().kind != "syscall_coverage")
+      throw InputError({"--stig", 0, options.stig}, "is a status check: it needs a guest (auditvm run / reproduce)");
+  }
+  bool open = false;
+  nlohmann::json results = nlohmann::json::array();
+  for (const auto& stig : stigs) {
+    auto result = check::evaluate(loaded, arch, stig);
+    open |= result.verdict == check::Verdict::Open;
+    if (options.format == "json") results.push_back(report::check_json(result, arch));
+    else report::write_check_text(result, stig, arch, std::cout);
+  }
+  if (options.format == "json") {
+    nlohmann::json out = results.size() == 1 ? results[0]
+                                             : nlohmann::json{{"status", open ? "Open" : "NotAFinding"}, {"results", results}};
+    std::cout << out.dump(2) << "\n";
+  }
+  return open ? 1 : 0;
+}
+
+}  // namespace
 
 CommandRunner register_check(CLI::App& root, const GlobalOptions&) {
-  root.add_subcommand("check", "(not yet built)");
-  return [] { return 2; };
+  auto options = std::make_shared<CheckOptions>();
+  auto* cmd = root.add_subcommand("check", "Evaluate `auditctl -l` output (or a rules file) against a STIG rule");
+  cmd->add_option("--rules", options->rules_file, "File with `auditctl -l` output or audit rules ('-' for stdin)")->required();
+  cmd->add_option("--arch", options->arch, "Machine the rules were loaded on: x86_64 or aarch64")->capture_default_str();
+  cmd->add_option("--stig", options->stig, "STIG rule (group id), or 'all'")->capture_default_str();
+  cmd->add_option("--format", options->format, "Output format")->check(CLI::IsMember({"text", "json"}))->capture_default_str();
+  cmd->footer("Exit status: 0 NotAFinding, 1 Open, 2 bad input.");
+  return [options] { return run_check(*options); };
 }
 
 }  // namespace auditvm::cli

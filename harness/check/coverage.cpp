@@ -1,0 +1,199 @@
+#include "check/coverage.hpp"
+
+#include <algorithm>
+#include <map>
+#include <regex>
+#include <set>
+#include <tuple>
+
+#include "core/errors.hpp"
+#include "rules/canonical.hpp"
+#include "rules/parser.hpp"
+#include "rules/syscall_table.hpp"
+#include "rules/values.hpp"
+
+namespace auditvm::check {
+
+std::string_view to_string(Verdict verdict) { return verdict == Verdict::NotAFinding ? "NotAFinding" : "Open"; }
+
+std::string UncoveredGroup::text() const {
+  std::string names;
+  for (const auto& name : syscalls) names += (names.empty() ? "" : ", ") + name;
+  return std::string(to_string(abi)) + " " + names + ", " + who + ", " + outcome + ": " + reason;
+}
+
+namespace {
+
+std::string range_text(const Interval& range) {
+  if (range.lo == range.hi) return std::to_string(range.lo);
+  return std::to_string(range.lo) + ".." + std::to_string(range.hi);
+}
+
+// The ids a box is about: auid always, other ids only where a rule narrowed them.
+std::string who_text(const Box& box) {
+  std::string out = "auid " + range_text(box[Dim::auid]);
+  for (Dim dim : {Dim::uid, Dim::euid, Dim::suid, Dim::fsuid, Dim::gid, Dim::egid, Dim::sgid, Dim::fsgid}) {
+    Interval full = full_range(dim);
+    if (box[dim].lo != full.lo || box[dim].hi != full.hi) out += ", " + std::string(dim_name(dim)) + " " + range_text(box[dim]);
+  }
+  return out;
+}
+
+// The required region: auid ranges x outcomes (success = return value >= 0, failure = -errno).
+std::vector<Box> required_boxes(const RequiredEvents& required) {
+  std::vector<Box> outcomes;
+  if (required.successes) {
+    Box success = Box::everything();
+    success[Dim::success] = {1, 1};
+    success[Dim::exit] = {0, full_range(Dim::exit).hi};
+    outcomes.push_back(success);
+  }
+  if (required.failures) {
+    Box failure = Box::everything();
+    failure[Dim::success] = {0, 0};
+    if (required.failure_errnos.empty()) {
+      failure[Dim::exit] = {-kMaxErrno, -1};
+      outcomes.push_back(failure);
+    } else {
+      for (int errno_value : required.failure_errnos) {
+        failure[Dim::exit] = {-errno_value, -errno_value};
+        outcomes.push_back(failure);
+      }
+    }
+  }
+  std::vector<Box> boxes;
+  for (const auto& auid : required.auids)
+    for (Box box : outcomes) {
+      box[Dim::auid] = auid;
+      boxes.push_back(box);
+    }
+  return boxes;
+}
+
+bool is_word_char(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; }
+
+// grep -w: the word occurs delimited by non-word characters.
+bool contains_word(const std::string& line, const std::string& word) {
+  for (size_t at = line.find(word); at != std::string::npos; at = line.find(word, at + 1)) {
+    bool left = at == 0 || !is_word_char(line[at - 1]);
+    bool right = at + word.size() == line.size() || !is_word_char(line[at + word.size()]);
+    if (left && right) return true;
+  }
+  return false;
+}
+
+// The STIG's own note: "The -k value is arbitrary". Compare rules without their keys.
+std::string without_keys(rules::Rule rule, Arch arch) {
+  if (auto* body = std::get_if<rules::SyscallRule>(&rule.body)) body->keys.clear();
+  if (auto* watch = std::get_if<rules::WatchRule>(&rule.body)) watch->keys.clear();
+  return rules::canonical_text(rule, arch);
+}
+
+void compare_literally(const rules::RuleSet& rules, Arch arch, const StigRule& stig, CheckResult& result) {
+  std::set<std::string> loaded;
+  for (const auto& rule : rules.rules) {
+    std::string text = rules::canonical_text(rule, arch);
+    loaded.insert(without_keys(rule, arch));
+    if (!stig.grep_word.empty() && contains_word(text, stig.grep_word)) result.grep_match = true;
+  }
+  for (size_t i = 0; i < stig.literal_rules.size(); ++i) {
+    auto expected = rules::parse_rule_line(stig.literal_rules[i], arch, stig.source.string(), 0);
+    if (!loaded.count(without_keys(expected, arch))) result.missing_literal.push_back(stig.literal_rules[i]);
+  }
+  result.literal_match = result.missing_literal.empty();
+}
+
+// Describes a set of uncovered pieces of one (abi, who, reason): which outcomes they span.
+struct OutcomeFlags {
+  bool success = false;
+  bool any_failure = false;
+  std::set<std::int64_t> failure_exits;
+  std::set<std::string> failure_ranges;
+  std::string text() const {
+    std::string failure;
+    if (any_failure) failure = "failure";
+    else if (!failure_exits.empty() || !failure_ranges.empty()) {
+      failure = "failure with exit ";
+      std::string list;
+      for (auto value : failure_exits) list += (list.empty() ? "" : ", ") + std::to_string(value) + " (" + rules::errno_name(static_cast<int>(-value)) + ")";
+      for (const auto& range : failure_ranges) list += (list.empty() ? "" : ", ") + range;
+      failure += list;
+    }
+    if (success && !failure.empty()) return any_failure ? "success and failure" : "success and " + failure;
+    return success ? "success" : failure;
+  }
+};
+
+}  // namespace
+
+CheckResult evaluate(const rules::RuleSet& rules, Arch arch, const StigRule& stig) {
+  CheckResult result;
+  result.group_id = stig.group_id;
+  compare_literally(rules, arch, stig, result);
+  LoadedLists lists = arrange(rules);
+
+  // (abi, who, reason, fate, line) -> syscalls (in required order) and outcomes.
+  using GroupKey = std::tuple<Abi, std::string, std::string, Fate, int>;
+  std::map<GroupKey, std::pair<std::vector<std::string>, OutcomeFlags>> groups;
+  std::vector<GroupKey> order;
+  bool undecidable = false;
+  for (const auto& required : stig.required) {
+    auto boxes = required_boxes(required);
+    for (Abi abi : required.abis) {
+      for (const auto& name : required.syscalls) {
+        auto number = rules::syscall_number(arch, abi, name);
+        if (!number) {
+          result.notes.push_back(std::string(to_string(abi)) + " " + name + " is not required: it does not exist on " +
+                                 std::string(audit_machine_name(arch, abi)));
+          continue;
+        }
+        for (const auto& box : boxes) {
+          for (const auto& outcome : follow(lists, arch, abi, *number, box)) {
+            if (outcome.fate == Fate::recorded) continue;
+            undecidable |= outcome.fate == Fate::undecidable;
+            GroupKey key{abi, who_text(outcome.box), outcome.reason, outcome.fate, outcome.rule_line};
+            auto [it, fresh] = groups.try_emplace(key);
+            if (fresh) order.push_back(key);
+            auto& [syscalls, flags] = it->second;
+            if (std::find(syscalls.begin(), syscalls.end(), name) == syscalls.end()) syscalls.push_back(name);
+            const Interval& exit = outcome.box[Dim::exit];
+            if (outcome.box[Dim::success].hi == 1) flags.success = true;
+            if (outcome.box[Dim::success].lo == 0) {
+              if (exit.lo <= -kMaxErrno && exit.hi >= -1) flags.any_failure = true;
+              else if (exit.lo == exit.hi) flags.failure_exits.insert(exit.lo);
+              else flags.failure_ranges.insert(range_text(exit));
+            }
+          }
+        }
+      }
+    }
+  }
+  for (const auto& key : order) {
+    const auto& [syscalls, flags] = groups[key];
+    const auto& [abi, who, reason, fate, line] = key;
+    result.uncovered.push_back({abi, syscalls, who, flags.text(), fate, line, reason});
+  }
+  if (undecidable) result.notes.push_back("cannot prove coverage for some required events (see uncovered)");
+  result.verdict = result.uncovered.empty() ? Verdict::NotAFinding : Verdict::Open;
+  return result;
+}
+
+Prediction predict(const rules::RuleSet& rules, Arch arch, const Event& event) {
+  auto number = rules::syscall_number(arch, event.abi, event.syscall);
+  if (!number)
+    throw InputError({"", 0, event.syscall}, "no such system call on " + std::string(audit_machine_name(arch, event.abi)));
+  Box point = Box::everything();
+  auto pin = [&](Dim dim, std::int64_t value) { point[dim] = {value, value}; };
+  pin(Dim::auid, event.auid);
+  pin(Dim::uid, event.uid);
+  for (Dim dim : {Dim::euid, Dim::suid, Dim::fsuid}) pin(dim, event.euid);
+  for (Dim dim : {Dim::gid, Dim::egid, Dim::sgid, Dim::fsgid}) pin(dim, event.gid);
+  pin(Dim::success, event.success ? 1 : 0);
+  pin(Dim::exit, event.exit_code);
+  auto outcomes = follow(arrange(rules), arch, event.abi, *number, point);
+  // A point lands in exactly one outcome.
+  const Outcome& outcome = outcomes.front();
+  return {outcome.fate, outcome.rule_line, outcome.key, outcome.reason};
+}
+
+}  // namespace auditvm::check

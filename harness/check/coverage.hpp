@@ -1,0 +1,65 @@
+// The STIG check as a coverage question: do the loaded rules provably record every event the
+// STIG rule requires? Plus the prediction for single calls that the VM run then confirms.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "check/kernel_model.hpp"
+#include "check/stig.hpp"
+#include "rules/rule.hpp"
+
+namespace auditvm::check {
+
+enum class Verdict { NotAFinding, Open };
+std::string_view to_string(Verdict verdict);
+
+// Required events that are not recorded, grouped for people:
+// "b32 finit_module, auid 1000..4294967294, success and failure: no rule".
+struct UncoveredGroup {
+  Abi abi = Abi::b64;
+  std::vector<std::string> syscalls;
+  std::string who;      // "auid 1000..4294967294" (+ uid/gid ranges when they matter)
+  std::string outcome;  // "success and failure", "failure", "failure with exit -13"
+  Fate fate = Fate::no_rule;
+  int rule_line = 0;
+  std::string reason;
+  std::string text() const;
+};
+
+struct CheckResult {
+  std::string group_id;
+  Verdict verdict = Verdict::Open;
+  bool literal_match = false;               // the check text's lines are all in `auditctl -l`
+  std::vector<std::string> missing_literal; // which of them are not
+  bool grep_match = false;                  // `auditctl -l | grep -w WORD` finds something
+  std::vector<UncoveredGroup> uncovered;
+  std::vector<std::string> notes;           // e.g. syscalls that do not exist on an ABI
+};
+
+CheckResult evaluate(const rules::RuleSet& rules, Arch arch, const StigRule& stig);
+
+// One concrete call.
+struct Event {
+  Abi abi = Abi::b64;
+  std::string syscall;
+  std::uint32_t auid = rules::kUnsetId;
+  std::uint32_t uid = 0;
+  std::uint32_t euid = 0;
+  std::uint32_t gid = 0;
+  bool success = true;
+  std::int64_t exit_code = 0;
+};
+
+struct Prediction {
+  Fate fate = Fate::no_rule;
+  int rule_line = 0;
+  std::string key;
+  std::string reason;
+  bool recorded() const { return fate == Fate::recorded; }
+};
+
+Prediction predict(const rules::RuleSet& rules, Arch arch, const Event& event);
+
+}  // namespace auditvm::check

@@ -1,0 +1,54 @@
+// STIG rules are data (scenarios/stig/*.json): ids, texts, the literal rule lines of the check
+// and the set of events the rule requires to be audited. Adding a rule needs a file, not C++.
+#pragma once
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "check/event_space.hpp"
+#include "core/arch.hpp"
+
+namespace auditvm::check {
+
+// "Every call of these syscalls on these ABIs by these auids, with these outcomes, is recorded."
+struct RequiredEvents {
+  std::vector<Abi> abis;
+  std::vector<std::string> syscalls;
+  std::vector<Interval> auids;       // e.g. [1000, 4294967294]
+  bool successes = true;
+  bool failures = true;
+  std::vector<int> failure_errnos;   // empty: any failure; else only these (EACCES, EPERM)
+};
+
+struct StigRule {
+  std::string group_id;   // V-268096
+  std::string rule_id;    // SV-268096r1039563_rule
+  std::string stig_id;    // ANIX-00-000290
+  std::string srg_id;
+  std::string severity;
+  std::string title;
+  std::string discussion;
+  std::string check_text;
+  std::string fix_text;
+  std::string kind = "syscall_coverage";  // or "status" (evaluated from /proc/cmdline and auditctl -s)
+  std::vector<std::string> literal_rules;  // the lines the check text expects in `auditctl -l`
+  std::string grep_word;                   // the word the check greps for (init_module)
+  std::vector<RequiredEvents> required;
+  nlohmann::json status;                   // kind == "status": what to look for
+  std::filesystem::path source;
+};
+
+StigRule load_stig_rule(const std::filesystem::path& file);
+std::vector<StigRule> load_stig_rules(const std::filesystem::path& dir);  // sorted by group id
+
+// scenarios/stig of this installation: $AUDITVM_HOME/scenarios/stig, else the source tree.
+std::filesystem::path shipped_stig_dir();
+std::filesystem::path shipped_scenarios_dir();
+
+// One rule by group id ("V-268096"), from the shipped directory. InputError if unknown.
+StigRule find_stig_rule(const std::string& group_id);
+
+}  // namespace auditvm::check

@@ -1,0 +1,71 @@
+#include "rules/canonical.hpp"
+
+#include "rules/syscall_table.hpp"
+
+namespace auditvm::rules {
+
+std::string_view to_string(Op op) {
+  switch (op) {
+    case Op::eq: return "=";
+    case Op::ne: return "!=";
+    case Op::lt: return "<";
+    case Op::gt: return ">";
+    case Op::le: return "<=";
+    case Op::ge: return ">=";
+    case Op::bitmask: return "&";
+    case Op::bittest: return "&=";
+  }
+  return "?";
+}
+
+std::string_view to_string(Action action) { return action == Action::always ? "always" : "never"; }
+
+std::string_view to_string(List list) {
+  switch (list) {
+    case List::exit: return "exit";
+    case List::exclude: return "exclude";
+    case List::user: return "user";
+    case List::task: return "task";
+    case List::filesystem: return "filesystem";
+    case List::io_uring: return "io_uring";
+  }
+  return "?";
+}
+
+namespace {
+
+std::string syscall_rule_text(const SyscallRule& rule, Arch arch) {
+  std::string out = "-a " + std::string(to_string(rule.action)) + "," + std::string(to_string(rule.list));
+  if (rule.abi) out += " -F arch=" + std::string(to_string(*rule.abi));
+  if (rule.all_syscalls) {
+    if (rule.list == List::exit) out += " -S all";
+  } else if (!rule.syscalls.empty()) {
+    out += " -S ";
+    Abi abi = rule.abi.value_or(Abi::b64);
+    for (size_t i = 0; i < rule.syscalls.size(); ++i) {
+      if (i) out += ",";
+      out += syscall_name(arch, abi, rule.syscalls[i]).value_or(std::to_string(rule.syscalls[i]));
+    }
+  }
+  for (const auto& field : rule.fields)
+    out += " -F " + field.field + std::string(to_string(field.op)) + field.value;
+  for (const auto& cmp : rule.comparisons)
+    out += " -C " + cmp.left + std::string(to_string(cmp.op)) + cmp.right;
+  for (const auto& key : rule.keys) out += " -F key=" + key;
+  return out;
+}
+
+}  // namespace
+
+std::string canonical_text(const Rule& rule, Arch arch) {
+  if (const auto* syscall = rule.syscall_rule()) return syscall_rule_text(*syscall, arch);
+  if (const auto* watch = rule.watch_rule()) {
+    std::string out = "-w " + watch->path + " -p " + (watch->perms.empty() ? "rwxa" : watch->perms);
+    for (const auto& key : watch->keys) out += " -k " + key;
+    return out;
+  }
+  const auto* control = rule.control();
+  return control->value.empty() ? control->option : control->option + " " + control->value;
+}
+
+}  // namespace auditvm::rules

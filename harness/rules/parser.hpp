@@ -1,0 +1,27 @@
+// Parses audit rules as users meet them: rules files / auditctl command syntax, and what
+// `auditctl -l` prints. Errors are InputErrors naming the source, the line and the token.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "core/arch.hpp"
+#include "rules/rule.hpp"
+
+namespace auditvm::rules {
+
+// Parses one line (no comment, not blank). `arch` is the machine auditctl runs on: it decides
+// which table names resolve in and what b32/b64 mean. Throws InputError.
+Rule parse_rule_line(std::string_view line, Arch arch, const std::string& source, int line_number);
+
+// Parses a whole text; skips blank lines, `#` comments and auditctl's "No rules".
+RuleSet parse_rules(std::string_view text, Arch arch, const std::string& source);
+
+// Splits a text into lines, numbering them from 1, trimming whitespace and the trailing CR.
+struct NumberedLine {
+  int number;
+  std::string text;
+};
+std::vector<NumberedLine> rule_lines(std::string_view text);
+
+}  // namespace auditvm::rules

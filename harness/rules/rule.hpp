@@ -1,0 +1,80 @@
+// The audit rule model: what one line of a rules file (or of `auditctl -l`) means.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "core/arch.hpp"
+
+namespace auditvm::rules {
+
+inline constexpr std::uint32_t kUnsetId = 4294967295U;  // auid "unset" == -1 == 4294967295
+
+enum class Op { eq, ne, lt, gt, le, ge, bitmask, bittest };  // = != < > <= >= & &=
+std::string_view to_string(Op op);
+
+enum class Action { always, never };
+enum class List { exit, exclude, user, task, filesystem, io_uring };
+std::string_view to_string(Action action);
+std::string_view to_string(List list);
+
+// `-F field op value`. Numeric values are normalised (auid unset/-1 -> 4294967295).
+struct FieldCondition {
+  std::string field;
+  Op op = Op::eq;
+  std::string value;                    // as written (normalised for ids)
+  std::optional<std::int64_t> number;  // when the value is numeric
+};
+
+// `-C left op right`: compares two fields of the same event (e.g. uid!=euid).
+struct FieldComparison {
+  std::string left;
+  Op op = Op::eq;
+  std::string right;
+};
+
+struct SyscallRule {
+  Action action = Action::always;
+  List list = List::exit;
+  bool prepend = false;             // -A: inserted at the head of its list
+  std::optional<Abi> abi;           // from -F arch=b32|b64; none: numbers of the native ABI on every ABI
+  bool all_syscalls = false;        // -S all (or no -S on a syscall list)
+  std::vector<int> syscalls;        // numbers in the ABI they were resolved in (sorted, unique)
+  std::vector<FieldCondition> fields;  // excluding arch and key
+  std::vector<FieldComparison> comparisons;
+  std::vector<std::string> keys;
+};
+
+// `-w path -p perms -k key`: a file watch (kernel: a rule on the exit list with path/perm fields).
+struct WatchRule {
+  std::string path;
+  std::string perms;  // subset of "rwxa", empty = all
+  std::vector<std::string> keys;
+};
+
+// `-D`, `-b N`, `-f N`, `-r N`, `-e N`, `--backlog_wait_time N`, `--loginuid-immutable`.
+struct ControlLine {
+  std::string option;
+  std::string value;
+};
+
+struct Rule {
+  int line = 0;       // 1-based line in the source
+  std::string text;   // the line as written
+  std::variant<SyscallRule, WatchRule, ControlLine> body;
+
+  const SyscallRule* syscall_rule() const { return std::get_if<SyscallRule>(&body); }
+  const WatchRule* watch_rule() const { return std::get_if<WatchRule>(&body); }
+  const ControlLine* control() const { return std::get_if<ControlLine>(&body); }
+};
+
+struct RuleSet {
+  std::string source;  // file name, for messages
+  Arch arch = Arch::x86_64;
+  std::vector<Rule> rules;
+};
+
+}  // namespace auditvm::rules
