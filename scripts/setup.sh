@@ -10,10 +10,11 @@ PACKAGES=(
   # libraries the harness links
   nlohmann-json3-dev libboost-dev libboost-filesystem-dev libgtest-dev libgmock-dev
   libvirt-dev libaudit-dev libauparse-dev libcli11-dev libpugixml-dev libarchive-dev
-  liblzma-dev
+  liblzma-dev libssl-dev
   # guest images: Debian packages for foreign arches, module helper cross compilers
   mmdebstrap apt-utils dpkg-dev xz-utils
   gcc-i686-linux-gnu gcc-aarch64-linux-gnu gcc-arm-linux-gnueabihf
+  linux-libc-dev-i386-cross linux-libc-dev-arm64-cross linux-libc-dev-armhf-cross binutils-multiarch
   # machines
   qemu-system-x86 qemu-system-arm libvirt-daemon-system libvirt-clients
   # NixOS side: parse and evaluate nix/ files
