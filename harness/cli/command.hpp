@@ -16,5 +16,6 @@ struct GlobalOptions {
 
 CommandRunner register_check(CLI::App& root, const GlobalOptions& global);
 CommandRunner register_render(CLI::App& root, const GlobalOptions& global);
+CommandRunner register_image(CLI::App& root, const GlobalOptions& global);
 
 }  // namespace auditvm::cli

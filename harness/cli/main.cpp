@@ -22,6 +22,7 @@ int main(int argc, char** argv) {
                "auditvm"};
   app.set_version_flag("--version", std::string("auditvm ") + AUDITVM_VERSION);
   app.require_subcommand(1);
+  app.fallthrough();  // global options (--quiet) may follow the subcommand
   cli::GlobalOptions global;
   app.add_flag("-q,--quiet", global.quiet, "Print only results, no progress");
 
@@ -29,6 +30,7 @@ int main(int argc, char** argv) {
   auto add = [&](cli::CommandRunner runner) { commands.emplace_back(app.get_subcommands({}).back(), std::move(runner)); };
   add(cli::register_check(app, global));
   add(cli::register_render(app, global));
+  add(cli::register_image(app, global));
 
   try {
     app.parse(argc, argv);

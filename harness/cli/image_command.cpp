@@ -1,0 +1,62 @@
+// auditvm image build|list|path: the default Debian guest images.
+#include <iostream>
+
+#include "cli/arch_option.hpp"
+#include "cli/command.hpp"
+#include "image/builder.hpp"
+
+namespace auditvm::cli {
+namespace {
+
+std::vector<Arch> arches_from_option(const std::string& text) {
+  if (text == "all") return all_arches();
+  return {arch_from_option(text)};
+}
+
+}  // namespace
+
+CommandRunner register_image(CLI::App& root, const GlobalOptions& global) {
+  struct Options {
+    std::string arch = "all";
+    std::string cache_dir;
+    std::string debs;
+    bool refresh = false;
+    std::string action;
+  };
+  auto options = std::make_shared<Options>();
+  auto* cmd = root.add_subcommand("image", "Build and locate the default guest images (Debian bookworm)");
+  cmd->require_subcommand(1);
+  auto* build = cmd->add_subcommand("build", "Build the image(s); a no-op when the cached one is current");
+  build->add_option("--arch", options->arch, "x86_64, aarch64 or all")->capture_default_str();
+  build->add_option("--debs", options->debs, "Build offline from the .deb files in this directory");
+  build->add_flag("--refresh", options->refresh, "Fetch packages again even when an image is cached");
+  auto* list = cmd->add_subcommand("list", "List cached images");
+  auto* path = cmd->add_subcommand("path", "Print the directory of the current image of an arch");
+  path->add_option("--arch", options->arch, "x86_64 or aarch64")->required();
+  for (auto* sub : {build, list, path}) {
+    sub->add_option("--cache-dir", options->cache_dir, "Image cache (default: $XDG_CACHE_HOME/auditvm/images)");
+    sub->callback([options, sub] { options->action = sub->get_name(); });
+  }
+  return [options, &global] {
+    if (options->action == "build") {
+      image::BuildOptions build_options{options->cache_dir, std::nullopt, global.quiet, options->refresh};
+      if (!options->debs.empty()) build_options.debs_dir = options->debs;
+      for (Arch arch : arches_from_option(options->arch)) {
+        auto manifest = image::build_image(arch, build_options);
+        std::cout << to_string(arch) << " " << manifest.kernel.parent_path().string() << "\n";
+      }
+    } else if (options->action == "list") {
+      for (const auto& manifest : image::list_images(options->cache_dir))
+        std::cout << to_string(manifest.arch) << "\t" << manifest.kernel_version << "\t" << manifest.cache_key << "\t"
+                  << manifest.kernel.parent_path().string() << "\n";
+    } else {
+      Arch arch = arch_from_option(options->arch);
+      auto manifest = image::find_image(arch, options->cache_dir);
+      if (!manifest) throw InfraError("no current image for " + std::string(to_string(arch)) + ": run auditvm image build --arch " + std::string(to_string(arch)));
+      std::cout << manifest->kernel.parent_path().string() << "\n";
+    }
+    return 0;
+  };
+}
+
+}  // namespace auditvm::cli
