@@ -1,0 +1,56 @@
+// The guest channel: a root bash on a virtio console, spoken to the way NixOS's test driver
+// speaks to its backdoor shell. Scripts travel base64-encoded (no quoting, no injection); each
+// reply is one framed line "@avm@ SEQ STATUS BASE64(stdout) BASE64(stderr)", so stray output and
+// late replies of timed-out commands are recognised and skipped.
+#pragma once
+
+#include <chrono>
+#include <string>
+
+#include "machine/machine.hpp"
+
+namespace auditvm::machine {
+
+using Clock = std::chrono::steady_clock;
+
+// What the host sends to define the helper function in the guest shell (once per boot).
+std::string channel_preamble();
+// The line that runs `script` as command number `seq` with a guest-side timeout.
+std::string channel_request(unsigned seq, const std::string& script, std::chrono::seconds guest_timeout);
+
+struct FramedReply {
+  unsigned seq = 0;
+  CommandResult result;
+};
+// Parses one line; false when it is not a well-formed reply.
+bool parse_channel_reply(const std::string& line, FramedReply& reply);
+
+std::string base64_encode(const std::string& data);
+std::string base64_decode(const std::string& text);  // throws std::invalid_argument
+
+// Talks over a connected stream socket to the guest shell.
+class Channel {
+ public:
+  explicit Channel(int fd) : fd_(fd) {}
+  ~Channel();
+  Channel(const Channel&) = delete;
+  Channel& operator=(const Channel&) = delete;
+
+  // Waits for NixOS's banner "Spawning backdoor root shell...". False on EOF or deadline.
+  enum class Wait { ready, closed, timed_out };
+  Wait wait_for_banner(Clock::time_point deadline);
+  void install();  // sends the preamble
+  // Runs one script; the caller turns closed/timed_out into MachineDied/CommandTimeout.
+  enum class Status { ok, closed, timed_out };
+  Status run(const std::string& script, std::chrono::seconds timeout, CommandResult& result);
+  void send_raw(const std::string& line);
+
+ private:
+  enum class Read { line, closed, timed_out };
+  Read read_line(Clock::time_point deadline, std::string& line);
+  int fd_;
+  unsigned next_seq_ = 1;
+  std::string buffer_;
+};
+
+}  // namespace auditvm::machine

@@ -1,0 +1,55 @@
+// What every backend shares: the run directory, the listening channel socket the VM connects
+// to, boot/command/shutdown deadlines and how failures are reported. A backend only starts,
+// watches and kills its VM.
+#pragma once
+
+#include <memory>
+#include <optional>
+
+#include "machine/channel.hpp"
+#include "machine/machine.hpp"
+
+namespace auditvm::machine {
+
+class GuestMachine : public Machine {
+ public:
+  GuestMachine(image::Manifest manifest, BootOptions options);
+  ~GuestMachine() override;
+
+  void boot() override;
+  CommandResult run(const std::string& script, std::chrono::seconds timeout) override;
+  std::string read_file(const std::string& guest_path, std::chrono::seconds timeout) override;
+  void shutdown() override;
+  const image::Manifest& manifest() const override { return manifest_; }
+  std::filesystem::path console_log() const override { return options_.console_log; }
+
+ protected:
+  // Backends: start the VM so that it connects its virtio console to `socket`.
+  virtual void start_vm(const std::filesystem::path& socket) = 0;
+  virtual bool vm_running() = 0;
+  virtual bool wait_vm_exit(std::chrono::milliseconds grace) = 0;  // true when it exited
+  virtual void kill_vm() = 0;                                       // idempotent
+
+  // Subclass destructors call this: the base destructor cannot reach their VM any more.
+  void teardown() noexcept;
+  std::string kernel_command_line() const;
+  const BootOptions& options() const { return options_; }
+  Accel accel() const { return accel_; }  // what this boot uses (auto already resolved)
+  const std::filesystem::path& run_directory() const { return run_dir_; }
+
+ private:
+  [[noreturn]] void died(const std::string& what);
+  void boot_with(Accel accel, std::chrono::seconds timeout);
+  int accept_channel(int listener, Clock::time_point deadline);
+
+  image::Manifest manifest_;
+  BootOptions options_;
+  std::filesystem::path run_dir_;
+  bool owns_run_dir_ = false;
+  std::unique_ptr<Channel> channel_;
+  int cleanup_id_ = 0;
+  bool down_ = false;
+  Accel accel_ = Accel::tcg;
+};
+
+}  // namespace auditvm::machine

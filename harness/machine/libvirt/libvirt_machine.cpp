@@ -1,0 +1,97 @@
+#include "machine/libvirt/libvirt_machine.hpp"
+
+#include <libvirt/libvirt.h>
+#include <libvirt/virterror.h>
+#include <pwd.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <thread>
+
+#include "core/errors.hpp"
+#include "machine/libvirt/domain_xml.hpp"
+#include "machine/qemu/qemu_command.hpp"
+
+namespace auditvm::machine {
+namespace fs = std::filesystem;
+namespace {
+
+void silence_libvirt(void*, virErrorPtr) {}  // errors are reported through exceptions instead
+
+std::string last_libvirt_error() {
+  const char* message = virGetLastErrorMessage();
+  return message ? message : "unknown libvirt error";
+}
+
+// A URI without a host (qemu:///system) runs QEMU on this machine, as the libvirt-qemu user.
+bool is_local(const std::string& uri) { return uri.rfind("qemu:///", 0) == 0; }
+
+// QEMU under a local system libvirt runs as libvirt-qemu: give it the run directory, where the
+// socket, the console log and a hard link (or copy) of kernel and initrd are.
+void hand_over(const fs::path& path) {
+  if (const passwd* qemu_user = ::getpwnam("libvirt-qemu")) (void)!::chown(path.c_str(), qemu_user->pw_uid, qemu_user->pw_gid);
+}
+
+fs::path stage(const fs::path& source, const fs::path& dir) {
+  fs::path target = dir / source.filename();
+  std::error_code error;
+  fs::create_hard_link(source, target, error);
+  if (error) fs::copy_file(source, target, fs::copy_options::overwrite_existing);
+  return target;
+}
+
+}  // namespace
+
+LibvirtMachine::LibvirtMachine(image::Manifest manifest, BootOptions options, std::string uri)
+    : GuestMachine(std::move(manifest), std::move(options)), uri_(std::move(uri)) {}
+
+LibvirtMachine::~LibvirtMachine() {
+  teardown();
+  if (connection_) virConnectClose(connection_);
+}
+
+void LibvirtMachine::start_vm(const fs::path& socket) {
+  virSetErrorFunc(nullptr, silence_libvirt);
+  connection_ = virConnectOpen(uri_.c_str());
+  if (!connection_) throw InfraError("cannot connect to libvirt at " + uri_ + ": " + last_libvirt_error());
+  static std::atomic<unsigned> counter{0};
+  DomainSpec spec;
+  spec.name = "auditvm-" + std::to_string(::getpid()) + "-" + std::to_string(counter++);
+  spec.manifest = &manifest();
+  spec.kernel_command_line = kernel_command_line();
+  spec.memory_mib = options().memory_mib;
+  spec.kvm = accel() == Accel::kvm;
+  spec.console_log = console_log();
+  spec.channel_socket = socket;
+  spec.kernel = manifest().kernel;
+  spec.initrd = manifest().initrd;
+  if (is_local(uri_)) {
+    spec.kernel = stage(manifest().kernel, run_directory());
+    spec.initrd = stage(manifest().initrd, run_directory());
+    for (const auto& path : {run_directory(), socket, spec.kernel, spec.initrd}) hand_over(path);
+    if (console_log().parent_path() != run_directory()) hand_over(console_log().parent_path());
+  }
+  std::string xml = domain_xml(spec);
+  domain_ = virDomainCreateXML(connection_, xml.c_str(), VIR_DOMAIN_NONE);
+  if (!domain_) throw InfraError("libvirt could not start the domain: " + last_libvirt_error());
+}
+
+bool LibvirtMachine::vm_running() { return domain_ && virDomainIsActive(domain_) == 1; }
+
+bool LibvirtMachine::wait_vm_exit(std::chrono::milliseconds grace) {
+  auto deadline = Clock::now() + grace;
+  while (vm_running()) {
+    if (Clock::now() >= deadline) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  return true;
+}
+
+void LibvirtMachine::kill_vm() {
+  if (!domain_) return;
+  if (virDomainIsActive(domain_) == 1) virDomainDestroy(domain_);
+  virDomainFree(domain_);
+  domain_ = nullptr;
+}
+
+}  // namespace auditvm::machine
