@@ -5,6 +5,10 @@
 #include <CLI/CLI.hpp>
 #include <functional>
 
+#ifndef AUDITVM_VERSION_STRING
+#define AUDITVM_VERSION_STRING "0.0.0"
+#endif
+
 namespace auditvm::cli {
 
 using CommandRunner = std::function<int()>;
@@ -17,5 +21,6 @@ struct GlobalOptions {
 CommandRunner register_check(CLI::App& root, const GlobalOptions& global);
 CommandRunner register_render(CLI::App& root, const GlobalOptions& global);
 CommandRunner register_image(CLI::App& root, const GlobalOptions& global);
+CommandRunner register_run(CLI::App& root, const GlobalOptions& global);
 
 }  // namespace auditvm::cli

@@ -5,10 +5,8 @@
 
 #include "cli/command.hpp"
 #include "core/errors.hpp"
+#include "machine/cleanup.hpp"
 
-#ifndef AUDITVM_VERSION
-#define AUDITVM_VERSION "0.0.0"
-#endif
 
 namespace {
 
@@ -18,9 +16,10 @@ constexpr int kUsageOrInfraError = 2;
 
 int main(int argc, char** argv) {
   using namespace auditvm;
+  machine::install_signal_cleanup();  // before any thread: Ctrl-C tears down every guest
   CLI::App app{"auditvm: prove in real VMs that an audit configuration does what the DISA STIG demands",
                "auditvm"};
-  app.set_version_flag("--version", std::string("auditvm ") + AUDITVM_VERSION);
+  app.set_version_flag("--version", std::string("auditvm ") + AUDITVM_VERSION_STRING);
   app.require_subcommand(1);
   app.fallthrough();  // global options (--quiet) may follow the subcommand
   cli::GlobalOptions global;
@@ -31,6 +30,7 @@ int main(int argc, char** argv) {
   add(cli::register_check(app, global));
   add(cli::register_render(app, global));
   add(cli::register_image(app, global));
+  add(cli::register_run(app, global));
 
   try {
     app.parse(argc, argv);

@@ -1,0 +1,121 @@
+// auditvm run: the scenario matrix in real guests, with reports.
+#include <fstream>
+#include <iostream>
+#include <mutex>
+
+#include "check/stig.hpp"
+#include "cli/arch_option.hpp"
+#include "cli/command.hpp"
+#include "cli/run_options.hpp"
+#include "core/errors.hpp"
+#include "image/builder.hpp"
+#include "machine/cleanup.hpp"
+#include "report/writers.hpp"
+#include "scenario/matrix.hpp"
+
+namespace auditvm::cli {
+namespace {
+
+struct RunCliOptions {
+  std::vector<std::string> scenario_files;
+  std::string arches;
+  std::string configurations;
+  unsigned jobs = 0;
+  bool fresh_vm = false;
+  std::string report_dir = "results";
+  std::string shard;
+  std::string guest = "debian";
+  MachineOptions machine;
+};
+
+std::vector<std::string> split_commas(const std::string& text) {
+  std::vector<std::string> out;
+  std::stringstream in(text);
+  for (std::string item; std::getline(in, item, ',');)
+    if (!item.empty()) out.push_back(item);
+  return out;
+}
+
+std::pair<unsigned, unsigned> parse_shard(const std::string& text) {
+  unsigned index = 0, count = 0;
+  char slash = 0;
+  std::istringstream in(text);
+  if (!(in >> index >> slash >> count) || slash != '/' || index < 1 || index > count)
+    throw InputError({"--shard", 0, text}, "expected I/N with 1 <= I <= N");
+  return {index, count};
+}
+
+void write_reports(const report::RunResult& run, const std::vector<scenario::Scenario>& scenarios, const std::filesystem::path& dir) {
+  std::filesystem::create_directories(dir / "cklb");
+  std::ofstream(dir / "result.json") << report::to_json(run).dump(2) << "\n";
+  std::ofstream junit(dir / "junit.xml");
+  report::write_junit(run, junit);
+  std::map<std::string, check::StigRule> stigs;
+  for (const auto& s : scenarios) stigs.emplace(s.stig, check::find_stig_rule(s.stig));
+  for (const auto& cell : run.cells)
+    std::ofstream(dir / "cklb" / (cell.id() + ".cklb")) << report::cklb(cell, stigs.at(cell.stig)).dump(2) << "\n";
+}
+
+int run(const RunCliOptions& options, const GlobalOptions& global) {
+  std::vector<scenario::Scenario> scenarios;
+  auto files = options.scenario_files;
+  if (files.empty())
+    for (const auto& file : scenario::scenario_files(check::shipped_scenarios_dir())) files.push_back(file.string());
+  for (const auto& file : files) scenarios.push_back(scenario::load_scenario(file));
+
+  scenario::RunOptions run_options;
+  for (const auto& arch : split_commas(options.arches)) run_options.arches.push_back(arch_from_option(arch));
+  run_options.configurations = split_commas(options.configurations);
+  for (const auto& name : run_options.configurations) {
+    bool known = false;
+    for (const auto& s : scenarios)
+      for (const auto& c : s.configurations) known |= c.name == name;
+    if (!known) throw InputError({"--config", 0, name}, "no configuration of that name in the scenarios");
+  }
+  run_options.jobs = options.jobs ? options.jobs : machine::default_jobs();
+  run_options.fresh_vm = options.fresh_vm;
+  if (!options.shard.empty()) run_options.shard = parse_shard(options.shard);
+  run_options.backend = options.machine.backend_options();
+  run_options.accel = options.machine.accel_value();
+  run_options.report_dir = options.report_dir;
+  run_options.quiet = global.quiet;
+  if (options.guest != "debian") throw InputError({"--guest", 0, options.guest}, "only the default Debian guests are built here (see README: NixOS guests)");
+
+  // The default guests: built (or found in the cache) once per arch, before any VM starts.
+  std::map<Arch, image::Manifest> images;
+  std::mutex images_mutex;
+  image::BuildOptions build{options.machine.cache_dir, std::nullopt, global.quiet, false};
+  for (const auto& cell : scenario::plan_cells(scenarios, run_options))
+    if (!images.count(cell.arch)) images.emplace(cell.arch, image::build_image(cell.arch, build));
+  run_options.guest_for = [&](const scenario::Cell& cell) {
+    std::lock_guard lock(images_mutex);
+    return images.at(cell.arch);
+  };
+
+  auto result = scenario::run_matrix(scenarios, run_options);
+  result.version = AUDITVM_VERSION_STRING;
+  write_reports(result, scenarios, options.report_dir);
+  report::write_table(result, std::cout);
+  std::cout << "reports: " << options.report_dir << "/{result.json,junit.xml,cklb/,logs/}\n";
+  return result.exit_code();
+}
+
+}  // namespace
+
+CommandRunner register_run(CLI::App& root, const GlobalOptions& global) {
+  auto options = std::make_shared<RunCliOptions>();
+  auto* cmd = root.add_subcommand("run", "Run scenario matrices in real guests and assert verdicts and records");
+  cmd->add_option("scenarios", options->scenario_files, "Scenario files (default: every scenarios/*.json)")->check(CLI::ExistingFile);
+  cmd->add_option("--arch", options->arches, "Architectures, comma-separated (default: each scenario's)");
+  cmd->add_option("--config", options->configurations, "Configurations to run, comma-separated (default: all)");
+  cmd->add_option("--jobs,-j", options->jobs, "Guests at once (default: fits cores and memory)");
+  cmd->add_flag("--fresh-vm", options->fresh_vm, "Boot a fresh guest for every cell");
+  cmd->add_option("--report-dir", options->report_dir, "Where reports and logs go")->capture_default_str();
+  cmd->add_option("--shard", options->shard, "Run only shard I of N (for CI fan-out)");
+  cmd->add_option("--guest", options->guest, "debian (default guests) or nixos")->check(CLI::IsMember({"debian", "nixos"}))->capture_default_str();
+  options->machine.add_to(*cmd);
+  cmd->footer("Exit status: 0 everything as expected, 1 an assertion failed, 2 bad input or infrastructure error.");
+  return [options, &global] { return run(*options, global); };
+}
+
+}  // namespace auditvm::cli

@@ -1,0 +1,58 @@
+#include "report/result.hpp"
+
+#include <algorithm>
+
+namespace auditvm::report {
+
+std::string_view to_string(Status status) {
+  switch (status) {
+    case Status::pass: return "pass";
+    case Status::fail: return "fail";
+    case Status::model_mismatch: return "model_mismatch";
+    case Status::infra_error: return "infra_error";
+  }
+  return "?";
+}
+
+namespace {
+
+// Severity order for summarising: an infrastructure error never hides behind a pass.
+int rank(Status status) {
+  switch (status) {
+    case Status::pass: return 0;
+    case Status::fail: return 1;
+    case Status::model_mismatch: return 2;
+    case Status::infra_error: return 3;
+  }
+  return 3;
+}
+
+Status worst(Status a, Status b) { return rank(a) >= rank(b) ? a : b; }
+
+}  // namespace
+
+Status CellResult::status() const {
+  Status status = infra_error.empty() ? Status::pass : Status::infra_error;
+  if (assertions.empty() && infra_error.empty()) return Status::infra_error;  // nothing was checked: never a pass
+  for (const auto& a : assertions) status = worst(status, a.status);
+  return status;
+}
+
+Status RunResult::status() const {
+  if (cells.empty()) return Status::infra_error;
+  Status status = Status::pass;
+  for (const auto& cell : cells) status = worst(status, cell.status());
+  return status;
+}
+
+int RunResult::exit_code() const {
+  switch (status()) {
+    case Status::pass: return 0;
+    case Status::fail:
+    case Status::model_mismatch: return 1;
+    case Status::infra_error: return 2;
+  }
+  return 2;
+}
+
+}  // namespace auditvm::report

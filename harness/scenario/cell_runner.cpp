@@ -1,0 +1,127 @@
+#include "scenario/cell_runner.hpp"
+
+#include <chrono>
+#include <fstream>
+
+#include "check/coverage.hpp"
+#include "core/errors.hpp"
+#include "nixos/render.hpp"
+#include "records/audit_log.hpp"
+#include "rules/parser.hpp"
+#include "scenario/evidence.hpp"
+#include "scenario/guest_commands.hpp"
+
+namespace auditvm::scenario {
+namespace {
+
+using namespace std::chrono_literals;
+using report::Assertion;
+using report::Status;
+
+machine::CommandResult must(machine::Machine& guest, const std::string& what, const std::string& script,
+                            std::chrono::seconds timeout = 60s) {
+  auto result = guest.run(script, timeout);
+  if (result.exit_status != 0) throw InfraError(what + " failed in the guest (exit " + std::to_string(result.exit_status) + "): " + result.out + result.err);
+  return result;
+}
+
+void add(report::CellResult& cell, std::string name, bool ok, std::string message, Status failure = Status::fail) {
+  cell.assertions.push_back({std::move(name), ok ? Status::pass : failure, std::move(message), nlohmann::json::object()});
+}
+
+}  // namespace
+
+report::CellResult run_cell(machine::Machine& guest, const Cell& cell_plan, const check::StigRule& stig, bool reset_first,
+                            const std::filesystem::path& log_dir) {
+  auto started = std::chrono::steady_clock::now();
+  const Scenario& scenario = *cell_plan.scenario;
+  const Configuration& configuration = *cell_plan.configuration;
+  const Arch arch = cell_plan.arch;
+  report::CellResult cell;
+  cell.scenario = scenario.name;
+  cell.configuration = configuration.name;
+  cell.description = configuration.description;
+  cell.arch = arch;
+  cell.stig = stig.group_id;
+  cell.expected_verdict = configuration.expected_verdict(stig.group_id, arch);
+  cell.console_log = guest.console_log().string();
+
+  if (reset_first) {
+    auto reset = guest.run(reset_script(), 60s);
+    if (reset.exit_status != 0) throw InfraError("the reused guest could not be reset: " + reset.out);
+    add(cell, "guest reset to a clean state", true, "no rules, no auditd, no log, module unloaded");
+  }
+
+  // Apply the configuration as NixOS does: rules file, sysctls, audit-rules-nixos, auditd.
+  const auto& config = configuration.config;
+  std::string rules_text = nixos::render_rules(config);
+  must(guest, "writing the rules", prepare_script(config, rules_text));
+  nlohmann::json evidence = {{"rules_file", rules_text}};
+  if (nixos::loads_rules(config)) {
+    auto load = guest.run(load_rules_script(), 60s);
+    evidence["auditctl_R"] = {{"exit", load.exit_status}, {"output", load.out}};
+    cell.load_failure = parse_load_failure(load.out, rules_text);
+    if (load.exit_status != 0 && !cell.load_failure) cell.load_failure = report::LoadFailure{0, "", load.out};
+  }
+  if (nixos::runs_auditd(config)) must(guest, "starting auditd", start_auditd_script());
+
+  // The auditor's check, on what is really loaded.
+  std::string listed = must(guest, "auditctl -l", "auditctl -l").out;
+  std::string status_before = must(guest, "auditctl -s", "auditctl -s").out;
+  evidence["auditctl_l"] = listed;
+  evidence["auditctl_s_before"] = status_before;
+  evidence["cmdline"] = must(guest, "reading /proc/cmdline", "cat /proc/cmdline").out;
+  rules::RuleSet loaded;
+  try {
+    loaded = rules::parse_rules(listed, arch, "auditctl -l in the " + std::string(to_string(arch)) + " guest");
+  } catch (const InputError& e) {
+    throw InfraError(std::string("cannot parse what auditctl -l printed: ") + e.what());
+  }
+  auto check = check::evaluate(loaded, arch, stig);
+  cell.verdict = std::string(check::to_string(check.verdict));
+  cell.literal_match = check.literal_match;
+  cell.grep_match = check.grep_match;
+  for (const auto& group : check.uncovered) cell.uncovered.push_back(group.text());
+  cell.notes = check.notes;
+  if (cell.load_failure)
+    cell.notes.push_back("the rules stopped loading at line " + std::to_string(cell.load_failure->line) + " (" + cell.load_failure->text +
+                         "): " + cell.load_failure->message + "; nothing after it was loaded");
+
+  // The actions, all in one guest command (round trips are slow under emulation).
+  auto run = guest.run(actions_script(scenario, guest.manifest()), 600s);
+  auto calls = parse_call_results(run.out, scenario.actions.size());
+
+  std::string log;
+  if (nixos::runs_auditd(config)) {
+    must(guest, "waiting for auditd to write", sync_audit_log_script("auditvm-sync"));
+    log = guest.read_file(kAuditLog, 120s);
+  } else {
+    log = records::kernel_log_to_audit_log(must(guest, "dmesg", "dmesg").out);
+  }
+  std::string status_after = must(guest, "auditctl -s", "auditctl -s").out;
+  evidence["auditctl_s_after"] = status_after;
+  std::filesystem::create_directories(log_dir);
+  auto audit_log = log_dir / (cell_plan.id() + ".audit.log");
+  std::ofstream(audit_log) << log;
+  cell.audit_log = audit_log.string();
+
+  auto judged = judge_actions(scenario, arch, loaded, stig, calls, records::parse_audit_log(log));
+  cell.records_expected = judged.records_expected;
+  cell.records_matched = judged.records_matched;
+  evidence["actions"] = judged.table;
+  cell.kernel_verdict = judged.required_event_unrecorded ? "Open" : "NotAFinding";
+
+  add(cell, "check verdict is " + cell.expected_verdict, cell.verdict == cell.expected_verdict,
+      "the model says " + cell.verdict + " on auditctl -l" + (cell.load_failure ? " (rules stopped loading at line " + std::to_string(cell.load_failure->line) + ")" : ""));
+  add(cell, "the kernel's records support the verdict", !(cell.verdict == "NotAFinding" && judged.required_event_unrecorded),
+      "a call the STIG requires left no record although the model found every required event covered", Status::model_mismatch);
+  auto lost_before = audit_status_value(status_before, "lost"), lost_after = audit_status_value(status_after, "lost");
+  add(cell, "no audit records lost", lost_before && lost_after && *lost_after == *lost_before,
+      "lost " + std::to_string(lost_before.value_or(-1)) + " before, " + std::to_string(lost_after.value_or(-1)) + " after");
+  for (auto& assertion : judged.assertions) cell.assertions.push_back(std::move(assertion));
+  cell.evidence = evidence;
+  cell.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  return cell;
+}
+
+}  // namespace auditvm::scenario

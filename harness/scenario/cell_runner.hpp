@@ -1,0 +1,25 @@
+// One cell: a configuration applied in a running guest of one arch, checked, exercised and judged.
+#pragma once
+
+#include <filesystem>
+
+#include "check/stig.hpp"
+#include "machine/machine.hpp"
+#include "report/result.hpp"
+#include "scenario/scenario.hpp"
+
+namespace auditvm::scenario {
+
+struct Cell {
+  const Scenario* scenario = nullptr;
+  const Configuration* configuration = nullptr;
+  Arch arch = Arch::x86_64;
+  std::string id() const { return configuration->name + "@" + std::string(to_string(arch)); }
+};
+
+// Runs `cell` on `guest` (reset first when the guest served an earlier cell). Machine errors
+// propagate (the caller marks the cell as an infrastructure error); everything else is in the result.
+report::CellResult run_cell(machine::Machine& guest, const Cell& cell, const check::StigRule& stig, bool reset_first,
+                            const std::filesystem::path& log_dir);
+
+}  // namespace auditvm::scenario

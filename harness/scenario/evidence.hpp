@@ -1,0 +1,41 @@
+// Joins what happened in a guest: each action's real result, the model's prediction for it and
+// the records the kernel wrote, into assertions. Pure: no guest, no I/O.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "check/coverage.hpp"
+#include "records/audit_log.hpp"
+#include "report/result.hpp"
+#include "scenario/scenario.hpp"
+
+namespace auditvm::scenario {
+
+// The module helper's JSON line for one action.
+struct CallResult {
+  bool ran = false;  // false: the helper could not set up (or its output is missing)
+  long pid = 0;
+  std::uint32_t auid = 0, uid = 0, gid = 0;
+  long ret = -1;
+  int error_number = 0;
+  std::string error;  // "EPERM", "" on success
+  std::string raw;
+};
+std::vector<CallResult> parse_call_results(const std::string& output, std::size_t expected_count);
+
+struct ActionEvidence {
+  std::vector<report::Assertion> assertions;
+  int records_expected = 0;
+  int records_matched = 0;
+  bool required_event_unrecorded = false;  // a call the STIG requires left no record
+  bool required_event_tried = false;
+  nlohmann::json table = nlohmann::json::array();
+};
+
+ActionEvidence judge_actions(const Scenario& scenario, Arch arch, const rules::RuleSet& loaded, const check::StigRule& stig,
+                             const std::vector<CallResult>& calls, const std::vector<records::SyscallRecord>& records);
+
+}  // namespace auditvm::scenario

@@ -1,0 +1,97 @@
+#include "scenario/guest_commands.hpp"
+
+#include <regex>
+#include <sstream>
+
+#include "machine/channel.hpp"
+#include "rules/parser.hpp"
+
+namespace auditvm::scenario {
+namespace {
+
+// A value passed through base64 so no quoting can go wrong.
+std::string literal(const std::string& text) { return "\"$(echo " + machine::base64_encode(text) + " | base64 -d)\""; }
+
+}  // namespace
+
+std::string reset_script() {
+  return R"SH(killall auditd 2>/dev/null
+i=0; while pidof auditd >/dev/null && [ $i -lt 100 ]; do sleep 0.05; i=$((i+1)); done
+auditctl -D >/dev/null
+rm -f /var/log/audit/*
+rmmod nls_ascii 2>/dev/null
+dmesg -c >/dev/null
+[ "$(auditctl -l)" = "No rules" ] || { echo "rules remain"; exit 1; }
+! grep -q '^nls_ascii ' /proc/modules || { echo "module still loaded"; exit 1; }
+! pidof auditd >/dev/null || { echo "auditd still running"; exit 1; }
+[ -z "$(ls /var/log/audit)" ] || { echo "audit log remains"; exit 1; }
+)SH";
+}
+
+std::string prepare_script(const nixos::NixosConfig& config, const std::string& rules_text) {
+  std::string script = "set -e\nprintf %s " + literal(rules_text) + " > " + kRulesFile + "\n";
+  for (const auto& [key, value] : config.sysctl) script += "sysctl -w " + literal(key + "=" + value) + " >/dev/null\n";
+  return script;
+}
+
+std::string load_rules_script() { return std::string("auditctl -R ") + kRulesFile + " 2>&1"; }
+
+std::string start_auditd_script() {
+  // Debian's auditd daemonises; wait until the kernel knows its pid so no record goes to printk.
+  return R"SH(auditd || exit 1
+i=0; while [ $i -lt 200 ]; do
+  pid=$(auditctl -s | sed -n 's/^pid //p'); [ -n "$pid" ] && [ "$pid" != 0 ] && [ -e /var/log/audit/audit.log ] && exit 0
+  sleep 0.05; i=$((i+1))
+done
+echo "auditd did not register with the kernel"; exit 1
+)SH";
+}
+
+std::string actions_script(const Scenario& scenario, const image::Manifest& manifest) {
+  std::ostringstream out;
+  for (const auto& action : scenario.actions) {
+    const Actor& actor = scenario.actor(action.actor);
+    out << manifest.helpers.at(std::string(to_string(action.abi))) << " --auid "
+        << (actor.auid ? std::to_string(*actor.auid) : "unset") << " --uid " << actor.uid << " --gid " << actor.gid;
+    if (action.syscall == "delete_module") out << " --delete " << manifest.module_name;
+    else out << (action.syscall == "init_module" ? " --init " : " --finit ") << manifest.module_path;
+    out << " || true\n";
+  }
+  return out.str();
+}
+
+std::string sync_audit_log_script(const std::string& marker) {
+  return "auditctl -m " + marker + " >/dev/null 2>&1\n"
+         "i=0; while ! grep -q " + marker + " " + kAuditLog + " 2>/dev/null && [ $i -lt 200 ]; do sleep 0.05; i=$((i+1)); done\n"
+         "grep -q " + marker + " " + kAuditLog;
+}
+
+std::optional<report::LoadFailure> parse_load_failure(const std::string& output, const std::string& rules_text) {
+  static const std::regex error_line(R"(There was an error in line (\d+) of)");
+  std::smatch m;
+  if (!std::regex_search(output, m, error_line)) return std::nullopt;
+  report::LoadFailure failure;
+  failure.line = std::stoi(m[1]);
+  for (const auto& line : rules::rule_lines(rules_text))
+    if (line.number == failure.line) failure.text = line.text;
+  // auditctl prints the reason on the line(s) before "There was an error ...".
+  std::string before = output.substr(0, static_cast<size_t>(m.position(0)));
+  while (!before.empty() && before.back() == '\n') before.pop_back();
+  failure.message = before.substr(before.find_last_of('\n') == std::string::npos ? 0 : before.find_last_of('\n') + 1);
+  return failure;
+}
+
+std::optional<long long> audit_status_value(const std::string& status, const std::string& name) {
+  std::istringstream lines(status);
+  for (std::string line; std::getline(lines, line);)
+    if (line.rfind(name + " ", 0) == 0) {
+      try {
+        return std::stoll(line.substr(name.size() + 1));
+      } catch (const std::exception&) {
+        return std::nullopt;
+      }
+    }
+  return std::nullopt;
+}
+
+}  // namespace auditvm::scenario

@@ -1,0 +1,42 @@
+// The shell scripts the runner sends to a guest, and the parsing of what comes back. Kept apart
+// from the runner so the guest-side protocol can be read (and tested) in one place.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "image/manifest.hpp"
+#include "nixos/config.hpp"
+#include "report/result.hpp"
+#include "scenario/scenario.hpp"
+
+namespace auditvm::scenario {
+
+inline constexpr const char* kRulesFile = "/etc/audit/audit.rules";
+inline constexpr const char* kAuditLog = "/var/log/audit/audit.log";
+
+// Returns a guest to "no rules, no auditd, no log, module unloaded, empty kernel log", then
+// checks that it got there (exit status 0 only when verified).
+std::string reset_script();
+
+// Writes the rules file and applies the sysctls (what NixOS does at activation).
+std::string prepare_script(const nixos::NixosConfig& config, const std::string& rules_text);
+std::string load_rules_script();  // `auditctl -R`, as audit-rules-nixos runs it
+std::string start_auditd_script();
+
+// One command running every action with the module helper; prints one JSON line per action.
+std::string actions_script(const Scenario& scenario, const image::Manifest& manifest);
+
+// Waits until auditd has written everything sent before this point (a user message as a marker).
+std::string sync_audit_log_script(const std::string& marker);
+
+// `auditctl -R` output: "There was an error in line N of FILE" and the message before it.
+std::optional<report::LoadFailure> parse_load_failure(const std::string& output, const std::string& rules_text);
+
+// `auditctl -s`: "lost N", "backlog_limit N" ... as numbers.
+std::optional<long long> audit_status_value(const std::string& status, const std::string& name);
+
+}  // namespace auditvm::scenario

@@ -1,0 +1,186 @@
+#include <algorithm>
+#include <fstream>
+#include <set>
+
+#include "core/errors.hpp"
+#include "rules/values.hpp"
+#include "scenario/scenario.hpp"
+
+namespace auditvm::scenario {
+namespace {
+
+using nlohmann::json;
+
+// Reads JSON values with errors that name the file and the JSON path.
+class Reader {
+ public:
+  explicit Reader(std::string file) : file_(std::move(file)) {}
+
+  [[noreturn]] void fail(const std::string& path, const std::string& message) const {
+    throw InputError({file_, 0, path.empty() ? "/" : path}, message);
+  }
+  const json& member(const json& object, const std::string& path, const std::string& key) const {
+    if (!object.is_object()) fail(path, "expected an object");
+    if (!object.contains(key)) fail(path + "/" + key, "missing");
+    return object.at(key);
+  }
+  std::string string(const json& object, const std::string& path, const std::string& key) const {
+    const json& value = member(object, path, key);
+    if (!value.is_string()) fail(path + "/" + key, "expected a string");
+    return value.get<std::string>();
+  }
+  std::uint32_t id(const json& value, const std::string& path) const {
+    if (!value.is_number_unsigned() || value.get<std::uint64_t>() > 4294967295ULL) fail(path, "expected an id (0..4294967295)");
+    return value.get<std::uint32_t>();
+  }
+  const json& array(const json& object, const std::string& path, const std::string& key) const {
+    const json& value = member(object, path, key);
+    if (!value.is_array()) fail(path + "/" + key, "expected an array");
+    return value;
+  }
+  const std::string& file() const { return file_; }
+
+ private:
+  std::string file_;
+};
+
+std::string verdict(const Reader& reader, const json& value, const std::string& path) {
+  if (value != "NotAFinding" && value != "Open") reader.fail(path, "expected \"NotAFinding\" or \"Open\"");
+  return value.get<std::string>();
+}
+
+std::map<std::string, std::string> verdicts(const Reader& reader, const json& value, const std::string& path) {
+  if (!value.is_object()) reader.fail(path, "expected an object of STIG id -> verdict");
+  std::map<std::string, std::string> out;
+  for (const auto& [stig, v] : value.items()) out[stig] = verdict(reader, v, path + "/" + stig);
+  return out;
+}
+
+Configuration load_configuration(const Reader& reader, const json& item, const std::string& path) {
+  Configuration c;
+  c.name = reader.string(item, path, "name");
+  c.description = item.value("description", "");
+  c.nixos = reader.member(item, path, "nixos");
+  c.config = nixos::load_config(c.nixos, reader.file(), path + "/nixos");
+  c.expect = verdicts(reader, reader.member(item, path, "expect"), path + "/expect");
+  if (item.contains("expect_by_arch")) {
+    for (const auto& [arch_name, value] : item["expect_by_arch"].items()) {
+      auto arch = parse_arch(arch_name);
+      if (!arch) reader.fail(path + "/expect_by_arch/" + arch_name, "unknown architecture");
+      c.expect_by_arch[*arch] = verdicts(reader, value, path + "/expect_by_arch/" + arch_name);
+    }
+  }
+  return c;
+}
+
+}  // namespace
+
+std::string Configuration::expected_verdict(const std::string& stig, Arch arch) const {
+  if (auto it = expect_by_arch.find(arch); it != expect_by_arch.end())
+    if (auto v = it->second.find(stig); v != it->second.end()) return v->second;
+  auto it = expect.find(stig);
+  return it == expect.end() ? "" : it->second;
+}
+
+const Actor& Scenario::actor(const std::string& wanted) const {
+  for (const auto& a : actors)
+    if (a.name == wanted) return a;
+  throw InputError({file.string(), 0, "/actors"}, "no actor named " + wanted);
+}
+
+Scenario load_scenario(const std::filesystem::path& path) {
+  std::ifstream in(path);
+  if (!in) throw InputError({path.string(), 0, ""}, "cannot read scenario file");
+  json data;
+  try {
+    data = json::parse(in);
+  } catch (const json::parse_error& e) {
+    throw InputError({path.string(), 0, ""}, std::string("not valid JSON: ") + e.what());
+  }
+  Reader reader(path.string());
+  Scenario s;
+  s.file = path;
+  s.name = reader.string(data, "", "name");
+  s.stig = reader.string(data, "", "stig");
+  s.description = data.value("description", "");
+  if (data.contains("arches")) {
+    for (std::size_t i = 0; i < data["arches"].size(); ++i) {
+      auto arch = data["arches"][i].is_string() ? parse_arch(data["arches"][i].get<std::string>()) : std::nullopt;
+      if (!arch) reader.fail("/arches/" + std::to_string(i), "expected x86_64 or aarch64");
+      s.arches.push_back(*arch);
+    }
+  } else {
+    s.arches = all_arches();
+  }
+
+  const json& actors = reader.array(data, "", "actors");
+  for (std::size_t i = 0; i < actors.size(); ++i) {
+    std::string p = "/actors/" + std::to_string(i);
+    Actor a;
+    a.name = reader.string(actors[i], p, "name");
+    const json& auid = reader.member(actors[i], p, "auid");
+    if (auid != "unset") a.auid = reader.id(auid, p + "/auid");
+    a.uid = reader.id(reader.member(actors[i], p, "uid"), p + "/uid");
+    a.gid = reader.id(reader.member(actors[i], p, "gid"), p + "/gid");
+    s.actors.push_back(a);
+  }
+
+  static const std::set<std::string> calls{"init_module", "finit_module", "delete_module"};
+  const json& groups = reader.array(data, "", "actions");
+  for (std::size_t g = 0; g < groups.size(); ++g) {
+    std::string p = "/actions/" + std::to_string(g);
+    std::vector<Abi> abis;
+    const json& abi_list = reader.array(groups[g], p, "abis");
+    for (std::size_t i = 0; i < abi_list.size(); ++i) {
+      auto abi = abi_list[i].is_string() ? parse_abi(abi_list[i].get<std::string>()) : std::nullopt;
+      if (!abi) reader.fail(p + "/abis/" + std::to_string(i), "expected b32 or b64");
+      abis.push_back(*abi);
+    }
+    const json& steps = reader.array(groups[g], p, "steps");
+    const json& names = reader.array(groups[g], p, "actors");
+    for (std::size_t a = 0; a < names.size(); ++a) {
+      if (!names[a].is_string()) reader.fail(p + "/actors/" + std::to_string(a), "expected an actor name");
+      std::string actor = names[a].get<std::string>();
+      if (std::none_of(s.actors.begin(), s.actors.end(), [&](const Actor& x) { return x.name == actor; }))
+        reader.fail(p + "/actors/" + std::to_string(a), "no actor named '" + actor + "'");
+      for (Abi abi : abis) {
+        for (std::size_t st = 0; st < steps.size(); ++st) {
+          std::string sp = p + "/steps/" + std::to_string(st);
+          Action action;
+          action.index = static_cast<int>(s.actions.size());
+          action.actor = actor;
+          action.abi = abi;
+          action.syscall = reader.string(steps[st], sp, "call");
+          if (!calls.count(action.syscall)) reader.fail(sp + "/call", "expected init_module, finit_module or delete_module");
+          action.expect = reader.string(steps[st], sp, "expect");
+          if (action.expect != "success" && !rules::errno_from_name(action.expect))
+            reader.fail(sp + "/expect", "expected \"success\" or an errno name such as EPERM");
+          if (steps[st].contains("record")) {
+            if (!steps[st]["record"].is_boolean()) reader.fail(sp + "/record", "expected true or false");
+            action.pinned_record = steps[st]["record"].get<bool>();
+          }
+          s.actions.push_back(action);
+        }
+      }
+    }
+  }
+
+  const json& configurations = reader.array(data, "", "configurations");
+  std::set<std::string> seen;
+  for (std::size_t i = 0; i < configurations.size(); ++i) {
+    std::string p = "/configurations/" + std::to_string(i);
+    s.configurations.push_back(load_configuration(reader, configurations[i], p));
+    if (!seen.insert(s.configurations.back().name).second) reader.fail(p + "/name", "duplicate configuration name");
+  }
+  return s;
+}
+
+std::vector<std::filesystem::path> scenario_files(const std::filesystem::path& dir) {
+  std::vector<std::filesystem::path> files;
+  for (const auto& entry : std::filesystem::directory_iterator(dir))
+    if (entry.is_regular_file() && entry.path().extension() == ".json") files.push_back(entry.path());
+  std::sort(files.begin(), files.end());
+  return files;
+}
+
+}  // namespace auditvm::scenario

@@ -1,0 +1,187 @@
+#include "scenario/matrix.hpp"
+
+#include <atomic>
+#include <chrono>
+#include <ctime>
+#include <iostream>
+#include <map>
+#include <mutex>
+#include <thread>
+
+#include "check/stig.hpp"
+#include "core/errors.hpp"
+#include "machine/cleanup.hpp"
+#include "nixos/render.hpp"
+
+namespace auditvm::scenario {
+namespace {
+
+using namespace std::chrono_literals;
+
+// Cells that can share one boot: same scenario guest, arch and kernel command line.
+struct Session {
+  std::vector<std::size_t> cells;  // indexes into the plan
+};
+
+std::string boot_key(const Cell& cell) {
+  std::string key = std::string(to_string(cell.arch));
+  for (const auto& p : nixos::kernel_params(cell.configuration->config)) key += " " + p;
+  return key;
+}
+
+bool needs_fresh_guest(const Cell& cell) {
+  const auto& config = cell.configuration->config;
+  return config.audit_enable == nixos::AuditEnable::lock || !config.sysctl.empty();
+}
+
+std::vector<Session> plan_sessions(const std::vector<Cell>& cells, bool fresh_vm) {
+  std::vector<Session> sessions;
+  std::map<std::string, std::size_t> shared;
+  for (std::size_t i = 0; i < cells.size(); ++i) {
+    if (fresh_vm || needs_fresh_guest(cells[i])) {
+      sessions.push_back({{i}});
+      continue;
+    }
+    auto [it, fresh] = shared.try_emplace(boot_key(cells[i]), sessions.size());
+    if (fresh) sessions.push_back({});
+    sessions[it->second].cells.push_back(i);
+  }
+  // Longest sessions first keeps the workers busy to the end.
+  std::stable_sort(sessions.begin(), sessions.end(), [](const Session& a, const Session& b) { return a.cells.size() > b.cells.size(); });
+  return sessions;
+}
+
+std::string now_iso8601() {
+  std::time_t t = std::time(nullptr);
+  char buffer[32];
+  std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&t));
+  return buffer;
+}
+
+class Progress {
+ public:
+  Progress(std::size_t total, bool quiet) : total_(total), quiet_(quiet) {}
+  void say(const Cell& cell, const std::string& what) {
+    if (quiet_) return;
+    std::lock_guard lock(mutex_);
+    std::cerr << "[" << done_ << "/" << total_ << "] " << cell.id() << ": " << what << "\n";
+  }
+  void finished(const report::CellResult& result) {
+    if (quiet_) {
+      ++done_;
+      return;
+    }
+    std::lock_guard lock(mutex_);
+    ++done_;
+    std::cerr << "[" << done_ << "/" << total_ << "] " << result.id() << ": done, " << result.verdict << ", "
+              << report::to_string(result.status()) << " (" << static_cast<int>(result.seconds) << " s)\n";
+  }
+
+ private:
+  std::mutex mutex_;
+  std::size_t total_;
+  std::size_t done_ = 0;
+  bool quiet_;
+};
+
+}  // namespace
+
+std::vector<Cell> plan_cells(const std::vector<Scenario>& scenarios, const RunOptions& options) {
+  std::vector<Cell> cells;
+  for (const auto& scenario : scenarios) {
+    for (const auto& configuration : scenario.configurations) {
+      if (!options.configurations.empty() &&
+          std::find(options.configurations.begin(), options.configurations.end(), configuration.name) == options.configurations.end())
+        continue;
+      for (Arch arch : scenario.arches) {
+        if (!options.arches.empty() && std::find(options.arches.begin(), options.arches.end(), arch) == options.arches.end()) continue;
+        cells.push_back({&scenario, &configuration, arch});
+      }
+    }
+  }
+  if (options.shard) {
+    auto [index, count] = *options.shard;
+    std::vector<Cell> mine;
+    for (std::size_t i = 0; i < cells.size(); ++i)
+      if (i % count == index - 1) mine.push_back(cells[i]);
+    cells = std::move(mine);
+  }
+  return cells;
+}
+
+report::RunResult run_matrix(const std::vector<Scenario>& scenarios, const RunOptions& options) {
+  auto started = std::chrono::steady_clock::now();
+  report::RunResult run;
+  run.started_at = now_iso8601();
+  auto cells = plan_cells(scenarios, options);
+  run.cells.resize(cells.size());
+  std::map<std::string, check::StigRule> stigs;
+  for (const auto& scenario : scenarios) stigs.emplace(scenario.stig, check::find_stig_rule(scenario.stig));
+
+  auto sessions = plan_sessions(cells, options.fresh_vm);
+  std::atomic<std::size_t> next_session{0};
+  std::atomic<unsigned> guest_counter{0};
+  Progress progress(cells.size(), options.quiet);
+  const auto log_dir = options.report_dir / "logs";
+
+  auto fail_cell = [&](std::size_t index, const std::string& why, const std::string& console_log) {
+    auto& result = run.cells[index];
+    const Cell& cell = cells[index];
+    result.scenario = cell.scenario->name;
+    result.configuration = cell.configuration->name;
+    result.description = cell.configuration->description;
+    result.arch = cell.arch;
+    result.stig = cell.scenario->stig;
+    result.expected_verdict = cell.configuration->expected_verdict(cell.scenario->stig, cell.arch);
+    result.infra_error = why;
+    result.console_log = console_log;
+    progress.finished(result);
+  };
+
+  auto worker = [&] {
+    for (std::size_t s; (s = next_session++) < sessions.size();) {
+      std::unique_ptr<machine::Machine> guest;
+      bool used = false;
+      for (std::size_t index : sessions[s].cells) {
+        const Cell& cell = cells[index];
+        if (machine::stop_requested()) return;
+        std::string console_log;
+        try {
+          if (!guest) {
+            progress.say(cell, "booting");
+            machine::BootOptions boot;
+            boot.accel = options.accel;
+            boot.extra_kernel_params = nixos::kernel_params(cell.configuration->config);
+            boot.console_log = log_dir / ("guest-" + std::to_string(guest_counter++) + "-" + std::string(to_string(cell.arch)) + ".console.log");
+            guest = machine::make_machine(options.guest_for(cell), boot, options.backend);
+            guest->boot();
+            used = false;
+          }
+          console_log = guest->console_log().string();
+          progress.say(cell, "running");
+          run.cells[index] = run_cell(*guest, cell, stigs.at(cell.scenario->stig), used, log_dir);
+          used = true;
+          progress.finished(run.cells[index]);
+        } catch (const std::exception& e) {
+          // The guest is suspect now: the next cell of this session gets a fresh one.
+          fail_cell(index, e.what(), console_log);
+          guest.reset();
+        }
+      }
+      if (guest) {
+        try {
+          guest->shutdown();
+        } catch (const std::exception& e) {
+          std::cerr << "auditvm: " << e.what() << "\n";
+        }
+      }
+    }
+  };
+  std::vector<std::thread> workers;
+  for (unsigned i = 0; i < std::max(1U, options.jobs); ++i) workers.emplace_back(worker);
+  for (auto& w : workers) w.join();
+  run.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  return run;
+}
+
+}  // namespace auditvm::scenario

@@ -1,0 +1,37 @@
+// The whole run: cells grouped into guest sessions (one boot serves every cell with the same
+// boot parameters, unless the cell locks the rules or sets sysctls, or --fresh-vm), sessions
+// spread over --jobs workers, live progress, results in a stable order.
+#pragma once
+
+#include <filesystem>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "machine/machine.hpp"
+#include "report/result.hpp"
+#include "scenario/cell_runner.hpp"
+
+namespace auditvm::scenario {
+
+struct RunOptions {
+  std::vector<Arch> arches;                 // empty: every arch of each scenario
+  std::vector<std::string> configurations;  // empty: all
+  unsigned jobs = 1;
+  bool fresh_vm = false;
+  std::optional<std::pair<unsigned, unsigned>> shard;  // I/N (1-based)
+  machine::BackendOptions backend;
+  machine::Accel accel = machine::Accel::automatic;
+  std::filesystem::path report_dir;
+  bool quiet = false;
+  // Supplies the guest for a cell (the default Debian image, or a NixOS build per configuration).
+  std::function<image::Manifest(const Cell&)> guest_for;
+};
+
+// The cells of the scenarios after --arch/--config/--shard, in report order.
+std::vector<Cell> plan_cells(const std::vector<Scenario>& scenarios, const RunOptions& options);
+
+report::RunResult run_matrix(const std::vector<Scenario>& scenarios, const RunOptions& options);
+
+}  // namespace auditvm::scenario
