@@ -1,0 +1,106 @@
+#include <gtest/gtest.h>
+
+#include <archive.h>
+#include <archive_entry.h>
+
+#include <fstream>
+#include <map>
+
+#include "core/errors.hpp"
+#include "image/builder.hpp"
+#include "image/cpio_writer.hpp"
+#include "image/manifest.hpp"
+
+namespace auditvm::image {
+namespace {
+
+namespace fs = std::filesystem;
+
+class TempDir : public testing::Test {
+ protected:
+  void SetUp() override {
+    char pattern[] = "/tmp/auditvm-unit-XXXXXX";
+    dir_ = ::mkdtemp(pattern);
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+  fs::path dir_;
+};
+
+TEST_F(TempDir, CpioRoundTripsThroughLibarchivesReader) {
+  {
+    CpioWriter cpio(dir_ / "initrd.cpio");
+    cpio.add_directory("etc");
+    cpio.add_file("etc/passwd", std::string("root:x:0:0\0binary", 17), 0600);
+    cpio.add_symlink("bin/sh", "busybox");
+    cpio.add_char_device("dev/console", 5, 1);
+  }
+  archive* reader = archive_read_new();
+  archive_read_support_format_cpio(reader);
+  ASSERT_EQ(archive_read_open_filename(reader, (dir_ / "initrd.cpio").c_str(), 4096), ARCHIVE_OK);
+  std::map<std::string, std::string> seen;
+  archive_entry* entry;
+  while (archive_read_next_header(reader, &entry) == ARCHIVE_OK) {
+    std::string name = archive_entry_pathname(entry);
+    std::string data(static_cast<size_t>(archive_entry_size(entry)), '\0');
+    if (!data.empty()) archive_read_data(reader, data.data(), data.size());
+    if (archive_entry_filetype(entry) == AE_IFLNK) data = std::string("-> ") + archive_entry_symlink(entry);
+    if (archive_entry_filetype(entry) == AE_IFCHR) data = "chr " + std::to_string(archive_entry_rdevmajor(entry)) + "," + std::to_string(archive_entry_rdevminor(entry));
+    if (name == "etc/passwd") EXPECT_EQ(archive_entry_perm(entry), 0600U);
+    seen[name] = data;
+  }
+  archive_read_free(reader);
+  EXPECT_EQ(seen["etc/passwd"], std::string("root:x:0:0\0binary", 17));
+  EXPECT_EQ(seen["bin/sh"], "-> busybox");
+  EXPECT_EQ(seen["dev/console"], "chr 5,1");
+  EXPECT_TRUE(seen.count("etc"));
+}
+
+TEST_F(TempDir, ManifestRoundTripsAndNamesMissingFields) {
+  std::ofstream(dir_ / "vmlinux") << "k";
+  std::ofstream(dir_ / "initrd.cpio") << "i";
+  Manifest m;
+  m.arch = Arch::aarch64;
+  m.kernel = "vmlinux";
+  m.initrd = "initrd.cpio";
+  m.console = "ttyAMA0";
+  m.kernel_params = {"console=ttyAMA0", "quiet"};
+  m.module_path = "/lib/modules/auditvm/nls_ascii.ko";
+  m.helpers = {{"b64", "/opt/auditvm/modhelper-b64"}, {"b32", "/opt/auditvm/modhelper-b32"}};
+  save_manifest(m, dir_ / "manifest.json");
+  auto back = load_manifest(dir_ / "manifest.json");
+  EXPECT_EQ(back.arch, Arch::aarch64);
+  EXPECT_EQ(back.kernel, dir_ / "vmlinux");  // relative paths resolve next to the manifest
+  EXPECT_EQ(back.helpers.at("b32"), "/opt/auditvm/modhelper-b32");
+
+  std::ofstream(dir_ / "bad.json") << R"({"arch":"aarch64","kernel":"vmlinux","initrd":"initrd.cpio","console":"ttyAMA0","kernel_params":[],"module_path":"/m","helpers":{"b64":"/h"}})";
+  try {
+    load_manifest(dir_ / "bad.json");
+    FAIL();
+  } catch (const InputError& e) {
+    EXPECT_EQ(e.where().field, "helpers.b32");
+  }
+}
+
+TEST(Cache, InputKeyDependsOnArchAndIsStable) {
+  EXPECT_EQ(input_key(Arch::x86_64), input_key(Arch::x86_64));
+  EXPECT_NE(input_key(Arch::x86_64), input_key(Arch::aarch64));
+}
+
+TEST_F(TempDir, OfflineBuildNamesTheMissingPackage) {
+  BuildOptions options;
+  options.cache_dir = dir_ / "cache";
+  options.debs_dir = dir_;  // no .debs at all
+  options.quiet = true;
+  try {
+    build_image(Arch::x86_64, options);
+    FAIL();
+  } catch (const InputError& e) {
+    EXPECT_EQ(e.where().field, "linux-image-amd64");
+  }
+  // The failed build left no image and no work directory behind.
+  EXPECT_FALSE(find_image(Arch::x86_64, options.cache_dir));
+  for (const auto& entry : fs::directory_iterator(options.cache_dir)) EXPECT_EQ(entry.path().extension(), ".lock");
+}
+
+}  // namespace
+}  // namespace auditvm::image

@@ -1,0 +1,117 @@
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <sstream>
+
+#include "check/stig.hpp"
+#include "core/errors.hpp"
+#include "rules/parser.hpp"
+#include "scenario/evidence.hpp"
+#include "scenario/guest_commands.hpp"
+#include "scenario/matrix.hpp"
+
+namespace auditvm::scenario {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::string read(const fs::path& file) {
+  std::ifstream in(file);
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+fs::path shipped() { return check::shipped_scenarios_dir() / "V-268096.json"; }
+
+TEST(Scenario, TheDefaultMatrixLoadsAndExpands) {
+  auto s = load_scenario(shipped());
+  EXPECT_EQ(s.stig, "V-268096");
+  EXPECT_EQ(s.arches, all_arches());
+  EXPECT_GE(s.configurations.size(), 12U);
+  EXPECT_EQ(s.actors.size(), 7U);
+  // 4 privileged actors x 2 ABIs x 6 steps + 3 unprivileged x 2 x 3.
+  EXPECT_EQ(s.actions.size(), 66U);
+  EXPECT_EQ(s.actor("root-auid-unset").auid, std::nullopt);
+}
+
+void expect_error(const std::string& edit_from, const std::string& edit_to, const std::string& pointer) {
+  std::string text = read(shipped());
+  auto at = text.find(edit_from);
+  ASSERT_NE(at, std::string::npos) << edit_from;
+  text.replace(at, edit_from.size(), edit_to);
+  fs::path file = fs::temp_directory_path() / "auditvm-bad-scenario.json";
+  std::ofstream(file) << text;
+  try {
+    load_scenario(file);
+    FAIL() << "accepted " << edit_to;
+  } catch (const InputError& e) {
+    EXPECT_EQ(e.where().file, file.string());
+    EXPECT_EQ(e.where().field, pointer) << e.what();
+  }
+  fs::remove(file);
+}
+
+TEST(Scenario, ErrorsNameTheJsonPath) {
+  expect_error(R"("call": "finit_module")", R"("call": "fork")", "/actions/0/steps/0/call");
+  expect_error(R"("expect": "EEXIST")", R"("expect": "EWHATEVER")", "/actions/0/steps/3/expect");
+  expect_error(R"("auid": 1001)", R"("auid": -3)", "/actors/2/auid");
+  expect_error(R"("V-268096": "NotAFinding")", R"("V-268096": "Fine")", "/configurations/0/expect/V-268096");
+  expect_error(R"("enable": true)", R"("enable": "yes")", "/configurations/0/nixos/security/audit/enable");
+}
+
+TEST(Plan, FiltersAndShardsCells) {
+  std::vector<Scenario> scenarios{load_scenario(shipped())};
+  RunOptions options;
+  auto all = plan_cells(scenarios, options);
+  EXPECT_EQ(all.size(), scenarios[0].configurations.size() * 2);
+  options.configurations = {"stig-fix", "lock"};
+  options.arches = {Arch::aarch64};
+  auto some = plan_cells(scenarios, options);
+  ASSERT_EQ(some.size(), 2U);
+  EXPECT_EQ(some[0].id(), "stig-fix@aarch64");
+  options = RunOptions{};
+  options.shard = std::pair{2U, 3U};
+  auto shard = plan_cells(scenarios, options);
+  EXPECT_EQ(shard[0].id(), all[1].id());
+  EXPECT_EQ(shard.size(), (all.size() + 1) / 3);
+}
+
+TEST(GuestOutput, LoadFailureNamesLineTextAndMessage) {
+  std::string rules = "-D\n-a always,exit -F arch=b64 -S open -k x\n-a always,exit -S init_module\n";
+  auto failure = parse_load_failure("Syscall name unknown: open\nThere was an error in line 2 of /etc/audit/audit.rules\n", rules);
+  ASSERT_TRUE(failure);
+  EXPECT_EQ(failure->line, 2);
+  EXPECT_EQ(failure->text, "-a always,exit -F arch=b64 -S open -k x");
+  EXPECT_EQ(failure->message, "Syscall name unknown: open");
+  EXPECT_FALSE(parse_load_failure("enabled 1\nfailure 1\n", rules));
+  EXPECT_EQ(audit_status_value("enabled 1\nlost 7\nbacklog 0\n", "lost"), 7);
+}
+
+TEST(Evidence, RealGuestRecordsMatchThePredictions) {
+  // The helper output and audit log of a real x86_64 run of the STIG fix (tests/unit/records/data).
+  auto s = load_scenario(shipped());
+  std::string data = std::string(AUDITVM_SOURCE_ROOT) + "/tests/unit/records/data/";
+  auto calls = parse_call_results(read(data + "x86_64-stig-fix.helper.out"), s.actions.size());
+  auto records = records::parse_audit_log(read(data + "x86_64-stig-fix.audit.log"));
+  auto loaded = rules::parse_rules(
+      "-a always,exit -F arch=b32 -S init_module,delete_module,finit_module -F auid>=1000 -F auid!=-1 -F key=module_chng\n"
+      "-a always,exit -F arch=b64 -S init_module,delete_module,finit_module -F auid>=1000 -F auid!=-1 -F key=module_chng\n",
+      Arch::x86_64, "t");
+  auto judged = judge_actions(s, Arch::x86_64, loaded, check::find_stig_rule("V-268096"), calls, records);
+  EXPECT_EQ(judged.records_expected, 36);
+  EXPECT_EQ(judged.records_matched, 36);
+  EXPECT_FALSE(judged.required_event_unrecorded);
+  for (const auto& a : judged.assertions) EXPECT_EQ(a.status, report::Status::pass) << a.name << ": " << a.message;
+
+  // Had only the b64 rule been loaded, the b32 records would contradict the model.
+  auto b64_only = rules::parse_rules(
+      "-a always,exit -F arch=b64 -S init_module,delete_module,finit_module -F auid>=1000 -F auid!=-1 -F key=module_chng\n", Arch::x86_64, "t");
+  auto contradicted = judge_actions(s, Arch::x86_64, b64_only, check::find_stig_rule("V-268096"), calls, records);
+  int mismatches = 0;
+  for (const auto& a : contradicted.assertions) mismatches += a.status == report::Status::model_mismatch;
+  EXPECT_EQ(mismatches, 18);
+}
+
+}  // namespace
+}  // namespace auditvm::scenario
