@@ -22,5 +22,6 @@ CommandRunner register_check(CLI::App& root, const GlobalOptions& global);
 CommandRunner register_render(CLI::App& root, const GlobalOptions& global);
 CommandRunner register_image(CLI::App& root, const GlobalOptions& global);
 CommandRunner register_run(CLI::App& root, const GlobalOptions& global);
+CommandRunner register_lint(CLI::App& root, const GlobalOptions& global);
 
 }  // namespace auditvm::cli

@@ -28,6 +28,7 @@ int main(int argc, char** argv) {
   std::vector<std::pair<CLI::App*, cli::CommandRunner>> commands;
   auto add = [&](cli::CommandRunner runner) { commands.emplace_back(app.get_subcommands({}).back(), std::move(runner)); };
   add(cli::register_check(app, global));
+  add(cli::register_lint(app, global));
   add(cli::register_render(app, global));
   add(cli::register_image(app, global));
   add(cli::register_run(app, global));

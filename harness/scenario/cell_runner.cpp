@@ -4,6 +4,7 @@
 #include <fstream>
 
 #include "check/coverage.hpp"
+#include "check/load_simulation.hpp"
 #include "core/errors.hpp"
 #include "nixos/render.hpp"
 #include "records/audit_log.hpp"
@@ -111,6 +112,16 @@ report::CellResult run_cell(machine::Machine& guest, const Cell& cell_plan, cons
   evidence["actions"] = judged.table;
   cell.kernel_verdict = judged.required_event_unrecorded ? "Open" : "NotAFinding";
 
+  if (nixos::loads_rules(config)) {
+    // lint's prediction of auditctl -R, confirmed or refuted by the real one.
+    auto predicted = check::simulate_load(rules_text, arch, "rules");
+    int real_line = cell.load_failure ? cell.load_failure->line : 0;
+    add(cell, "lint predicted the rules load", predicted.failing_line.value_or(0) == real_line,
+        "lint: " + (predicted.failing_line ? "stops at line " + std::to_string(*predicted.failing_line) : std::string("loads completely")) +
+            "; auditctl -R: " + (real_line ? "stopped at line " + std::to_string(real_line) : std::string("loaded completely")),
+        Status::model_mismatch);
+  }
+  if (!cell.expected_verdict.empty())
   add(cell, "check verdict is " + cell.expected_verdict, cell.verdict == cell.expected_verdict,
       "the model says " + cell.verdict + " on auditctl -l" + (cell.load_failure ? " (rules stopped loading at line " + std::to_string(cell.load_failure->line) + ")" : ""));
   add(cell, "the kernel's records support the verdict", !(cell.verdict == "NotAFinding" && judged.required_event_unrecorded),

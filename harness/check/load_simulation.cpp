@@ -1,0 +1,41 @@
+#include "check/load_simulation.hpp"
+
+#include <set>
+
+#include "core/errors.hpp"
+#include "rules/canonical.hpp"
+
+namespace auditvm::check {
+
+LoadReport simulate_load(std::string_view text, Arch arch, const std::string& source) {
+  LoadReport report;
+  report.loaded = {source, arch, {}};
+  std::set<std::string> present;
+  for (const auto& line : rules::rule_lines(text)) {
+    if (line.text.empty() || line.text[0] == '#') continue;
+    if (report.failing_line) {
+      report.not_loaded.push_back(line);
+      continue;
+    }
+    try {
+      auto rule = rules::parse_rule_line(line.text, arch, source, line.number);
+      if (const auto* control = rule.control(); control && control->option == "-D") present.clear();
+      if (!rule.control()) {
+        // The kernel refuses a rule identical to a loaded one, and auditctl -R stops there.
+        if (!present.insert(rules::canonical_text(rule, arch)).second)
+          throw InputError({source, line.number, line.text}, "Error sending add rule data request (Rule exists)");
+      }
+      if (const auto* watch = rule.watch_rule())
+        report.warnings.push_back("line " + std::to_string(line.number) + ": the watch on " + watch->path +
+                                  " fails to load (and stops every later line) if its directory does not exist on the target");
+      report.loaded.rules.push_back(std::move(rule));
+    } catch (const InputError& e) {
+      report.failing_line = line.number;
+      report.failing_text = line.text;
+      report.message = e.detail();
+    }
+  }
+  return report;
+}
+
+}  // namespace auditvm::check
