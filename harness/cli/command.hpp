@@ -23,5 +23,7 @@ CommandRunner register_render(CLI::App& root, const GlobalOptions& global);
 CommandRunner register_image(CLI::App& root, const GlobalOptions& global);
 CommandRunner register_run(CLI::App& root, const GlobalOptions& global);
 CommandRunner register_lint(CLI::App& root, const GlobalOptions& global);
+CommandRunner register_reproduce(CLI::App& root, const GlobalOptions& global);
+CommandRunner register_matrix(CLI::App& root, const GlobalOptions& global);
 
 }  // namespace auditvm::cli

@@ -32,6 +32,8 @@ int main(int argc, char** argv) {
   add(cli::register_render(app, global));
   add(cli::register_image(app, global));
   add(cli::register_run(app, global));
+  add(cli::register_reproduce(app, global));
+  add(cli::register_matrix(app, global));
 
   try {
     app.parse(argc, argv);

@@ -1,0 +1,116 @@
+// auditvm reproduce: an auditor's `auditctl -l` capture (or a rules file) loaded into a real guest
+// the way NixOS loads rules, the default actors' module calls run, and the kernel's evidence set
+// against the model's verdict.
+#include <iostream>
+
+#include "check/load_simulation.hpp"
+#include "check/stig.hpp"
+#include "cli/arch_option.hpp"
+#include "cli/command.hpp"
+#include "cli/run_options.hpp"
+#include "core/files.hpp"
+#include "image/builder.hpp"
+#include "machine/cleanup.hpp"
+#include "report/writers.hpp"
+#include "rules/parser.hpp"
+#include "scenario/matrix.hpp"
+
+namespace auditvm::cli {
+
+CommandRunner register_reproduce(CLI::App& root, const GlobalOptions& global) {
+  struct Options {
+    std::string rules_file, arch = "x86_64", format = "text", report_dir = "results-reproduce";
+    MachineOptions machine;
+  };
+  auto options = std::make_shared<Options>();
+  auto* cmd = root.add_subcommand("reproduce", "Load captured `auditctl -l` output into a guest and gather the kernel's evidence");
+  cmd->add_option("--rules", options->rules_file, "File with `auditctl -l` output or audit rules ('-' for stdin)")->required();
+  cmd->add_option("--arch", options->arch, "x86_64 or aarch64")->capture_default_str();
+  cmd->add_option("--format", options->format, "Output format")->check(CLI::IsMember({"text", "json"}))->capture_default_str();
+  cmd->add_option("--report-dir", options->report_dir, "Where logs and reports go")->capture_default_str();
+  options->machine.add_to(*cmd);
+  cmd->footer("Exit status: 0 NotAFinding and 1 Open when model and kernel agree, 3 when they disagree, 2 on errors.");
+  return [options, &global] {
+    Arch arch = arch_from_option(options->arch);
+    std::string text = read_input(options->rules_file);
+    // Bad input is reported before any VM starts; a syscall the arch lacks is not bad input but
+    // exactly what the guest is to show (auditctl -R stops there).
+    auto predicted = check::simulate_load(text, arch, options->rules_file);
+    if (predicted.failing_line && predicted.message.rfind("Syscall name unknown", 0) != 0)
+      throw InputError({options->rules_file, *predicted.failing_line, predicted.failing_text}, predicted.message);
+    // The default actors and calls, with the captured rules as the one configuration.
+    auto scenario = scenario::load_scenario(check::shipped_scenarios_dir() / "V-268096.json");
+    scenario::Configuration captured;
+    captured.name = "reproduce";
+    captured.description = "rules from " + options->rules_file;
+    captured.config.audit_enable = nixos::AuditEnable::on;
+    captured.config.auditd_enable = true;
+    for (const auto& line : rules::rule_lines(text))
+      if (!line.text.empty() && line.text[0] != '#' && line.text != "No rules") captured.config.rules.push_back(line.text);
+    scenario.name = "reproduce";
+    scenario.configurations = {captured};
+    scenario.arches = {arch};
+
+    scenario::RunOptions run_options;
+    run_options.jobs = 1;
+    run_options.backend = options->machine.backend_options();
+    run_options.accel = options->machine.accel_value();
+    run_options.report_dir = options->report_dir;
+    run_options.quiet = global.quiet;
+    auto manifest = image::build_image(arch, {options->machine.cache_dir, std::nullopt, global.quiet, false});
+    run_options.guest_for = [&](const scenario::Cell&) { return manifest; };
+    auto run = scenario::run_matrix({scenario}, run_options);
+    const auto& cell = run.cells.at(0);
+    if (!cell.infra_error.empty()) throw InfraError(cell.infra_error);
+
+    bool mismatch = cell.status() == report::Status::model_mismatch || (cell.verdict == "NotAFinding" && cell.kernel_verdict == "Open");
+    nlohmann::json records = nlohmann::json::array();
+    for (const auto& action : cell.evidence["actions"])
+      for (const auto& record : action["records"]) records.push_back(record);
+    nlohmann::json out = report::to_json(cell);
+    out["status"] = cell.verdict;
+    out["kernel_status"] = cell.kernel_verdict;
+    out["agree"] = !mismatch;
+    out["records"] = records;
+    out["cell_status"] = report::to_string(cell.status());
+    if (options->format == "json") {
+      std::cout << out.dump(2) << "\n";
+    } else {
+      std::cout << "V-268096 on " << to_string(arch) << ": model " << cell.verdict << ", kernel evidence " << cell.kernel_verdict
+                << (mismatch ? " -- THEY DISAGREE" : " (agree)") << "\n";
+      if (cell.load_failure)
+        std::cout << "  cause: the rules stop loading at line " << cell.load_failure->line << " (" << cell.load_failure->text << "): "
+                  << cell.load_failure->message << "\n";
+      for (const auto& u : cell.uncovered) std::cout << "  not audited: " << u << "\n";
+      std::cout << "  records: " << records.size() << " module-call records; evidence in " << options->report_dir << "/logs\n";
+    }
+    if (mismatch) return 3;
+    return cell.verdict == "NotAFinding" ? 0 : 1;
+  };
+}
+
+CommandRunner register_matrix(CLI::App& root, const GlobalOptions&) {
+  struct Options {
+    std::vector<std::string> files;
+    std::string format = "json";
+  };
+  auto options = std::make_shared<Options>();
+  auto* cmd = root.add_subcommand("matrix", "Print the cells as a CI job matrix (spread them with run --shard or --config/--arch)");
+  cmd->add_option("scenarios", options->files, "Scenario files (default: every scenarios/*.json)")->check(CLI::ExistingFile);
+  cmd->add_option("--format", options->format, "json or github-actions")->check(CLI::IsMember({"json", "github-actions"}))->capture_default_str();
+  return [options] {
+    auto files = options->files;
+    if (files.empty())
+      for (const auto& f : scenario::scenario_files(check::shipped_scenarios_dir())) files.push_back(f.string());
+    std::vector<scenario::Scenario> scenarios;
+    for (const auto& f : files) scenarios.push_back(scenario::load_scenario(f));
+    nlohmann::json include = nlohmann::json::array();
+    for (const auto& cell : scenario::plan_cells(scenarios, {}))
+      include.push_back({{"scenario", cell.scenario->file.string()}, {"config", cell.configuration->name}, {"arch", to_string(cell.arch)}});
+    if (options->format == "github-actions") std::cout << "matrix=" << nlohmann::json{{"include", include}}.dump() << "\n";
+    else std::cout << include.dump(2) << "\n";
+    return 0;
+  };
+}
+
+}  // namespace auditvm::cli
