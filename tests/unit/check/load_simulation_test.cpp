@@ -1,0 +1,68 @@
+#include <gtest/gtest.h>
+
+#include "check/coverage.hpp"
+#include "check/load_simulation.hpp"
+
+namespace auditvm::check {
+namespace {
+
+const std::string kModules =
+    "-a always,exit -F arch=b32 -S init_module,finit_module,delete_module -F auid>=1000 -F auid!=unset -k module_chng\n"
+    "-a always,exit -F arch=b64 -S init_module,finit_module,delete_module -F auid>=1000 -F auid!=unset -k module_chng\n";
+const std::string kOpen = "-a always,exit -F arch=b64 -S open,creat -F exit=-EACCES -k perm_access\n";
+
+TEST(LoadSimulation, AFailingLineInTheMiddleStopsEverythingAfterIt) {
+  std::string text = "-D\n-b 8192\n" + kOpen + kModules + "\n-e 1\n";
+  auto x86 = simulate_load(text, Arch::x86_64, "rules");
+  EXPECT_TRUE(x86.complete());
+  auto arm = simulate_load(text, Arch::aarch64, "rules");
+  ASSERT_FALSE(arm.complete());
+  EXPECT_EQ(*arm.failing_line, 3);
+  EXPECT_EQ(arm.message, "Syscall name unknown: open");
+  EXPECT_EQ(arm.not_loaded.size(), 3U);  // both module rules and -e 1
+  EXPECT_EQ(evaluate(arm.loaded, Arch::aarch64, find_stig_rule("V-268096")).verdict, Verdict::Open);
+  EXPECT_EQ(evaluate(x86.loaded, Arch::x86_64, find_stig_rule("V-268096")).verdict, Verdict::NotAFinding);
+}
+
+TEST(LoadSimulation, AFailingFirstLineLoadsNothing) {
+  auto arm = simulate_load(kOpen + kModules, Arch::aarch64, "rules");
+  EXPECT_EQ(arm.failing_line, 1);
+  EXPECT_TRUE(arm.loaded.rules.empty());
+}
+
+TEST(LoadSimulation, DuplicateRulesStopTheLoadAndWatchesAreFlagged) {
+  auto dup = simulate_load(kModules + kModules, Arch::x86_64, "rules");
+  EXPECT_EQ(dup.failing_line, 3);
+  EXPECT_NE(dup.message.find("Rule exists"), std::string::npos);
+  auto watch = simulate_load("-w /var/cron/tabs/ -p wa -k services\n" + kModules, Arch::x86_64, "rules");
+  EXPECT_TRUE(watch.complete());
+  ASSERT_EQ(watch.warnings.size(), 1U);
+  EXPECT_NE(watch.warnings[0].find("/var/cron/tabs/"), std::string::npos);
+}
+
+TEST(StigData, EveryShippedRuleLoadsAndItsOwnFixTextIsCompliantOnX86_64) {
+  auto rules = load_stig_rules(shipped_stig_dir());
+  EXPECT_GE(rules.size(), 7U);
+  for (const auto& stig : rules) {
+    std::string fix;
+    for (const auto& line : stig.literal_rules) fix += line + "\n";
+    auto result = evaluate(rules::parse_rules(fix, Arch::x86_64, stig.group_id), Arch::x86_64, stig);
+    EXPECT_EQ(result.verdict, Verdict::NotAFinding) << stig.group_id;
+    EXPECT_TRUE(result.literal_match) << stig.group_id;
+  }
+}
+
+TEST(StigData, MissingSyscallsOfAnAbiAreNotRequired) {
+  auto stig = find_stig_rule("V-268095");
+  auto result = evaluate(rules::parse_rules("-a always,exit -F arch=b32 -S rename,unlink,rmdir,renameat,unlinkat -F auid>=1000 -F auid!=unset\n"
+                                            "-a always,exit -F arch=b64 -S renameat,unlinkat -F auid>=1000 -F auid!=unset\n",
+                                            Arch::aarch64, "t"),
+                         Arch::aarch64, stig);
+  EXPECT_EQ(result.verdict, Verdict::NotAFinding);
+  int not_required = 0;
+  for (const auto& note : result.notes) not_required += note.find("is not required") != std::string::npos;
+  EXPECT_EQ(not_required, 3);  // b64 rename, unlink, rmdir
+}
+
+}  // namespace
+}  // namespace auditvm::check
