@@ -9,6 +9,7 @@
 #include "cli/run_options.hpp"
 #include "core/errors.hpp"
 #include "image/builder.hpp"
+#include "image/nix_builder.hpp"
 #include "machine/cleanup.hpp"
 #include "report/writers.hpp"
 #include "scenario/matrix.hpp"
@@ -79,18 +80,24 @@ int run(const RunCliOptions& options, const GlobalOptions& global) {
   run_options.accel = options.machine.accel_value();
   run_options.report_dir = options.report_dir;
   run_options.quiet = global.quiet;
-  if (options.guest != "debian") throw InputError({"--guest", 0, options.guest}, "only the default Debian guests are built here (see README: NixOS guests)");
-
-  // The default guests: built (or found in the cache) once per arch, before any VM starts.
   std::map<Arch, image::Manifest> images;
   std::mutex images_mutex;
-  image::BuildOptions build{options.machine.cache_dir, std::nullopt, global.quiet, false};
-  for (const auto& cell : scenario::plan_cells(scenarios, run_options))
-    if (!images.count(cell.arch)) images.emplace(cell.arch, image::build_image(cell.arch, build));
-  run_options.guest_for = [&](const scenario::Cell& cell) {
-    std::lock_guard lock(images_mutex);
-    return images.at(cell.arch);
-  };
+  if (options.guest == "nixos") {
+    // One NixOS build per configuration and arch (cached); a failed build fails only its cell.
+    run_options.guest_for = [&](const scenario::Cell& cell) {
+      std::lock_guard lock(images_mutex);
+      return image::build_nixos_guest(cell.configuration->nixos, cell.arch, options.machine.cache_dir);
+    };
+  } else {
+    // The default guests: built (or found in the cache) once per arch, before any VM starts.
+    image::BuildOptions build{options.machine.cache_dir, std::nullopt, global.quiet, false};
+    for (const auto& cell : scenario::plan_cells(scenarios, run_options))
+      if (!images.count(cell.arch)) images.emplace(cell.arch, image::build_image(cell.arch, build));
+    run_options.guest_for = [&](const scenario::Cell& cell) {
+      std::lock_guard lock(images_mutex);
+      return images.at(cell.arch);
+    };
+  }
 
   auto result = scenario::run_matrix(scenarios, run_options);
   result.version = AUDITVM_VERSION_STRING;

@@ -65,3 +65,72 @@ TEST(NixSide, NixReadsEveryScenarioFragmentAsTheCppSideDoes) {
 
 }  // namespace
 }  // namespace auditvm
+
+// The nix-build seam, with tests/fake-nix-build standing in for Nix (see that script).
+#include "image/nix_builder.hpp"
+#include "core/errors.hpp"
+
+namespace auditvm {
+namespace {
+
+class NixBuilder : public testing::Test {
+ protected:
+  void SetUp() override {
+    char pattern[] = "/tmp/auditvm-nixbuild-XXXXXX";
+    cache_ = fs::path(::mkdtemp(pattern)) / "images";
+    path_ = std::getenv("PATH");
+    ::setenv("PATH", (kRoot.string() + "/tests/fake-nix-build:" + path_).c_str(), 1);
+    ::setenv("AUDITVM_BIN", AUDITVM_BINARY, 1);
+    ::setenv("AUDITVM_MODHELPER_DIR", AUDITVM_MODHELPER_DIR, 1);
+  }
+  void TearDown() override {
+    ::setenv("PATH", path_.c_str(), 1);
+    ::unsetenv("FAKE_NIX_BUILD_FAIL");
+    ::unsetenv("FAKE_NIX_BUILD_DROP");
+    fs::remove_all(cache_.parent_path());
+  }
+  nlohmann::json fragment_ = nlohmann::json::parse(R"({"security":{"audit":{"enable":true}}})");
+  fs::path cache_;
+  std::string path_;
+};
+
+TEST_F(NixBuilder, MissingNixBuildIsAClearInfrastructureError) {
+  ::setenv("PATH", "/nonexistent", 1);
+  try {
+    image::build_nixos_guest(fragment_, Arch::x86_64, cache_);
+    FAIL();
+  } catch (const InfraError& e) {
+    EXPECT_NE(std::string(e.what()).find("nix-build not found"), std::string::npos);
+  }
+}
+
+TEST_F(NixBuilder, AFailedBuildShowsItsLog) {
+  ::setenv("FAKE_NIX_BUILD_FAIL", "1", 1);
+  try {
+    image::build_nixos_guest(fragment_, Arch::aarch64, cache_);
+    FAIL();
+  } catch (const InfraError& e) {
+    EXPECT_NE(std::string(e.what()).find("builder for '/nix/store/xxx-nixos-system.drv' failed"), std::string::npos) << e.what();
+  }
+}
+
+TEST_F(NixBuilder, AManifestWithoutAFieldNamesIt) {
+  ::setenv("FAKE_NIX_BUILD_DROP", "helpers", 1);
+  try {
+    image::build_nixos_guest(fragment_, Arch::x86_64, cache_);
+    FAIL();
+  } catch (const InputError& e) {
+    EXPECT_EQ(e.where().field, "helpers");
+  }
+}
+
+TEST_F(NixBuilder, BuildsAreCachedByFragmentAndArch) {
+  auto first = image::build_nixos_guest(fragment_, Arch::x86_64, cache_);
+  EXPECT_EQ(first.guest_kind, "nixos");
+  ::setenv("FAKE_NIX_BUILD_FAIL", "1", 1);  // a second build would fail: the cache answers
+  EXPECT_NO_THROW(image::build_nixos_guest(fragment_, Arch::x86_64, cache_));
+  EXPECT_THROW(image::build_nixos_guest(fragment_, Arch::aarch64, cache_), InfraError);
+}
+
+}  // namespace
+}  // namespace auditvm

@@ -5,6 +5,7 @@
 
 #include "check/stig.hpp"
 #include "image/builder.hpp"
+#include "image/nix_builder.hpp"
 #include "scenario/matrix.hpp"
 
 namespace auditvm::scenario {
@@ -71,6 +72,23 @@ TEST_F(ScenarioVmTest, ReducedMatrixOnBothArchesIsAsSpecifiedAndReuseEqualsFresh
 
   auto fresh = run_matrix(scenarios_, options_for(configurations, true, dir_ / "fresh"));
   EXPECT_EQ(fingerprint(reused), fingerprint(fresh));
+}
+
+TEST_F(ScenarioVmTest, NixosGuestsThroughTheStandInBuilderGiveTheSameResults) {
+  // tests/fake-nix-build answers for nix-build with the default guest and a 9p-shared fake store
+  // holding the module helpers: everything after the build (manifest, store sharing, runner) is real.
+  std::string path = std::getenv("PATH");
+  ::setenv("PATH", (std::string(AUDITVM_SOURCE_ROOT) + "/tests/fake-nix-build:" + path).c_str(), 1);
+  ::setenv("AUDITVM_BIN", AUDITVM_BINARY, 1);
+  ::setenv("AUDITVM_MODHELPER_DIR", AUDITVM_MODHELPER_DIR, 1);
+  std::vector<std::string> configurations{"stig-fix", "b64-only"};
+  auto nixos_options = options_for(configurations, false, dir_ / "reports-nixos");
+  nixos_options.guest_for = [this](const Cell& cell) { return image::build_nixos_guest(cell.configuration->nixos, cell.arch, dir_ / "images"); };
+  auto nixos = run_matrix(scenarios_, nixos_options);
+  ::setenv("PATH", path.c_str(), 1);
+  auto debian = run_matrix(scenarios_, options_for(configurations, false, dir_ / "reports-debian"));
+  for (const auto& cell : nixos.cells) EXPECT_EQ(cell.status(), report::Status::pass) << cell.id() << " " << cell.infra_error;
+  EXPECT_EQ(fingerprint(nixos), fingerprint(debian));
 }
 
 }  // namespace

@@ -1,0 +1,17 @@
+// NixOS guests: one nix-build of nix/default.nix per configuration fragment and arch, cached by
+// the fragment's hash; the result is a manifest in the same format as the default guests'.
+#pragma once
+
+#include <filesystem>
+
+#include <nlohmann/json.hpp>
+
+#include "image/manifest.hpp"
+
+namespace auditvm::image {
+
+// Throws InfraError when nix-build is missing or the build fails (with the log's tail), and
+// InputError when the manifest it produced lacks a field.
+Manifest build_nixos_guest(const nlohmann::json& fragment, Arch arch, const std::filesystem::path& cache_dir = {});
+
+}  // namespace auditvm::image
