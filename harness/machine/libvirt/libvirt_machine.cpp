@@ -27,16 +27,16 @@ std::string last_libvirt_error() {
 bool is_local(const std::string& uri) { return uri.rfind("qemu:///", 0) == 0; }
 
 // QEMU under a local system libvirt runs as libvirt-qemu: give it the run directory, where the
-// socket, the console log and a hard link (or copy) of kernel and initrd are.
+// socket, the console log and copies of kernel and initrd are.
 void hand_over(const fs::path& path) {
   if (const passwd* qemu_user = ::getpwnam("libvirt-qemu")) (void)!::chown(path.c_str(), qemu_user->pw_uid, qemu_user->pw_gid);
 }
 
+// A private copy, not a hard link: libvirt's DAC driver relabels the file and remembers its owner
+// on the inode, so a shared inode makes a second domain fail ("already in use").
 fs::path stage(const fs::path& source, const fs::path& dir) {
   fs::path target = dir / source.filename();
-  std::error_code error;
-  fs::create_hard_link(source, target, error);
-  if (error) fs::copy_file(source, target, fs::copy_options::overwrite_existing);
+  fs::copy_file(source, target, fs::copy_options::overwrite_existing);
   return target;
 }
 
