@@ -5,6 +5,7 @@
 #include <fstream>
 
 #include "core/errors.hpp"
+#include "core/json_file.hpp"
 #include "rules/values.hpp"
 
 #ifndef AUDITVM_SOURCE_ROOT
@@ -54,14 +55,7 @@ RequiredEvents parse_required(const json& item, const std::string& file, const s
 }  // namespace
 
 StigRule load_stig_rule(const std::filesystem::path& file) {
-  std::ifstream in(file);
-  if (!in) throw InputError({file.string(), 0, ""}, "cannot read STIG rule file");
-  json data;
-  try {
-    data = json::parse(in);
-  } catch (const json::parse_error& e) {
-    throw InputError({file.string(), 0, ""}, std::string("not valid JSON: ") + e.what());
-  }
+  json data = read_json_file(file, "STIG rule file");
   const std::string name = file.string();
   StigRule rule;
   rule.source = file;

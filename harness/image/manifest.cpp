@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/errors.hpp"
+#include "core/json_file.hpp"
 
 namespace auditvm::image {
 namespace {
@@ -24,14 +25,7 @@ T required(const json& data, const std::string& key, const std::string& file) {
 }  // namespace
 
 Manifest load_manifest(const std::filesystem::path& file) {
-  std::ifstream in(file);
-  if (!in) throw InputError({file.string(), 0, ""}, "cannot read manifest");
-  json data;
-  try {
-    data = json::parse(in);
-  } catch (const json::parse_error& e) {
-    throw InputError({file.string(), 0, ""}, std::string("manifest is not valid JSON: ") + e.what());
-  }
+  json data = read_json_file(file, "manifest");
   const std::string name = file.string();
   auto resolve = [&](const std::string& path) {
     std::filesystem::path p(path);

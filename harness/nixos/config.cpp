@@ -4,6 +4,7 @@
 #include <functional>
 
 #include "core/errors.hpp"
+#include "core/json_file.hpp"
 
 namespace auditvm::nixos {
 namespace {
@@ -144,15 +145,7 @@ NixosConfig load_config(const json& fragment, const std::string& source, const s
 }
 
 NixosConfig load_config_file(const std::filesystem::path& file) {
-  std::ifstream in(file);
-  if (!in) throw InputError({file.string(), 0, ""}, "cannot read configuration file");
-  json fragment;
-  try {
-    fragment = json::parse(in);
-  } catch (const json::parse_error& e) {
-    throw InputError({file.string(), 0, ""}, std::string("not valid JSON: ") + e.what());
-  }
-  return load_config(fragment, file.string());
+  return load_config(read_json_file(file, "configuration file"), file.string());
 }
 
 }  // namespace auditvm::nixos

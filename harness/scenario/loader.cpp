@@ -3,6 +3,7 @@
 #include <set>
 
 #include "core/errors.hpp"
+#include "core/json_file.hpp"
 #include "rules/values.hpp"
 #include "scenario/scenario.hpp"
 
@@ -89,14 +90,7 @@ const Actor& Scenario::actor(const std::string& wanted) const {
 }
 
 Scenario load_scenario(const std::filesystem::path& path) {
-  std::ifstream in(path);
-  if (!in) throw InputError({path.string(), 0, ""}, "cannot read scenario file");
-  json data;
-  try {
-    data = json::parse(in);
-  } catch (const json::parse_error& e) {
-    throw InputError({path.string(), 0, ""}, std::string("not valid JSON: ") + e.what());
-  }
+  json data = read_json_file(path, "scenario file");
   Reader reader(path.string());
   Scenario s;
   s.file = path;

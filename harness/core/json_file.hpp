@@ -1,0 +1,15 @@
+// Reading a user's JSON file: unreadable or malformed files are InputErrors naming the file and,
+// for syntax errors, the line.
+#pragma once
+
+#include <filesystem>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+namespace auditvm {
+
+// `what` names the kind of file in messages ("scenario file", "manifest").
+nlohmann::json read_json_file(const std::filesystem::path& file, const std::string& what);
+
+}  // namespace auditvm
