@@ -5,6 +5,7 @@
 
 #include "check/coverage.hpp"
 #include "check/load_simulation.hpp"
+#include "check/status_checks.hpp"
 #include "core/errors.hpp"
 #include "nixos/render.hpp"
 #include "records/audit_log.hpp"
@@ -72,6 +73,15 @@ report::CellResult run_cell(machine::Machine& guest, const Cell& cell_plan, cons
   evidence["auditctl_l"] = listed;
   evidence["auditctl_s_before"] = status_before;
   evidence["cmdline"] = must(guest, "reading /proc/cmdline", "cat /proc/cmdline").out;
+  // The state checks (V-268092, V-268093, V-268119): informational findings next to the cell's rule.
+  evidence["status_checks"] = nlohmann::json::array();
+  for (const auto& status_rule : check::load_stig_rules(check::shipped_stig_dir())) {
+    if (status_rule.kind != "status") continue;
+    auto status = check::evaluate_status(status_rule, evidence["cmdline"].get<std::string>(), status_before);
+    evidence["status_checks"].push_back({{"rule", status.group_id}, {"status", check::to_string(status.verdict)}, {"reasons", status.reasons}});
+    if (status.verdict == check::Verdict::Open)
+      for (const auto& reason : status.reasons) cell.notes.push_back(status.group_id + " Open: " + reason);
+  }
   rules::RuleSet loaded;
   try {
     loaded = rules::parse_rules(listed, arch, "auditctl -l in the " + std::string(to_string(arch)) + " guest");

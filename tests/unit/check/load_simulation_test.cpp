@@ -66,3 +66,29 @@ TEST(StigData, MissingSyscallsOfAnAbiAreNotRequired) {
 
 }  // namespace
 }  // namespace auditvm::check
+
+#include "check/status_checks.hpp"
+
+namespace auditvm::check {
+namespace {
+
+TEST(StatusChecks, BootParametersAndRuntimeStateMustBothHold) {
+  const std::string status_1024 = "enabled 1\nfailure 1\npid 120\nbacklog_limit 1024\nlost 0\nloginuid_immutable 0 unlocked\n";
+  const std::string status_8192 = "enabled 1\nbacklog_limit 8192\nloginuid_immutable 1 locked\n";
+  auto audit = find_stig_rule("V-268092");
+  EXPECT_EQ(evaluate_status(audit, "console=ttyS0 audit=1", status_1024).verdict, Verdict::NotAFinding);
+  EXPECT_EQ(evaluate_status(audit, "console=ttyS0", status_1024).verdict, Verdict::Open);
+  auto backlog = find_stig_rule("V-268093");
+  // NixOS's default: the STIG's 8192 on the command line, but the module re-sets -b 1024 at runtime.
+  auto split = evaluate_status(backlog, "audit=1 audit_backlog_limit=8192", status_1024);
+  EXPECT_EQ(split.verdict, Verdict::Open);
+  ASSERT_EQ(split.reasons.size(), 1U);
+  EXPECT_NE(split.reasons[0].find("backlog_limit is 1024 on auditctl -s"), std::string::npos);
+  EXPECT_EQ(evaluate_status(backlog, "audit_backlog_limit=8192", status_8192).verdict, Verdict::NotAFinding);
+  auto immutable = find_stig_rule("V-268119");
+  EXPECT_EQ(evaluate_status(immutable, "", status_1024).verdict, Verdict::Open);
+  EXPECT_EQ(evaluate_status(immutable, "", status_8192).verdict, Verdict::NotAFinding);
+}
+
+}  // namespace
+}  // namespace auditvm::check
