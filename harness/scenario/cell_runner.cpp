@@ -93,7 +93,7 @@ report::CellResult run_cell(machine::Machine& guest, const Cell& cell_plan, cons
   cell.literal_match = check.literal_match;
   cell.grep_match = check.grep_match;
   for (const auto& group : check.uncovered) cell.uncovered.push_back(group.text());
-  cell.notes = check.notes;
+  cell.notes.insert(cell.notes.end(), check.notes.begin(), check.notes.end());
   if (cell.load_failure)
     cell.notes.push_back("the rules stopped loading at line " + std::to_string(cell.load_failure->line) + " (" + cell.load_failure->text +
                          "): " + cell.load_failure->message + "; nothing after it was loaded");

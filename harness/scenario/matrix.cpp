@@ -31,7 +31,9 @@ std::string boot_key(const Cell& cell) {
 
 bool needs_fresh_guest(const Cell& cell) {
   const auto& config = cell.configuration->config;
-  return config.audit_enable == nixos::AuditEnable::lock || !config.sysctl.empty();
+  // Locked rules, an immutable loginuid and sysctls outlive a reset: such cells get their own boot.
+  bool immutable_loginuid = std::find(config.rules.begin(), config.rules.end(), "--loginuid-immutable") != config.rules.end();
+  return config.audit_enable == nixos::AuditEnable::lock || immutable_loginuid || !config.sysctl.empty();
 }
 
 std::vector<Session> plan_sessions(const std::vector<Cell>& cells, bool fresh_vm) {
