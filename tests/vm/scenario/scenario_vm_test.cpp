@@ -74,6 +74,19 @@ TEST_F(ScenarioVmTest, ReducedMatrixOnBothArchesIsAsSpecifiedAndReuseEqualsFresh
   EXPECT_EQ(fingerprint(reused), fingerprint(fresh));
 }
 
+TEST_F(ScenarioVmTest, AndurilRulesStopLoadingOnAarch64AtTheLineLintPredicts) {
+  std::vector<Scenario> anduril{load_scenario(check::shipped_scenarios_dir() / "anduril-syscall-families.json")};
+  auto run = run_matrix(anduril, options_for({}, false, dir_ / "anduril"));
+  ASSERT_EQ(run.cells.size(), 4U);
+  for (const auto& cell : run.cells) {
+    EXPECT_EQ(cell.status(), report::Status::pass) << cell.id() << " " << cell.infra_error;
+    bool stops = cell.configuration == "anduril-syscall-families" && cell.arch == Arch::aarch64;
+    EXPECT_EQ(cell.load_failure.has_value(), stops) << cell.id();
+    EXPECT_EQ(cell.verdict, stops ? "Open" : "NotAFinding") << cell.id();
+    EXPECT_EQ(cell.records_matched, stops ? 0 : 36) << cell.id();  // the records are the evidence
+  }
+}
+
 TEST_F(ScenarioVmTest, NixosGuestsThroughTheStandInBuilderGiveTheSameResults) {
   // tests/fake-nix-build answers for nix-build with the default guest and a 9p-shared fake store
   // holding the module helpers: everything after the build (manifest, store sharing, runner) is real.
