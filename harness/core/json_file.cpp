@@ -8,10 +8,15 @@
 
 namespace auditvm {
 
-nlohmann::json read_json_file(const std::filesystem::path& file, const std::string& what) {
+namespace {
+
+std::string read_text(const std::filesystem::path& file, const std::string& what) {
   std::ifstream in(file);
   if (!in) throw InputError({file.string(), 0, ""}, "cannot read " + what);
-  std::string text(std::istreambuf_iterator<char>(in), {});
+  return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
+nlohmann::json parse(const std::string& text, const std::filesystem::path& file, const std::string& what) {
   try {
     return nlohmann::json::parse(text);
   } catch (const nlohmann::json::parse_error& e) {
@@ -19,6 +24,18 @@ nlohmann::json read_json_file(const std::filesystem::path& file, const std::stri
     int line = 1 + static_cast<int>(std::count(text.begin(), text.begin() + static_cast<long>(std::min(e.byte, text.size())), '\n'));
     throw InputError({file.string(), line, ""}, what + " is not valid JSON: " + e.what());
   }
+}
+
+}  // namespace
+
+nlohmann::json read_json_file(const std::filesystem::path& file, const std::string& what) {
+  return parse(read_text(file, what), file, what);
+}
+
+JsonDocument read_json_document(const std::filesystem::path& file, const std::string& what) {
+  std::string text = read_text(file, what);
+  auto value = parse(text, file, what);
+  return {std::move(value), JsonLines(text)};
 }
 
 }  // namespace auditvm
