@@ -1,8 +1,5 @@
 #include "nixos/config.hpp"
 
-#include <fstream>
-#include <functional>
-
 #include "core/errors.hpp"
 #include "core/json_file.hpp"
 
@@ -11,141 +8,132 @@ namespace {
 
 using nlohmann::json;
 
-// Walks the fragment, mirroring NixOS's option tree and its error messages.
-class Validator {
- public:
-  Validator(const std::string& source, const std::string& prefix) : source_(source), prefix_(prefix) {}
+constexpr const char* kAuditdModule = "nixos/modules/security/auditd.nix";
 
-  NixosConfig run(const json& fragment) {
-    attrs(fragment, {}, {{"security", [&](const json& v, auto p) { security(v, p); }},
-                         {"boot", [&](const json& v, auto p) { boot(v, p); }}});
-    return config_;
-  }
+// What the current auditd module defines itself when security.auditd.enable is true.
+json auditd_module_definitions() {
+  return {{"security",
+           {{"auditd", {{"settings", {{"plugin_dir", "/etc/audit/plugins.d"}}}, {"plugins", module_defined_auditd_plugins()}}}}}};
+}
 
- private:
-  using Path = std::vector<std::string>;
-  using Handler = std::function<void(const json&, Path)>;
-
-  [[noreturn]] void fail(const Path& path, const std::string& message) const {
-    std::string pointer = prefix_;
-    for (const auto& part : path) pointer += "/" + part;
-    throw InputError({source_, 0, pointer.empty() ? "/" : pointer}, message);
-  }
-
-  static std::string option_name(const Path& path) {
-    std::string name;
-    for (const auto& part : path) name += (name.empty() ? "" : ".") + part;
-    return name;
-  }
-
-  void not_of_type(const Path& path, const std::string& type) const {
-    fail(path, "A definition for option `" + option_name(path) + "' is not of type `" + type + "'.");
-  }
-
-  void attrs(const json& value, const Path& path, const std::map<std::string, Handler>& children) {
-    if (!value.is_object()) not_of_type(path, "attribute set");
-    for (const auto& [name, child] : value.items()) {
-      Path next = path;
-      next.push_back(name);
-      auto it = children.find(name);
-      if (it == children.end()) fail(next, "The option `" + option_name(next) + "' does not exist.");
-      it->second(child, next);
-    }
-  }
-
-  void security(const json& value, const Path& path) {
-    attrs(value, path, {{"audit", [&](const json& v, auto p) { audit(v, p); }},
-                        {"auditd", [&](const json& v, auto p) { auditd(v, p); }}});
-  }
-
-  void audit(const json& value, const Path& path) {
-    attrs(value, path,
-          {{"enable", [&](const json& v, auto p) {
-              if (v.is_boolean()) config_.audit_enable = v.get<bool>() ? AuditEnable::on : AuditEnable::off;
-              else if (v == "lock") config_.audit_enable = AuditEnable::lock;
-              else not_of_type(p, "one of false, true, \"lock\"");
-            }},
-           {"failureMode", [&](const json& v, auto p) {
-              if (v == "silent") config_.failure_mode = FailureMode::silent;
-              else if (v == "printk") config_.failure_mode = FailureMode::printk;
-              else if (v == "panic") config_.failure_mode = FailureMode::panic;
-              else not_of_type(p, "one of \"silent\", \"printk\", \"panic\"");
-            }},
-           {"backlogLimit", [&](const json& v, auto p) { config_.backlog_limit = integer(v, p); }},
-           {"rateLimit", [&](const json& v, auto p) { config_.rate_limit = integer(v, p); }},
-           {"rules", [&](const json& v, auto p) { config_.rules = strings(v, p); }},
-           {"package", [&](const json&, auto) {}}});
-  }
-
-  void auditd(const json& value, const Path& path) {
-    attrs(value, path,
-          {{"enable", [&](const json& v, auto p) {
-              if (!v.is_boolean()) not_of_type(p, "boolean");
-              config_.auditd_enable = v.get<bool>();
-            }},
-           {"settings", [&](const json& v, auto p) { config_.auditd_settings = scalars(v, p); }},
-           {"plugins", [&](const json& v, auto p) {
-              if (!v.is_object()) not_of_type(p, "attribute set of (submodule)");
-            }}});
-  }
-
-  void boot(const json& value, const Path& path) {
-    attrs(value, path,
-          {{"kernel", [&](const json& v, auto p) {
-              attrs(v, p, {{"sysctl", [&](const json& s, auto q) { config_.sysctl = scalars(s, q); }}});
-            }},
-           {"kernelParams", [&](const json& v, auto p) { config_.extra_kernel_params = strings(v, p); }}});
-  }
-
-  std::int64_t integer(const json& value, const Path& path) const {
-    if (!value.is_number_integer()) not_of_type(path, "signed integer");
-    return value.get<std::int64_t>();
-  }
-
-  std::vector<std::string> strings(const json& value, const Path& path) const {
-    if (!value.is_array()) not_of_type(path, "list of string");
-    std::vector<std::string> out;
-    for (std::size_t i = 0; i < value.size(); ++i) {
-      if (!value[i].is_string()) {
-        Path entry = path;
-        entry.push_back(std::to_string(i));
-        fail(entry, "A definition for option `" + option_name(path) + ".\"[definition 1-entry " + std::to_string(i + 1) +
-                        "]\"' is not of type `string'.");
-      }
-      out.push_back(value[i].get<std::string>());
-    }
+// Two definitions of the same options, merged as the module system merges them for the types
+// involved: attribute sets attribute by attribute, lists concatenated, anything else must agree.
+json merge_definitions(const json& module, const json& user, const Place& place) {
+  if (module.is_object() && user.is_object()) {
+    json out = module;
+    for (const auto& [name, value] : user.items())
+      out[name] = module.contains(name) ? merge_definitions(module[name], value, place.child(name)) : value;
     return out;
   }
-
-  // Attribute sets of strings, integers or booleans (sysctl values, auditd.conf settings),
-  // rendered the way NixOS renders them (booleans as 1/0 for sysctl).
-  std::map<std::string, std::string> scalars(const json& value, const Path& path) const {
-    if (!value.is_object()) not_of_type(path, "attribute set");
-    std::map<std::string, std::string> out;
-    for (const auto& [name, item] : value.items()) {
-      Path entry = path;
-      entry.push_back(name);
-      if (item.is_string()) out[name] = item.get<std::string>();
-      else if (item.is_number_integer()) out[name] = std::to_string(item.get<std::int64_t>());
-      else if (item.is_boolean()) out[name] = item.get<bool>() ? "1" : "0";
-      else not_of_type(entry, "string, signed integer or boolean");
-    }
+  if (module.is_array() && user.is_array()) {
+    json out = module;
+    out.insert(out.end(), user.begin(), user.end());
     return out;
   }
+  if (module == user) return module;
+  fail(place, "The option `" + show_option(place.option) + "' has conflicting definition values:\n- In `" + kAuditdModule +
+                  "': " + module.dump() + "\n- In `" + place.source + "': " + user.dump());
+}
 
-  std::string source_;
-  std::string prefix_;
-  NixosConfig config_;
-};
+// nixos/modules/security/auditd.nix's prepareConfigValue.
+std::string conf_value(const json& value) {
+  if (value.is_boolean()) return value.get<bool>() ? "yes" : "no";
+  if (value.is_string()) return value.get<std::string>();
+  if (value.is_array()) {
+    std::string out;
+    for (const auto& item : value) out += (out.empty() ? "" : " ") + conf_value(item);
+    return out;
+  }
+  return value.dump();
+}
+
+ConfText conf_text(const json& attrs, const std::string& leave_out = "") {
+  ConfText out;
+  for (const auto& [name, value] : attrs.items())
+    if (name != leave_out) out[name] = value.is_null() ? std::nullopt : std::optional(conf_value(value));
+  return out;
+}
+
+// sysctl.nix: null leaves the key out, false is 0, anything else is Nix's toString (true is 1).
+std::map<std::string, std::string> sysctl_values(const json& attrs) {
+  std::map<std::string, std::string> out;
+  for (const auto& [name, value] : attrs.items()) {
+    if (value.is_null()) continue;
+    if (value.is_boolean()) out[name] = value.get<bool>() ? "1" : "0";
+    else out[name] = value.is_string() ? value.get<std::string>() : value.dump();
+  }
+  return out;
+}
+
+// The auditd module's own checks, which only run when it is enabled.
+void check_auditd(const json& auditd, const Place& place) {
+  for (const auto& [name, plugin] : auditd["plugins"].items())
+    if (!plugin.contains("path")) {
+      Place at = place.child("plugins").child(name).child("path");
+      fail(at, "The option `" + show_option(at.option) + "' was accessed but has no value defined. Try setting the option.");
+    }
+  const json& space = auditd["settings"]["space_left"];
+  const json& admin = auditd["settings"]["admin_space_left"];
+  auto percent = [](const json& v) { return std::stoll(v.get<std::string>()); };  // "25%" -> 25
+  bool larger = true;
+  if (space.is_number() && admin.is_number()) larger = space.get<std::int64_t>() > admin.get<std::int64_t>();
+  if (space.is_string() && admin.is_string()) larger = percent(space) > percent(admin);
+  if (!larger)
+    fail(place.child("settings").child("space_left"),
+         "Failed assertions:\n- `security.auditd.settings.space_left` must be larger than `security.auditd.settings.admin_space_left`");
+}
+
+NixosConfig extract(const json& merged, ModuleVersion module) {
+  NixosConfig config;
+  config.module = module;
+  const json& audit = merged["security"]["audit"];
+  const json& enable = audit["enable"];
+  config.audit_enable = enable == "lock" ? AuditEnable::lock : enable == true ? AuditEnable::on : AuditEnable::off;
+  const json& mode = audit["failureMode"];
+  config.failure_mode = mode == "silent" ? FailureMode::silent : mode == "panic" ? FailureMode::panic : FailureMode::printk;
+  config.backlog_limit = audit["backlogLimit"].get<std::int64_t>();
+  config.rate_limit = audit["rateLimit"].get<std::int64_t>();
+  config.rules = audit["rules"].get<std::vector<std::string>>();
+  if (audit.contains("package")) config.audit_package = audit["package"].get<std::string>();
+
+  const json& auditd = merged["security"]["auditd"];
+  config.auditd_enable = auditd["enable"].get<bool>();
+  if (auditd.contains("settings")) config.auditd_settings = conf_text(auditd["settings"]);
+  if (auditd.contains("plugins"))
+    for (const auto& [name, plugin] : auditd["plugins"].items()) {
+      AuditdPlugin out{conf_text(plugin, "settings"), std::nullopt};
+      if (!plugin["settings"].is_null()) out.settings = conf_text(plugin["settings"]);
+      config.auditd_plugins[name] = std::move(out);
+    }
+
+  config.sysctl = sysctl_values(merged["boot"]["kernel"]["sysctl"]);
+  config.extra_kernel_params = merged["boot"]["kernelParams"].get<std::vector<std::string>>();
+  return config;
+}
 
 }  // namespace
 
-NixosConfig load_config(const json& fragment, const std::string& source, const std::string& pointer_prefix) {
-  return Validator(source, pointer_prefix).run(fragment);
+NixosConfig load_config(const json& fragment, const std::string& source, const std::string& pointer_prefix, ModuleVersion module) {
+  const OptionSet& options = declarations(module);
+  Place root{source, {}, json::json_pointer(pointer_prefix)};
+  json merged = evaluate(options, fragment, root);  // the user's definitions alone, so errors point into them
+  if (module == ModuleVersion::current && merged["security"]["auditd"]["enable"] == true) {
+    merged = evaluate(options, merge_definitions(auditd_module_definitions(), fragment, root), root);
+    check_auditd(merged["security"]["auditd"], root.child("security").child("auditd"));
+    // `security.audit.enable = lib.mkDefault true`: auditd turns auditing on unless told otherwise.
+    bool enable_defined = fragment.contains("security") && fragment["security"].contains("audit") && fragment["security"]["audit"].contains("enable");
+    if (!enable_defined) merged["security"]["audit"]["enable"] = true;
+  }
+  return extract(merged, module);
 }
 
-NixosConfig load_config_file(const std::filesystem::path& file) {
-  return load_config(read_json_file(file, "configuration file"), file.string());
+NixosConfig load_config_file(const std::filesystem::path& file, ModuleVersion module) {
+  auto document = read_json_document(file, "configuration file");
+  try {
+    return load_config(document.value, file.string(), "", module);
+  } catch (const InputError& e) {
+    throw document.lines.locate(e);
+  }
 }
 
 }  // namespace auditvm::nixos
