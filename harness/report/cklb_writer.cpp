@@ -1,3 +1,8 @@
+// STIG Viewer 3 checklists (.cklb, "cklb_version": "1.0"): one target, one STIG, a rule entry per
+// finding with the STIG's ids and texts, the status and the evidence as finding details.
+#include <chrono>
+#include <ctime>
+#include <iomanip>
 #include <random>
 #include <sstream>
 
@@ -5,6 +10,13 @@
 
 namespace auditvm::report {
 namespace {
+
+using nlohmann::json;
+
+// The STIG the rule data comes from (scenarios/stig/*.json hold its rules).
+constexpr const char* kStigName = "Anduril NixOS Security Technical Implementation Guide";
+constexpr const char* kStigDisplayName = "Anduril NixOS";
+constexpr const char* kStigId = "Anduril_NixOS_STIG";
 
 std::string uuid() {
   static thread_local std::mt19937_64 random{std::random_device{}()};
@@ -17,49 +29,85 @@ std::string uuid() {
   return out;
 }
 
-std::string finding_details(const CellResult& cell) {
+std::string now_iso8601() {
+  std::time_t now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
+  std::tm utc{};
+  gmtime_r(&now, &utc);
   std::ostringstream out;
-  out << "auditvm verified " << cell.configuration << " on a real " << auditvm::to_string(cell.arch) << " guest.\n";
-  out << "Check model verdict: " << cell.verdict << "; kernel evidence: " << cell.kernel_verdict << "; records "
-      << cell.records_matched << "/" << cell.records_expected << " as predicted.\n";
-  out << "Literal check (auditctl -l | grep -w): " << (cell.grep_match ? "rules found" : "nothing found")
-      << (cell.literal_match ? ", the check text's lines are present" : ", the check text's lines are not all present") << ".\n";
-  if (cell.load_failure)
-    out << "CAUSE: the rules failed to load at line " << cell.load_failure->line << " (" << cell.load_failure->text << "): "
-        << cell.load_failure->message << "; every rule after it was never loaded.\n";
-  for (const auto& u : cell.uncovered) out << "Not audited: " << u << "\n";
-  if (cell.evidence.contains("auditctl_l")) out << "\nauditctl -l:\n" << cell.evidence["auditctl_l"].get<std::string>();
+  out << std::put_time(&utc, "%FT%TZ");
   return out.str();
+}
+
+// STIG Viewer keeps the rule id without its revision suffix apart from the full one:
+// SV-268096r1039563_rule -> SV-268096.
+std::string short_rule_id(const std::string& rule_id) {
+  auto revision = rule_id.find('r', 3);
+  return revision == std::string::npos ? rule_id : rule_id.substr(0, revision);
+}
+
+json rule_entry(const Finding& finding, const std::string& stig_uuid, const std::string& timestamp) {
+  const auto& rule = finding.rule;
+  return {{"uuid", uuid()},
+          {"stig_uuid", stig_uuid},
+          {"target_key", nullptr},
+          {"stig_ref", nullptr},
+          {"group_id", rule.group_id},
+          {"group_id_src", rule.group_id},
+          {"rule_id", short_rule_id(rule.rule_id)},
+          {"rule_id_src", rule.rule_id},
+          {"weight", "10.0"},
+          {"classification", "Unclassified"},
+          {"severity", rule.severity},
+          {"rule_version", rule.stig_id},
+          {"group_title", rule.srg_id},
+          {"rule_title", rule.title},
+          {"fix_text", rule.fix_text},
+          {"false_positives", ""},
+          {"false_negatives", ""},
+          {"discussion", rule.discussion},
+          {"check_content", rule.check_text},
+          {"documentable", "false"},
+          {"mitigations", ""},
+          {"potential_impacts", ""},
+          {"third_party_tools", ""},
+          {"mitigation_control", ""},
+          {"responsibility", ""},
+          {"security_override_guidance", ""},
+          {"ia_controls", ""},
+          {"check_content_ref", {{"href", rule.source.filename().string()}, {"name", "M"}}},
+          {"legacy_ids", json::array()},
+          {"ccis", json::array()},
+          {"reference_identifier", ""},
+          {"group_tree", {{{"id", rule.group_id}, {"title", rule.srg_id}, {"description", "<GroupDescription></GroupDescription>"}}}},
+          {"createdAt", timestamp},
+          {"updatedAt", timestamp},
+          {"status", cklb_status(finding.status)},
+          {"overrides", json::object()},
+          {"comments", "Evaluated by auditvm"},
+          {"finding_details", finding.details}};
 }
 
 }  // namespace
 
-nlohmann::json cklb(const CellResult& cell, const check::StigRule& stig) {
+json cklb(const ChecklistTarget& target, const std::vector<Finding>& findings) {
   std::string stig_uuid = uuid();
-  nlohmann::json rule = {
-      {"uuid", uuid()}, {"stig_uuid", stig_uuid}, {"target_key", nullptr}, {"stig_ref", nullptr},
-      {"group_id", stig.group_id}, {"rule_id", stig.rule_id}, {"rule_id_src", stig.rule_id},
-      {"weight", "10.0"}, {"classification", "Unclassified"}, {"severity", stig.severity},
-      {"rule_version", stig.stig_id}, {"group_title", stig.srg_id}, {"rule_title", stig.title},
-      {"fix_text", stig.fix_text}, {"false_positives", ""}, {"false_negatives", ""},
-      {"discussion", stig.discussion}, {"check_content", stig.check_text}, {"documentable", "false"},
-      {"mitigations", ""}, {"potential_impacts", ""}, {"third_party_tools", ""}, {"mitigation_control", ""},
-      {"responsibility", ""}, {"security_override_guidance", ""}, {"ia_controls", ""},
-      {"check_content_ref", {{"href", ""}, {"name", "M"}}}, {"legacy_ids", nlohmann::json::array()},
-      {"ccis", nlohmann::json::array()},
-      {"group_tree", {{{"id", stig.group_id}, {"title", stig.srg_id}, {"description", "<GroupDescription></GroupDescription>"}}}},
-      {"status", cell.verdict == "NotAFinding" && cell.status() == Status::pass ? "not_a_finding" : "open"},
-      {"overrides", nlohmann::json::object()}, {"comments", "Generated by auditvm"},
-      {"finding_details", finding_details(cell)}};
-  nlohmann::json stig_entry = {{"stig_name", "Anduril NixOS Security Technical Implementation Guide"},
-                               {"display_name", "Anduril NixOS"}, {"stig_id", "Anduril_NixOS_STIG"},
-                               {"release_info", "auditvm"}, {"version", "1"}, {"uuid", stig_uuid},
-                               {"reference_identifier", ""}, {"size", 1}, {"rules", {rule}}};
-  return {{"title", "auditvm " + cell.id()}, {"id", uuid()}, {"active", false}, {"mode", 1}, {"has_path", true},
-          {"target_data", {{"target_type", "Computing"}, {"host_name", "auditvm-" + cell.id()}, {"ip_address", ""},
-                           {"mac_address", ""}, {"fqdn", ""}, {"comments", cell.description}, {"role", "None"},
-                           {"is_web_database", false}, {"technology_area", ""}, {"web_db_site", ""}, {"web_db_instance", ""}}},
-          {"stigs", {stig_entry}}};
+  std::string timestamp = now_iso8601();
+  json rules = json::array();
+  for (const auto& finding : findings) rules.push_back(rule_entry(finding, stig_uuid, timestamp));
+  json stig = {{"stig_name", kStigName}, {"display_name", kStigDisplayName}, {"stig_id", kStigId},
+               {"release_info", "auditvm STIG rule data"}, {"version", "1"}, {"uuid", stig_uuid},
+               {"reference_identifier", ""}, {"size", rules.size()}, {"rules", rules}};
+  json target_data = {{"target_type", "Computing"}, {"host_name", target.host_name}, {"ip_address", ""}, {"mac_address", ""},
+                      {"fqdn", ""}, {"comments", target.comments}, {"role", "None"}, {"is_web_database", false},
+                      {"technology_area", ""}, {"web_db_site", ""}, {"web_db_instance", ""}, {"classification", ""}};
+  return {{"title", target.title}, {"id", uuid()}, {"stigs", {stig}}, {"active", false}, {"mode", 1},
+          {"has_path", true}, {"target_data", target_data}, {"cklb_version", "1.0"}};
 }
+
+json cklb(const CellResult& cell, const std::vector<check::StigRule>& rules) {
+  return cklb(ChecklistTarget{"auditvm " + cell.id(), "auditvm-" + cell.id(), cell.description}, cell_findings(cell, rules));
+}
+
+json cklb(const CellResult& cell, const check::StigRule& stig) { return cklb(cell, std::vector<check::StigRule>{stig}); }
 
 }  // namespace auditvm::report

@@ -1,6 +1,8 @@
 #include <gtest/gtest.h>
 
 #include <pugixml.hpp>
+#include <regex>
+#include <set>
 #include <sstream>
 
 #include "report/writers.hpp"
@@ -68,22 +70,149 @@ TEST(Writers, JsonCarriesVerdictsLoadFailureAndStatus) {
   EXPECT_EQ(json["cells"][0]["load_failure"], nullptr);
 }
 
-TEST(Writers, CklbHasTheStigIdsStatusAndEvidence) {
+check::StigRule stig_rule(const std::string& group_id, const std::string& rule_id) {
   check::StigRule stig;
-  stig.group_id = "V-268096";
-  stig.rule_id = "SV-268096r1039563_rule";
+  stig.group_id = group_id;
+  stig.rule_id = rule_id;
   stig.stig_id = "ANIX-00-000290";
+  stig.srg_id = "SRG-OS-000042-GPOS-00020";
   stig.severity = "medium";
+  stig.title = "NixOS must generate audit records for all uses of the init_module, finit_module, and delete_module system calls.";
+  stig.check_text = "$ sudo auditctl -l | grep -w init_module";
+  stig.fix_text = "security.audit.rules = [ ... ];";
+  stig.source = "scenarios/stig/" + group_id + ".json";
+  return stig;
+}
+
+bool is_uuid(const nlohmann::json& value) {
+  static const std::regex uuid("[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}");
+  return value.is_string() && std::regex_match(value.get<std::string>(), uuid);
+}
+
+// The shape STIG Viewer 3 reads (cklb_version 1.0): every key present with the right JSON type.
+void expect_cklb_shape(const nlohmann::json& doc) {
+  for (const char* key : {"title", "id", "stigs", "active", "mode", "has_path", "target_data", "cklb_version"})
+    EXPECT_TRUE(doc.contains(key)) << key;
+  EXPECT_EQ(doc["cklb_version"], "1.0");
+  EXPECT_TRUE(is_uuid(doc["id"]));
+  EXPECT_TRUE(doc["active"].is_boolean());
+  EXPECT_TRUE(doc["has_path"].is_boolean());
+  EXPECT_TRUE(doc["mode"].is_number_integer());
+  for (const char* key : {"target_type", "host_name", "ip_address", "mac_address", "fqdn", "comments", "role", "is_web_database",
+                          "technology_area", "web_db_site", "web_db_instance", "classification"})
+    EXPECT_TRUE(doc["target_data"].contains(key)) << key;
+  EXPECT_TRUE(doc["target_data"]["is_web_database"].is_boolean());
+  ASSERT_EQ(doc["stigs"].size(), 1u);
+  const auto& stig = doc["stigs"][0];
+  for (const char* key : {"stig_name", "display_name", "stig_id", "release_info", "version", "uuid", "reference_identifier", "size", "rules"})
+    EXPECT_TRUE(stig.contains(key)) << key;
+  EXPECT_TRUE(is_uuid(stig["uuid"]));
+  EXPECT_EQ(stig["size"], stig["rules"].size());
+  std::set<std::string> rule_uuids;
+  for (const auto& rule : stig["rules"]) {
+    for (const char* key : {"uuid", "stig_uuid", "target_key", "stig_ref", "group_id", "group_id_src", "rule_id", "rule_id_src", "weight",
+                            "classification", "severity", "rule_version", "group_title", "rule_title", "fix_text", "false_positives",
+                            "false_negatives", "discussion", "check_content", "documentable", "mitigations", "potential_impacts",
+                            "third_party_tools", "mitigation_control", "responsibility", "security_override_guidance", "ia_controls",
+                            "check_content_ref", "legacy_ids", "ccis", "reference_identifier", "group_tree", "createdAt", "updatedAt",
+                            "status", "overrides", "comments", "finding_details"})
+      EXPECT_TRUE(rule.contains(key)) << key;
+    EXPECT_TRUE(is_uuid(rule["uuid"]));
+    EXPECT_TRUE(rule_uuids.insert(rule["uuid"].get<std::string>()).second) << "rule uuids are unique";
+    EXPECT_EQ(rule["stig_uuid"], stig["uuid"]);
+    EXPECT_EQ(rule["group_id_src"], rule["group_id"]);
+    EXPECT_TRUE(std::set<std::string>({"not_a_finding", "open", "not_reviewed", "not_applicable"}).contains(rule["status"].get<std::string>()));
+    EXPECT_TRUE(std::set<std::string>({"high", "medium", "low"}).contains(rule["severity"].get<std::string>()));
+    EXPECT_TRUE(rule["ccis"].is_array());
+    EXPECT_TRUE(rule["legacy_ids"].is_array());
+    EXPECT_TRUE(rule["overrides"].is_object());
+    EXPECT_TRUE(rule["documentable"].is_string());
+    EXPECT_FALSE(rule["check_content_ref"]["href"].get<std::string>().empty());
+    ASSERT_EQ(rule["group_tree"].size(), 1u);
+    EXPECT_EQ(rule["group_tree"][0]["id"], rule["group_id"]);
+    EXPECT_TRUE(std::regex_match(rule["createdAt"].get<std::string>(), std::regex(R"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ)")));
+  }
+}
+
+TEST(Cklb, ACellHasTheStigIdsItsStatusAndTheEvidence) {
+  auto stig = stig_rule("V-268096", "SV-268096r1039563_rule");
   auto run = sample();
   auto good = cklb(run.cells[0], stig);
+  expect_cklb_shape(good);
   auto rule = good["stigs"][0]["rules"][0];
   EXPECT_EQ(rule["group_id"], "V-268096");
-  EXPECT_EQ(rule["rule_id"], "SV-268096r1039563_rule");
+  EXPECT_EQ(rule["rule_id"], "SV-268096");
+  EXPECT_EQ(rule["rule_id_src"], "SV-268096r1039563_rule");
   EXPECT_EQ(rule["rule_version"], "ANIX-00-000290");
+  EXPECT_EQ(rule["group_title"], "SRG-OS-000042-GPOS-00020");
+  EXPECT_EQ(rule["check_content_ref"]["href"], "V-268096.json");
   EXPECT_EQ(rule["status"], "not_a_finding");
-  auto bad = cklb(run.cells[1], stig)["stigs"][0]["rules"][0];
-  EXPECT_EQ(bad["status"], "open");
-  EXPECT_NE(bad["finding_details"].get<std::string>().find("CAUSE: the rules failed to load at line 2"), std::string::npos);
+  EXPECT_EQ(good["target_data"]["host_name"], "auditvm-stig-fix@aarch64");
+
+  auto bad = cklb(run.cells[1], stig);
+  expect_cklb_shape(bad);
+  auto details = bad["stigs"][0]["rules"][0]["finding_details"].get<std::string>();
+  EXPECT_EQ(bad["stigs"][0]["rules"][0]["status"], "open");
+  EXPECT_NE(details.find("CAUSE: the rules failed to load at line 2 (-a always,exit -F arch=b64 -S open): Syscall name unknown: open"),
+            std::string::npos);
+  EXPECT_NE(details.find("Not audited: b64 init_module"), std::string::npos);
+  EXPECT_NE(details.find("Assertion model_mismatch: #3 root b64 finit_module"), std::string::npos);
+}
+
+TEST(Cklb, ACellThatDidNotRunToTheEndIsNotReviewed) {
+  auto crashed = sample().cells[2];
+  crashed.verdict.clear();
+  auto doc = cklb(crashed, stig_rule("V-268096", "SV-268096r1039563_rule"));
+  expect_cklb_shape(doc);
+  EXPECT_EQ(doc["stigs"][0]["rules"][0]["status"], "not_reviewed");
+  EXPECT_NE(doc["stigs"][0]["rules"][0]["finding_details"].get<std::string>().find("NOT EVALUATED"), std::string::npos);
+}
+
+TEST(Cklb, StateChecksOfTheSameGuestBecomeRulesOfTheChecklist) {
+  auto cell = sample().cells[0];
+  cell.evidence = {{"cmdline", "console=ttyS0 audit=1 audit_backlog_limit=1024"},
+                   {"status_checks",
+                    {{{"rule", "V-268092"}, {"status", "NotAFinding"}, {"reasons", nlohmann::json::array()}},
+                     {{"rule", "V-268093"}, {"status", "Open"}, {"reasons", {"audit_backlog_limit on the kernel command line is 1024, not >= 8192"}}},
+                     {{"rule", "V-999999"}, {"status", "Open"}, {"reasons", {"a rule the caller has no data for"}}}}}};
+  std::vector<check::StigRule> rules = {stig_rule("V-268096", "SV-268096r1039563_rule"), stig_rule("V-268092", "SV-268092r1039527_rule"),
+                                        stig_rule("V-268093", "SV-268093r1039530_rule")};
+  auto doc = cklb(cell, rules);
+  expect_cklb_shape(doc);
+  const auto& entries = doc["stigs"][0]["rules"];
+  ASSERT_EQ(entries.size(), 3u);
+  EXPECT_EQ(entries[0]["group_id"], "V-268096");
+  EXPECT_EQ(entries[1]["group_id"], "V-268092");
+  EXPECT_EQ(entries[1]["status"], "not_a_finding");
+  EXPECT_EQ(entries[2]["status"], "open");
+  EXPECT_NE(entries[2]["finding_details"].get<std::string>().find("Not met: audit_backlog_limit on the kernel command line is 1024"),
+            std::string::npos);
+  EXPECT_NE(entries[2]["finding_details"].get<std::string>().find("/proc/cmdline: console=ttyS0 audit=1"), std::string::npos);
+}
+
+TEST(Cklb, ACheckWithoutAGuestCarriesTheUncoveredEvents) {
+  check::CheckResult result;
+  result.group_id = "V-268096";
+  result.verdict = check::Verdict::Open;
+  result.grep_match = true;
+  result.missing_literal = {"-a always,exit -F arch=b32 -S init_module,finit_module,delete_module -F auid>=1000 -F auid!=-1 -F key=module_chng"};
+  check::UncoveredGroup group;
+  group.abi = Abi::b32;
+  group.syscalls = {"finit_module"};
+  group.who = "auid 1000..4294967294";
+  group.outcome = "success and failure";
+  group.reason = "no rule";
+  result.uncovered = {group};
+  auto stig = stig_rule("V-268096", "SV-268096r1039563_rule");
+  stig.grep_word = "init_module";
+  auto finding = check_finding(result, stig, Arch::x86_64);
+  EXPECT_EQ(finding.status, FindingStatus::open);
+  auto doc = cklb(ChecklistTarget{"captured rules", "host", ""}, {finding});
+  expect_cklb_shape(doc);
+  auto details = doc["stigs"][0]["rules"][0]["finding_details"].get<std::string>();
+  EXPECT_NE(details.find("Not audited: b32 finit_module, auid 1000..4294967294, success and failure: no rule"), std::string::npos);
+  EXPECT_NE(details.find("grep -w init_module finds rules"), std::string::npos);
+  EXPECT_NE(details.find("Missing: -a always,exit -F arch=b32"), std::string::npos);
 }
 
 }  // namespace

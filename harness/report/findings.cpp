@@ -1,0 +1,87 @@
+#include "report/finding.hpp"
+
+#include <sstream>
+
+namespace auditvm::report {
+namespace {
+
+const check::StigRule* find_rule(const std::vector<check::StigRule>& rules, const std::string& group_id) {
+  for (const auto& rule : rules)
+    if (rule.group_id == group_id) return &rule;
+  return nullptr;
+}
+
+FindingStatus cell_status(const CellResult& cell) {
+  if (!cell.infra_error.empty() || cell.verdict.empty()) return FindingStatus::not_reviewed;
+  return cell.verdict == "NotAFinding" && cell.status() == Status::pass ? FindingStatus::not_a_finding : FindingStatus::open;
+}
+
+std::string cell_details(const CellResult& cell) {
+  std::ostringstream out;
+  out << "auditvm verified " << cell.configuration << " on a real " << to_string(cell.arch) << " guest.\n";
+  if (!cell.infra_error.empty()) out << "NOT EVALUATED: the guest could not run the check to the end: " << cell.infra_error << "\n";
+  out << "Check model verdict: " << (cell.verdict.empty() ? "none" : cell.verdict) << "; kernel evidence: "
+      << (cell.kernel_verdict.empty() ? "none" : cell.kernel_verdict) << "; records " << cell.records_matched << "/" << cell.records_expected
+      << " as predicted.\n";
+  out << "Literal check (auditctl -l | grep -w): " << (cell.grep_match ? "rules found" : "nothing found")
+      << (cell.literal_match ? ", the check text's lines are present" : ", the check text's lines are not all present") << ".\n";
+  if (cell.load_failure)
+    out << "CAUSE: the rules failed to load at line " << cell.load_failure->line << " (" << cell.load_failure->text
+        << "): " << cell.load_failure->message << "; every rule after it was never loaded.\n";
+  for (const auto& u : cell.uncovered) out << "Not audited: " << u << "\n";
+  for (const auto& a : cell.assertions)
+    if (a.status != Status::pass) out << "Assertion " << to_string(a.status) << ": " << a.name << ": " << a.message << "\n";
+  if (cell.evidence.contains("auditctl_l")) out << "\nauditctl -l:\n" << cell.evidence["auditctl_l"].get<std::string>();
+  return out.str();
+}
+
+std::string status_check_details(const CellResult& cell, const nlohmann::json& check) {
+  std::ostringstream out;
+  out << "auditvm read the state of a real " << to_string(cell.arch) << " guest with configuration " << cell.configuration << ".\n";
+  auto reasons = check.value("reasons", std::vector<std::string>{});
+  if (reasons.empty()) out << "Every condition holds.\n";
+  for (const auto& reason : reasons) out << "Not met: " << reason << "\n";
+  if (cell.evidence.contains("cmdline")) out << "\n/proc/cmdline: " << cell.evidence["cmdline"].get<std::string>();
+  if (cell.evidence.contains("auditctl_s_before")) out << "\nauditctl -s:\n" << cell.evidence["auditctl_s_before"].get<std::string>();
+  return out.str();
+}
+
+}  // namespace
+
+std::string_view cklb_status(FindingStatus status) {
+  switch (status) {
+    case FindingStatus::not_a_finding: return "not_a_finding";
+    case FindingStatus::open: return "open";
+    case FindingStatus::not_reviewed: return "not_reviewed";
+  }
+  return "not_reviewed";
+}
+
+std::vector<Finding> cell_findings(const CellResult& cell, const std::vector<check::StigRule>& rules) {
+  std::vector<Finding> findings;
+  if (const auto* rule = find_rule(rules, cell.stig)) findings.push_back({*rule, cell_status(cell), cell_details(cell)});
+  if (!cell.evidence.is_object() || !cell.evidence.contains("status_checks")) return findings;
+  for (const auto& check : cell.evidence["status_checks"]) {
+    const auto* rule = find_rule(rules, check.value("rule", ""));
+    if (!rule) continue;
+    auto status = check.value("status", "") == "NotAFinding" ? FindingStatus::not_a_finding : FindingStatus::open;
+    findings.push_back({*rule, status, status_check_details(cell, check)});
+  }
+  return findings;
+}
+
+Finding check_finding(const check::CheckResult& result, const check::StigRule& rule, Arch arch) {
+  std::ostringstream out;
+  out << "auditvm evaluated the captured audit rules (auditctl -l) for " << to_string(arch) << " without a guest.\n";
+  out << "Check model verdict: " << check::to_string(result.verdict) << ".\n";
+  out << "Literal check: " << (result.literal_match ? "the check text's lines are present" : "the check text's lines are not all present");
+  if (!rule.grep_word.empty()) out << "; grep -w " << rule.grep_word << (result.grep_match ? " finds rules" : " finds nothing");
+  out << ".\n";
+  for (const auto& line : result.missing_literal) out << "Missing: " << line << "\n";
+  for (const auto& group : result.uncovered) out << "Not audited: " << group.text() << "\n";
+  for (const auto& note : result.notes) out << "Note: " << note << "\n";
+  auto status = result.verdict == check::Verdict::NotAFinding ? FindingStatus::not_a_finding : FindingStatus::open;
+  return {rule, status, out.str()};
+}
+
+}  // namespace auditvm::report
