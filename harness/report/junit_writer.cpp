@@ -3,6 +3,31 @@
 #include "report/writers.hpp"
 
 namespace auditvm::report {
+namespace {
+
+std::string load_failure_text(const LoadFailure& failure) {
+  return "the rules failed to load at line " + std::to_string(failure.line) + " (" + failure.text + "): " + failure.message +
+         "; nothing after it was loaded";
+}
+
+// CI systems show testsuite properties next to the cases: the verdicts behind the assertions.
+void add_properties(pugi::xml_node suite, const CellResult& cell) {
+  auto properties = suite.append_child("properties");
+  auto add = [&](const char* name, const std::string& value) {
+    auto property = properties.append_child("property");
+    property.append_attribute("name") = name;
+    property.append_attribute("value") = value.c_str();
+  };
+  add("rule", cell.stig);
+  add("verdict", cell.verdict);
+  add("expected_verdict", cell.expected_verdict);
+  add("kernel_verdict", cell.kernel_verdict);
+  add("literal_match", cell.literal_match ? "true" : "false");
+  add("records", std::to_string(cell.records_matched) + "/" + std::to_string(cell.records_expected));
+  if (cell.load_failure) add("load_failure", load_failure_text(*cell.load_failure));
+}
+
+}  // namespace
 
 void write_junit(const RunResult& run, std::ostream& out) {
   pugi::xml_document doc;
@@ -13,6 +38,7 @@ void write_junit(const RunResult& run, std::ostream& out) {
     auto suite = suites.append_child("testsuite");
     suite.append_attribute("name") = (cell.scenario + "/" + cell.id()).c_str();
     suite.append_attribute("time") = cell.seconds;
+    add_properties(suite, cell);
     int failures = 0, errors = 0;
     auto add_case = [&](const std::string& name, Status status, const std::string& message) {
       auto test = suite.append_child("testcase");
@@ -24,7 +50,10 @@ void write_junit(const RunResult& run, std::ostream& out) {
       auto node = test.append_child(is_error ? "error" : "failure");
       node.append_attribute("type") = std::string(to_string(status)).c_str();
       node.append_attribute("message") = message.c_str();
-      node.text() = message.c_str();
+      // A rules file that stopped loading is the cause of whatever failed after it.
+      std::string body = message;
+      if (cell.load_failure) body += "\ncause: " + load_failure_text(*cell.load_failure);
+      node.text() = body.c_str();
       (is_error ? errors : failures)++;
     };
     if (!cell.infra_error.empty()) add_case("infrastructure", Status::infra_error, cell.infra_error);
@@ -35,7 +64,7 @@ void write_junit(const RunResult& run, std::ostream& out) {
     auto system_out = suite.append_child("system-out");
     std::string summary = "verdict " + cell.verdict + " (expected " + cell.expected_verdict + "), records " +
                           std::to_string(cell.records_matched) + "/" + std::to_string(cell.records_expected);
-    if (cell.load_failure) summary += "\nrules failed to load at line " + std::to_string(cell.load_failure->line) + ": " + cell.load_failure->text + " (" + cell.load_failure->message + ")";
+    if (cell.load_failure) summary += "\n" + load_failure_text(*cell.load_failure);
     for (const auto& u : cell.uncovered) summary += "\nuncovered: " + u;
     system_out.text() = summary.c_str();
   }

@@ -58,6 +58,14 @@ TEST(Writers, JunitHasASuitePerCellAndDistinguishesFailuresFromErrors) {
   EXPECT_EQ(anduril.attribute("failures").as_int(), 1);
   EXPECT_EQ(anduril.attribute("errors").as_int(), 1);
   EXPECT_NE(std::string(anduril.child("system-out").text().get()).find("rules failed to load at line 2"), std::string::npos);
+  // The load failure is the cause of what failed, in the failure itself and as a property.
+  auto verdict = anduril.find_child_by_attribute("testcase", "name", "check verdict is NotAFinding");
+  EXPECT_STREQ(verdict.child("failure").attribute("message").value(), "the model says Open");
+  EXPECT_NE(std::string(verdict.child("failure").text().get()).find("cause: the rules failed to load at line 2 (-a always,exit -F arch=b64 -S open)"),
+            std::string::npos);
+  auto property = anduril.child("properties").find_child_by_attribute("property", "name", "load_failure");
+  EXPECT_NE(std::string(property.attribute("value").value()).find("Syscall name unknown: open"), std::string::npos);
+  EXPECT_STREQ(anduril.child("properties").find_child_by_attribute("property", "name", "verdict").attribute("value").value(), "Open");
   auto lock = suites.find_child_by_attribute("testsuite", "name", "V-268096/lock@aarch64");
   EXPECT_STREQ(lock.child("testcase").child("error").attribute("type").value(), "infra_error");
 }
@@ -68,6 +76,28 @@ TEST(Writers, JsonCarriesVerdictsLoadFailureAndStatus) {
   EXPECT_EQ(json["cells"][1]["load_failure"]["line"], 2);
   EXPECT_EQ(json["cells"][1]["status"], "model_mismatch");
   EXPECT_EQ(json["cells"][0]["load_failure"], nullptr);
+}
+
+TEST(Writers, TableHasARowPerCellWithVerdictRecordsResultAndTheLoadFailure) {
+  auto run = sample();
+  run.cells[1].records_matched = 12;
+  run.cells[1].records_expected = 24;
+  std::ostringstream out;
+  write_table(run, out);
+  std::string table = out.str();
+  std::istringstream lines(table);
+  std::vector<std::string> rows;
+  for (std::string line; std::getline(lines, line);) rows.push_back(line);
+  ASSERT_GE(rows.size(), 5u);
+  EXPECT_NE(rows[0].find("configuration"), std::string::npos);
+  EXPECT_NE(rows[1].find("stig-fix"), std::string::npos);
+  EXPECT_NE(rows[1].find("aarch64"), std::string::npos);
+  EXPECT_NE(rows[1].find("pass"), std::string::npos);
+  EXPECT_NE(table.find("12/24"), std::string::npos);
+  EXPECT_NE(table.find("(rules stopped loading at line 2)"), std::string::npos);
+  EXPECT_NE(table.find("model_mismatch: #3 root b64 finit_module: predicted a record, none written"), std::string::npos);
+  EXPECT_NE(table.find("(the VM went away during a command)"), std::string::npos);
+  EXPECT_NE(rows.back().find("overall: infra_error (3 cells"), std::string::npos);
 }
 
 check::StigRule stig_rule(const std::string& group_id, const std::string& rule_id) {
