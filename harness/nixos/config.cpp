@@ -47,7 +47,7 @@ std::string conf_value(const json& value) {
   return value.dump();
 }
 
-ConfText conf_text(const json& attrs, const std::string& leave_out = "") {
+ConfText conf_values(const json& attrs, const std::string& leave_out = "") {
   ConfText out;
   for (const auto& [name, value] : attrs.items())
     if (name != leave_out) out[name] = value.is_null() ? std::nullopt : std::optional(conf_value(value));
@@ -98,11 +98,11 @@ NixosConfig extract(const json& merged, ModuleVersion module) {
 
   const json& auditd = merged["security"]["auditd"];
   config.auditd_enable = auditd["enable"].get<bool>();
-  if (auditd.contains("settings")) config.auditd_settings = conf_text(auditd["settings"]);
+  if (auditd.contains("settings")) config.auditd_settings = conf_values(auditd["settings"]);
   if (auditd.contains("plugins"))
     for (const auto& [name, plugin] : auditd["plugins"].items()) {
-      AuditdPlugin out{conf_text(plugin, "settings"), std::nullopt};
-      if (!plugin["settings"].is_null()) out.settings = conf_text(plugin["settings"]);
+      AuditdPlugin out{conf_values(plugin, "settings"), std::nullopt};
+      if (!plugin["settings"].is_null()) out.settings = conf_values(plugin["settings"]);
       config.auditd_plugins[name] = std::move(out);
     }
 
