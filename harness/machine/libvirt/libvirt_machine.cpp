@@ -72,7 +72,8 @@ void LibvirtMachine::start_vm(const fs::path& socket) {
     if (console_log().parent_path() != run_directory()) hand_over(console_log().parent_path());
   }
   std::string xml = domain_xml(spec);
-  domain_ = virDomainCreateXML(connection_, xml.c_str(), VIR_DOMAIN_NONE);
+  // AUTODESTROY: libvirtd destroys the domain when our connection closes, even if we die.
+  domain_ = virDomainCreateXML(connection_, xml.c_str(), VIR_DOMAIN_START_AUTODESTROY);
   if (!domain_) throw InfraError("libvirt could not start the domain: " + last_libvirt_error());
 }
 

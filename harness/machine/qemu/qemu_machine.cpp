@@ -1,6 +1,9 @@
 #include "machine/qemu/qemu_machine.hpp"
 
 #include <boost/process.hpp>
+#include <boost/process/extend.hpp>
+#include <signal.h>
+#include <sys/prctl.h>
 #include <thread>
 
 #include "core/errors.hpp"
@@ -21,8 +24,11 @@ void QemuMachine::start_vm(const std::filesystem::path& socket) {
   if (exe.empty()) throw InfraError(argv[0] + " not found (run scripts/setup.sh)");
   std::vector<std::string> args(argv.begin() + 1, argv.end());
   // QEMU's own stderr (warnings, "terminating on signal") goes next to the console log.
+  // If auditvm dies between a signal's teardown and this spawn, the kernel kills QEMU with it.
+  // (The signal follows the spawning thread: a machine lives and dies on the thread that booted it.)
+  auto die_with_parent = bp::extend::on_exec_setup([](auto&) { ::prctl(PR_SET_PDEATHSIG, SIGKILL); });
   qemu_ = std::make_unique<bp::child>(exe, bp::args(args), bp::std_in.close(), bp::std_out > bp::null,
-                                      bp::std_err > (console_log().string() + ".qemu"));
+                                      bp::std_err > (console_log().string() + ".qemu"), die_with_parent);
 }
 
 bool QemuMachine::vm_running() { return qemu_ && qemu_->running(); }
