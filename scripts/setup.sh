@@ -17,8 +17,8 @@ PACKAGES=(
   linux-libc-dev-i386-cross linux-libc-dev-arm64-cross linux-libc-dev-armhf-cross binutils-multiarch
   # machines
   qemu-system-x86 qemu-system-arm libvirt-daemon-system libvirt-clients
-  # NixOS side: parse and evaluate nix/ files
-  nix-bin
+  # NixOS side: parse and evaluate nix/ files; the stand-in nix-build runs nix/'s build scripts
+  nix-bin clang lld jq cpio zstd
 )
 
 missing=()

@@ -22,6 +22,11 @@ T required(const json& data, const std::string& key, const std::string& file) {
   }
 }
 
+template <typename T>
+T optional(const json& data, const std::string& key, T fallback, const std::string& file) {
+  return data.contains(key) ? required<T>(data, key, file) : fallback;
+}
+
 }  // namespace
 
 Manifest load_manifest(const std::filesystem::path& file) {
@@ -57,6 +62,9 @@ Manifest load_manifest(const std::filesystem::path& file) {
   m.packages = data.value("packages", std::map<std::string, std::string>{});
   m.files = data.value("files", std::map<std::string, std::string>{});
   m.cache_key = data.value("cache_key", "");
+  m.configuration_built_in = optional<bool>(data, "configuration_built_in", false, name);
+  m.memory_mib = optional<unsigned>(data, "memory_mib", 0U, name);
+  m.boot_timeout_s = optional<unsigned>(data, "boot_timeout_s", 0U, name);
   for (const auto& path : {m.kernel, m.initrd})
     if (!std::filesystem::exists(path)) throw InputError({name, 0, path == m.kernel ? "kernel" : "initrd"}, "file does not exist: " + path.string());
   return m;
@@ -80,7 +88,10 @@ void save_manifest(const Manifest& m, const std::filesystem::path& file) {
                {"shared_directories", shared},
                {"packages", m.packages},
                {"files", m.files},
-               {"cache_key", m.cache_key}};
+               {"cache_key", m.cache_key},
+               {"configuration_built_in", m.configuration_built_in},
+               {"memory_mib", m.memory_mib},
+               {"boot_timeout_s", m.boot_timeout_s}};
   std::ofstream out(file);
   out << data.dump(2) << "\n";
   if (!out) throw InfraError("cannot write " + file.string());

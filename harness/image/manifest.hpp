@@ -32,6 +32,12 @@ struct Manifest {
   std::string module_path;             // e.g. /lib/modules/auditvm/nls_ascii.ko
   std::map<std::string, std::string> helpers;  // "b64"/"b32" -> path of the module helper in the guest
   std::vector<SharedDirectory> shared_directories;
+  // A guest built with its configuration (NixOS): it applies the configuration while booting, so
+  // the runner watches rather than applies, and boots it once per configuration with its own
+  // kernel command line. The default guests get the configuration at runtime.
+  bool configuration_built_in = false;
+  unsigned memory_mib = 0;      // what the guest needs at least (0: the machine's default)
+  unsigned boot_timeout_s = 0;  // how long its boot may take at most (0: the machine's default)
   // Provenance: package name -> version, file name (relative to the manifest) -> sha256.
   std::map<std::string, std::string> packages;
   std::map<std::string, std::string> files;

@@ -54,18 +54,33 @@ report::CellResult run_cell(machine::Machine& guest, const Cell& cell_plan, cons
     add(cell, "guest reset to a clean state", true, "no rules, no auditd, no log, module unloaded");
   }
 
-  // Apply the configuration as NixOS does: rules file, sysctls, audit-rules-nixos, auditd.
   const auto& config = configuration.config;
   std::string rules_text = nixos::render_rules(config);
-  must(guest, "writing the rules", prepare_script(config, rules_text));
-  nlohmann::json evidence = {{"rules_file", rules_text}};
-  if (nixos::loads_rules(config)) {
-    auto load = guest.run(load_rules_script(), 60s);
+  nlohmann::json evidence;
+  auto record_load = [&](const machine::CommandResult& load) {
     evidence["auditctl_R"] = {{"exit", load.exit_status}, {"output", load.out}};
     cell.load_failure = parse_load_failure(load.out, rules_text);
     if (load.exit_status != 0 && !cell.load_failure) cell.load_failure = report::LoadFailure{0, "", load.out};
+  };
+  if (guest.manifest().configuration_built_in) {
+    // NixOS applied the configuration while booting: watch what it did, and compare its rules
+    // file with the one auditvm renders for the same fragment.
+    must(guest, "waiting for the guest to finish booting", booted_configuration_settle_script(nixos::runs_auditd(config)), 400s);
+    if (nixos::loads_rules(config)) {
+      std::string predicted = rules_text;
+      rules_text = must(guest, "reading the rules file NixOS loaded", booted_rules_file_script()).out;
+      evidence["rules_file_rendered"] = predicted;
+      add(cell, "NixOS wrote the rules file auditvm renders", rules_text == predicted,
+          rules_text == predicted ? "identical" : "NixOS's rules file differs from nixos::render_rules (see evidence)", Status::model_mismatch);
+      record_load(guest.run(booted_load_output_script(), 60s));
+    }
+  } else {
+    // Apply the configuration as NixOS does: rules file, sysctls, audit-rules-nixos, auditd.
+    must(guest, "writing the rules", prepare_script(config, rules_text));
+    if (nixos::loads_rules(config)) record_load(guest.run(load_rules_script(), 60s));
+    if (nixos::runs_auditd(config)) must(guest, "starting auditd", start_auditd_script());
   }
-  if (nixos::runs_auditd(config)) must(guest, "starting auditd", start_auditd_script());
+  evidence["rules_file"] = rules_text;
 
   // The auditor's check, on what is really loaded.
   std::string listed = must(guest, "auditctl -l", "auditctl -l").out;

@@ -47,6 +47,30 @@ echo "auditd did not register with the kernel"; exit 1
 )SH";
 }
 
+std::string booted_configuration_settle_script(bool runs_auditd) {
+  std::string script = "timeout 300 systemctl is-system-running --wait >/dev/null 2>&1\n";
+  if (!runs_auditd) return script + "exit 0\n";
+  return script + R"SH(i=0; while [ $i -lt 600 ]; do
+  pid=$(auditctl -s | sed -n 's/^pid //p'); [ -n "$pid" ] && [ "$pid" != 0 ] && [ -e /var/log/audit/audit.log ] && exit 0
+  sleep 0.1; i=$((i+1))
+done
+echo "auditd did not register with the kernel"; exit 1
+)SH";
+}
+
+// NixOS's audit module loads one rules file with `auditctl -R FILE` from audit-rules-nixos.
+std::string booted_rules_file_script() {
+  return R"SH(file=$(systemctl show -P ExecStart audit-rules-nixos.service | sed -n 's/.* -R \([^ ;]*\).*/\1/p' | head -n 1)
+[ -z "$file" ] || cat "$file"
+)SH";
+}
+
+std::string booted_load_output_script() {
+  return R"SH(journalctl -b -o cat --no-pager -u audit-rules-nixos.service
+[ "$(systemctl show -P Result audit-rules-nixos.service)" = success ]
+)SH";
+}
+
 std::string actions_script(const Scenario& scenario, const image::Manifest& manifest) {
   std::ostringstream out;
   for (const auto& action : scenario.actions) {

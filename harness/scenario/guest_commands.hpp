@@ -27,6 +27,13 @@ std::string prepare_script(const nixos::NixosConfig& config, const std::string& 
 std::string load_rules_script();  // `auditctl -R`, as audit-rules-nixos runs it
 std::string start_auditd_script();
 
+// A guest built with its configuration (NixOS) applied it while booting; these watch it instead.
+// Waits until the boot is over (a failed unit, such as rules that stop loading, is not an error
+// here) and, when the configuration runs auditd, until auditd is registered with the kernel.
+std::string booted_configuration_settle_script(bool runs_auditd);
+std::string booted_rules_file_script();   // prints the rules file audit-rules-nixos loaded
+std::string booted_load_output_script();  // prints what auditctl -R said; exit 0 if the unit succeeded
+
 // One command running every action with the module helper; prints one JSON line per action.
 std::string actions_script(const Scenario& scenario, const image::Manifest& manifest);
 

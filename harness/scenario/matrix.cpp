@@ -140,6 +140,17 @@ report::RunResult run_matrix(const std::vector<Scenario>& scenarios, const RunOp
     progress.finished(result);
   };
 
+  // A guest that will not power off is killed; the cells it ran keep their results.
+  auto shut_down = [](std::unique_ptr<machine::Machine>& guest) {
+    if (!guest) return;
+    try {
+      guest->shutdown();
+    } catch (const std::exception& e) {
+      std::cerr << "auditvm: " << e.what() << "\n";
+    }
+    guest.reset();
+  };
+
   auto worker = [&] {
     for (std::size_t s; (s = next_session++) < sessions.size();) {
       std::unique_ptr<machine::Machine> guest;
@@ -151,11 +162,13 @@ report::RunResult run_matrix(const std::vector<Scenario>& scenarios, const RunOp
         try {
           if (!guest) {
             progress.say(cell, "booting");
+            auto manifest = options.guest_for(cell);
             machine::BootOptions boot;
             boot.accel = options.accel;
-            boot.extra_kernel_params = nixos::kernel_params(cell.configuration->config);
+            // A guest built with its configuration boots with that system's own command line.
+            if (!manifest.configuration_built_in) boot.extra_kernel_params = nixos::kernel_params(cell.configuration->config);
             boot.console_log = log_dir / ("guest-" + std::to_string(guest_counter++) + "-" + std::string(to_string(cell.arch)) + ".console.log");
-            guest = machine::make_machine(options.guest_for(cell), boot, options.backend);
+            guest = machine::make_machine(manifest, boot, options.backend);
             guest->boot();
             used = false;
           }
@@ -164,19 +177,15 @@ report::RunResult run_matrix(const std::vector<Scenario>& scenarios, const RunOp
           run.cells[index] = run_cell(*guest, cell, stigs.at(cell.scenario->stig), used, log_dir);
           used = true;
           progress.finished(run.cells[index]);
+          // A guest built with its configuration cannot be reset to another one: it serves one cell.
+          if (guest->manifest().configuration_built_in) shut_down(guest);
         } catch (const std::exception& e) {
           // The guest is suspect now: the next cell of this session gets a fresh one.
           fail_cell(index, e.what(), console_log);
           guest.reset();
         }
       }
-      if (guest) {
-        try {
-          guest->shutdown();
-        } catch (const std::exception& e) {
-          std::cerr << "auditvm: " << e.what() << "\n";
-        }
-      }
+      shut_down(guest);
     }
   };
   std::vector<std::thread> workers;

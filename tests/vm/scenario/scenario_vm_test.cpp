@@ -94,11 +94,14 @@ TEST_F(ScenarioVmTest, NixosGuestsThroughTheStandInBuilderGiveTheSameResults) {
   ::setenv("PATH", (std::string(AUDITVM_SOURCE_ROOT) + "/tests/fake-nix-build:" + path).c_str(), 1);
   ::setenv("AUDITVM_BIN", AUDITVM_BINARY, 1);
   ::setenv("AUDITVM_MODHELPER_DIR", AUDITVM_MODHELPER_DIR, 1);
+  fs::create_directories(dir_ / "nixpkgs");  // what -I nixpkgs= names: the stand-in never reads it
+  ::setenv("AUDITVM_NIXPKGS", (dir_ / "nixpkgs").c_str(), 1);
   std::vector<std::string> configurations{"stig-fix", "b64-only"};
   auto nixos_options = options_for(configurations, false, dir_ / "reports-nixos");
   nixos_options.guest_for = [this](const Cell& cell) { return image::build_nixos_guest(cell.configuration->nixos, cell.arch, dir_ / "images"); };
   auto nixos = run_matrix(scenarios_, nixos_options);
   ::setenv("PATH", path.c_str(), 1);
+  ::unsetenv("AUDITVM_NIXPKGS");
   auto debian = run_matrix(scenarios_, options_for(configurations, false, dir_ / "reports-debian"));
   for (const auto& cell : nixos.cells) EXPECT_EQ(cell.status(), report::Status::pass) << cell.id() << " " << cell.infra_error;
   EXPECT_EQ(fingerprint(nixos), fingerprint(debian));

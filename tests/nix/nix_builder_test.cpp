@@ -1,0 +1,152 @@
+// The nix-build seam (image::build_nixos_guest), with tests/fake-nix-build standing in for
+// nix-build on a small image made here: errors, what the manifest points at, and the cache.
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <fstream>
+
+#include "core/errors.hpp"
+#include "core/process.hpp"
+#include "image/cpio_writer.hpp"
+#include "image/nix_builder.hpp"
+
+namespace auditvm {
+namespace {
+
+namespace fs = std::filesystem;
+const fs::path kRoot = AUDITVM_SOURCE_ROOT;
+
+class NixBuilder : public testing::Test {
+ protected:
+  void SetUp() override {
+    char pattern[] = "/tmp/auditvm-nixbuild-XXXXXX";
+    dir_ = ::mkdtemp(pattern);
+    cache_ = dir_ / "cache" / "images";
+    saved_path_ = std::getenv("PATH");
+    ::setenv("PATH", ((kRoot / "tests/fake-nix-build").string() + ":" + saved_path_).c_str(), 1);
+    fs::create_directories(dir_ / "nixpkgs");
+    ::setenv("AUDITVM_NIXPKGS", (dir_ / "nixpkgs").c_str(), 1);
+    ::setenv("FAKE_NIX_BUILD_BASE", make_base_image().c_str(), 1);
+  }
+  void TearDown() override {
+    ::setenv("PATH", saved_path_.c_str(), 1);
+    for (const char* name : {"AUDITVM_NIXPKGS", "FAKE_NIX_BUILD_BASE", "FAKE_NIX_BUILD_FAIL", "FAKE_NIX_BUILD_DROP"}) ::unsetenv(name);
+    fs::remove_all(dir_);
+  }
+
+  // A guest image directory as `auditvm image build` leaves it, small: the stand-in only reads it.
+  fs::path make_base_image() {
+    fs::path image = dir_ / "image";
+    fs::create_directories(image);
+    std::ofstream(image / "vmlinux") << "kernel";
+    {
+      image::CpioWriter initrd(image / "initrd.cpio");
+      initrd.add_directory("lib/modules/auditvm");
+      initrd.add_file("lib/modules/auditvm/nls_ascii.ko", module_image_);
+    }
+    image::Manifest base;
+    base.kernel = "vmlinux";
+    base.initrd = "initrd.cpio";
+    base.console = "ttyS0";
+    base.kernel_params = {"console=ttyS0"};
+    base.module_path = "/lib/modules/auditvm/nls_ascii.ko";
+    base.helpers = {{"b64", "/opt/auditvm/modhelper-b64"}, {"b32", "/opt/auditvm/modhelper-b32"}};
+    image::save_manifest(base, image / "manifest.json");
+    return image;
+  }
+
+  std::string module_image_ = std::string("\x7f" "ELF", 4) + std::string(1000, 'm');
+  nlohmann::json fragment_ = nlohmann::json::parse(R"({"security":{"audit":{"enable":true}}})");
+  fs::path dir_, cache_;
+  std::string saved_path_;
+};
+
+TEST_F(NixBuilder, MissingNixBuildIsAClearInfrastructureError) {
+  ::setenv("PATH", "/nonexistent", 1);
+  try {
+    image::build_nixos_guest(fragment_, Arch::x86_64, cache_);
+    FAIL() << "no error";
+  } catch (const InfraError& e) {
+    EXPECT_NE(std::string(e.what()).find("nix-build not found"), std::string::npos) << e.what();
+  }
+}
+
+TEST_F(NixBuilder, AFailedBuildShowsItsLog) {
+  ::setenv("FAKE_NIX_BUILD_FAIL", "1", 1);
+  try {
+    image::build_nixos_guest(fragment_, Arch::aarch64, cache_);
+    FAIL() << "no error";
+  } catch (const InfraError& e) {
+    EXPECT_NE(std::string(e.what()).find("builder for '/nix/store/xxx-nixos-system.drv' failed"), std::string::npos) << e.what();
+  }
+}
+
+TEST_F(NixBuilder, NoNixpkgsIsAnInfrastructureErrorSayingWhatToSet) {
+  ::unsetenv("AUDITVM_NIXPKGS");
+  std::string saved = std::getenv("NIX_PATH") ? std::getenv("NIX_PATH") : "";
+  ::setenv("NIX_PATH", "", 1);
+  try {
+    image::build_nixos_guest(fragment_, Arch::x86_64, cache_);
+    ADD_FAILURE() << "no error";
+  } catch (const InfraError& e) {
+    EXPECT_NE(std::string(e.what()).find("set NIX_PATH (or AUDITVM_NIXPKGS)"), std::string::npos) << e.what();
+  }
+  ::setenv("NIX_PATH", saved.c_str(), 1);
+}
+
+TEST_F(NixBuilder, AManifestWithoutAFieldNamesIt) {
+  for (const char* field : {"helpers", "module_path", "kernel_params"}) {
+    ::setenv("FAKE_NIX_BUILD_DROP", field, 1);
+    try {
+      image::build_nixos_guest(fragment_, Arch::x86_64, cache_);
+      ADD_FAILURE() << "no error without " << field;
+    } catch (const InputError& e) {
+      EXPECT_EQ(e.where().field, field);
+      EXPECT_NE(e.where().file.find("result"), std::string::npos) << e.where().file;
+    }
+  }
+}
+
+TEST_F(NixBuilder, TheManifestPointsIntoTheSharedStore) {
+  auto manifest = image::build_nixos_guest(fragment_, Arch::x86_64, cache_);
+  EXPECT_EQ(manifest.guest_kind, "nixos");
+  EXPECT_FALSE(manifest.configuration_built_in);  // the stand-in cannot build the configuration in
+  EXPECT_EQ(manifest.kernel, dir_ / "image/vmlinux");
+  ASSERT_EQ(manifest.shared_directories.size(), 1U);
+  const auto& store = manifest.shared_directories[0];
+  EXPECT_EQ(store.guest_path, "/nix/store");
+  // Every guest path the runner uses is a file of the shared directory.
+  auto host_file = [&](const std::string& guest_path) { return store.host_path / fs::path(guest_path).lexically_relative(store.guest_path); };
+  for (const char* abi : {"b64", "b32"}) EXPECT_TRUE(fs::exists(host_file(manifest.helpers.at(abi)))) << abi;
+  std::ifstream module(host_file(manifest.module_path), std::ios::binary);
+  EXPECT_EQ(std::string(std::istreambuf_iterator<char>(module), {}), module_image_);
+  // The fragment Nix imported is the one given, as JSON.
+  auto config = fs::path(manifest.shared_directories[0].host_path).parent_path() / "config.json";
+  EXPECT_EQ(nlohmann::json::parse(std::ifstream(config)), fragment_);
+}
+
+TEST_F(NixBuilder, BuildsAreCachedByFragmentArchAndNixpkgs) {
+  auto first = image::build_nixos_guest(fragment_, Arch::x86_64, cache_);
+  ::setenv("FAKE_NIX_BUILD_FAIL", "1", 1);  // any further build fails: only the cache can answer
+  EXPECT_EQ(image::build_nixos_guest(fragment_, Arch::x86_64, cache_).shared_directories[0].host_path, first.shared_directories[0].host_path);
+  EXPECT_THROW(image::build_nixos_guest(fragment_, Arch::aarch64, cache_), InfraError);
+  auto other = fragment_;
+  other["security"]["auditd"]["enable"] = true;
+  EXPECT_THROW(image::build_nixos_guest(other, Arch::x86_64, cache_), InfraError);
+  fs::create_directories(dir_ / "nixpkgs-updated");
+  ::setenv("AUDITVM_NIXPKGS", (dir_ / "nixpkgs-updated").c_str(), 1);
+  EXPECT_THROW(image::build_nixos_guest(fragment_, Arch::x86_64, cache_), InfraError);
+}
+
+TEST_F(NixBuilder, AResultThatNoLongerLoadsIsBuiltAgain) {
+  auto first = image::build_nixos_guest(fragment_, Arch::x86_64, cache_);
+  fs::rename(dir_ / "image/vmlinux", dir_ / "image/vmlinux.gone");
+  ::setenv("FAKE_NIX_BUILD_FAIL", "1", 1);
+  EXPECT_THROW(image::build_nixos_guest(fragment_, Arch::x86_64, cache_), InfraError) << "the stale result was used";
+  ::unsetenv("FAKE_NIX_BUILD_FAIL");
+  fs::rename(dir_ / "image/vmlinux.gone", dir_ / "image/vmlinux");
+  EXPECT_NO_THROW(image::build_nixos_guest(fragment_, Arch::x86_64, cache_));
+}
+
+}  // namespace
+}  // namespace auditvm
