@@ -7,6 +7,7 @@
 #include <cerrno>
 #include <sstream>
 #include <stdexcept>
+#include <tuple>
 #include <vector>
 
 namespace auditvm::machine {
@@ -14,6 +15,9 @@ namespace {
 
 constexpr const char* kMarker = "@avm@";
 constexpr const char* kBanner = "Spawning backdoor root shell...";
+// Inline output and parts stay far below a unix socket's default buffer (208 KiB) once base64'd.
+constexpr std::size_t kInlineLimit = 32768;
+constexpr int kPartAttempts = 5;
 const char kAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
 }  // namespace
@@ -58,18 +62,30 @@ std::string base64_decode(const std::string& text) {
 
 std::string channel_preamble() {
   // Output goes to files first so stdout and stderr stay apart and binary-safe; stdin is closed
-  // so a command can never eat the channel's next request.
-  return "__avm() { local o e rc; o=$(mktemp) e=$(mktemp); "
-         "timeout \"$2\" bash -c \"$(printf %s \"$3\" | base64 -d)\" >\"$o\" 2>\"$e\" </dev/null; rc=$?; "
-         "printf '\\n" + std::string(kMarker) + " %s %s %s %s\\n' \"$1\" \"$rc\" \"$(base64 -w 0 <\"$o\")\" \"$(base64 -w 0 <\"$e\")\"; "
-         "rm -f \"$o\" \"$e\"; }\n";
+  // so a command can never eat the channel's next request. Small output comes inline with the
+  // status; large output is fetched in parts (__avm_part), one per request: QEMU's virtconsole
+  // drops what the host socket cannot take at once, so no reply may outgrow the socket's buffer.
+  // The files stay until __avm_end, so a part that arrived short can be asked for again.
+  const std::string marker = kMarker;
+  return "__avm_dir=$(mktemp -d)\n"
+         "__avm() { local d=$__avm_dir/$1 rc o e; mkdir -p \"$d\"; "
+         "timeout \"$2\" bash -c \"$(printf %s \"$3\" | base64 -d)\" >\"$d/1\" 2>\"$d/2\" </dev/null; rc=$?; "
+         "o=$(wc -c <\"$d/1\"); e=$(wc -c <\"$d/2\"); "
+         "if [ $((o + e)) -le " + std::to_string(kInlineLimit) + " ]; then "
+         "printf '\\n" + marker + " %s %s %s %s %s %s\\n' \"$1\" \"$rc\" \"$o\" \"$e\" \"$(base64 -w 0 <\"$d/1\")\" \"$(base64 -w 0 <\"$d/2\")\"; "
+         "else printf '\\n" + marker + " %s %s %s %s - -\\n' \"$1\" \"$rc\" \"$o\" \"$e\"; fi; }\n"
+         "__avm_part() { printf '\\n" + marker + " %s %s:%s %s\\n' \"$1\" \"$2\" \"$3\" "
+         "\"$(dd if=$__avm_dir/$1/$2 bs=" + std::to_string(kPartSize) + " skip=$3 count=1 2>/dev/null | base64 -w 0)\"; }\n"
+         "__avm_end() { rm -rf \"${__avm_dir:?}/$1\"; }\n";
 }
 
 std::string channel_request(unsigned seq, const std::string& script, std::chrono::seconds guest_timeout) {
   return "__avm " + std::to_string(seq) + " " + std::to_string(guest_timeout.count()) + " " + base64_encode(script) + "\n";
 }
 
-bool parse_channel_reply(const std::string& line, FramedReply& reply) {
+namespace {
+
+std::vector<std::string> split_fields(const std::string& line) {
   std::vector<std::string> fields;
   size_t start = 0;
   while (true) {  // split on single spaces, keeping empty fields (empty output)
@@ -78,12 +94,35 @@ bool parse_channel_reply(const std::string& line, FramedReply& reply) {
     if (end == std::string::npos) break;
     start = end + 1;
   }
-  if (fields.size() != 5 || fields[0] != kMarker) return false;
+  return fields;
+}
+
+}  // namespace
+
+bool parse_channel_reply(const std::string& line, FramedReply& reply) {
+  auto fields = split_fields(line);
+  if (fields.size() != 7 || fields[0] != kMarker) return false;
   try {
     reply.seq = static_cast<unsigned>(std::stoul(fields[1]));
     reply.result.exit_status = std::stoi(fields[2]);
-    reply.result.out = base64_decode(fields[3]);
-    reply.result.err = base64_decode(fields[4]);
+    reply.out_size = std::stoull(fields[3]);
+    reply.err_size = std::stoull(fields[4]);
+    reply.inline_output = fields[5] != "-";
+    reply.result.out = reply.inline_output ? base64_decode(fields[5]) : "";
+    reply.result.err = reply.inline_output ? base64_decode(fields[6]) : "";
+  } catch (const std::exception&) {
+    return false;
+  }
+  return true;
+}
+
+bool parse_part_reply(const std::string& line, unsigned seq, int stream, std::size_t index, std::string& data) {
+  auto fields = split_fields(line);
+  if (fields.size() != 4 || fields[0] != kMarker || fields[1] != std::to_string(seq) ||
+      fields[2] != std::to_string(stream) + ":" + std::to_string(index))
+    return false;
+  try {
+    data = base64_decode(fields[3]);
   } catch (const std::exception&) {
     return false;
   }
@@ -147,19 +186,48 @@ Channel::Status Channel::run(const std::string& script, std::chrono::seconds tim
   send_raw(channel_request(seq, script, timeout + std::chrono::seconds(5)));
   auto deadline = Clock::now() + timeout;
   std::string line;
+  FramedReply reply;
   while (true) {
-    switch (read_line(deadline, line)) {
-      case Read::closed: return Status::closed;
-      case Read::timed_out: return Status::timed_out;
-      case Read::line: {
-        FramedReply reply;
-        if (parse_channel_reply(line, reply) && reply.seq == seq) {
-          result = std::move(reply.result);
-          return Status::ok;
-        }
-      }
-    }
+    auto read = read_line(deadline, line);
+    if (read == Read::closed) return Status::closed;
+    if (read == Read::timed_out) return Status::timed_out;
+    if (!parse_channel_reply(line, reply)) continue;
+    if (reply.seq == seq) break;
+    send_raw("__avm_end " + std::to_string(reply.seq) + "\n");  // a late reply: its files can go
   }
+  result = std::move(reply.result);
+  // Output that came inline but short (dropped on the way) is fetched again in parts.
+  for (auto [stream, size, text] : {std::tuple{1, reply.out_size, &result.out}, {2, reply.err_size, &result.err}}) {
+    if (reply.inline_output && text->size() == size) continue;
+    auto status = fetch(seq, stream, size, deadline, *text);
+    if (status != Status::ok) return status;
+  }
+  send_raw("__avm_end " + std::to_string(seq) + "\n");
+  return Status::ok;
+}
+
+Channel::Status Channel::fetch(unsigned seq, int stream, std::size_t size, Clock::time_point deadline, std::string& data) {
+  data.clear();
+  data.reserve(size);
+  for (std::size_t index = 0; index * kPartSize < size; ++index) {
+    const std::size_t expected = std::min(kPartSize, size - index * kPartSize);
+    std::string part;
+    for (int attempt = 0;; ++attempt) {
+      if (attempt == kPartAttempts) throw ChannelError("the guest channel kept losing output (part " + std::to_string(index) + " of command " + std::to_string(seq) + ")");
+      send_raw("__avm_part " + std::to_string(seq) + " " + std::to_string(stream) + " " + std::to_string(index) + "\n");
+      std::string line;
+      bool answered = false;
+      while (!answered) {
+        auto read = read_line(deadline, line);
+        if (read == Read::closed) return Status::closed;
+        if (read == Read::timed_out) return Status::timed_out;
+        answered = parse_part_reply(line, seq, stream, index, part);
+      }
+      if (part.size() == expected) break;
+    }
+    data += part;
+  }
+  return Status::ok;
 }
 
 }  // namespace auditvm::machine

@@ -1,10 +1,12 @@
 // The guest channel: a root bash on a virtio console, spoken to the way NixOS's test driver
 // speaks to its backdoor shell. Scripts travel base64-encoded (no quoting, no injection); each
-// reply is one framed line "@avm@ SEQ STATUS BASE64(stdout) BASE64(stderr)", so stray output and
-// late replies of timed-out commands are recognised and skipped.
+// reply is one framed line "@avm@ SEQ STATUS OUTSIZE ERRSIZE BASE64(stdout)|- BASE64(stderr)|-",
+// so stray output and late replies of timed-out commands are recognised and skipped. Large output
+// comes in parts ("@avm@ SEQ STREAM:INDEX BASE64"), each checked against the announced size.
 #pragma once
 
 #include <chrono>
+#include <stdexcept>
 #include <string>
 
 #include "machine/machine.hpp"
@@ -18,12 +20,24 @@ std::string channel_preamble();
 // The line that runs `script` as command number `seq` with a guest-side timeout.
 std::string channel_request(unsigned seq, const std::string& script, std::chrono::seconds guest_timeout);
 
+// Bytes per part of large output (a multiple of 3: parts are base64'd on their own).
+constexpr std::size_t kPartSize = 49152;
+
 struct FramedReply {
   unsigned seq = 0;
   CommandResult result;
+  std::size_t out_size = 0, err_size = 0;  // what the guest wrote
+  bool inline_output = false;              // false: fetch it in parts
 };
-// Parses one line; false when it is not a well-formed reply.
+// Parses one status line; false when it is not a well-formed one.
 bool parse_channel_reply(const std::string& line, FramedReply& reply);
+// Parses one part line of command `seq`, stream 1 (stdout) or 2 (stderr), part `index`.
+bool parse_part_reply(const std::string& line, unsigned seq, int stream, std::size_t index, std::string& data);
+
+// The channel lost output again and again (not a guest failure: a broken transport).
+struct ChannelError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
 
 std::string base64_encode(const std::string& data);
 std::string base64_decode(const std::string& text);  // throws std::invalid_argument
@@ -48,6 +62,7 @@ class Channel {
  private:
   enum class Read { line, closed, timed_out };
   Read read_line(Clock::time_point deadline, std::string& line);
+  Status fetch(unsigned seq, int stream, std::size_t size, Clock::time_point deadline, std::string& data);
   int fd_;
   unsigned next_seq_ = 1;
   std::string buffer_;

@@ -135,7 +135,13 @@ void GuestMachine::boot_with(Accel accel, std::chrono::seconds timeout) {
 CommandResult GuestMachine::run(const std::string& script, std::chrono::seconds timeout) {
   if (!channel_) throw InfraError("run() on a machine that is not booted");
   CommandResult result;
-  switch (channel_->run(script, timeout, result)) {
+  Channel::Status status;
+  try {
+    status = channel_->run(script, timeout, result);
+  } catch (const ChannelError& e) {
+    throw ChannelLost(e.what(), options_.console_log);
+  }
+  switch (status) {
     case Channel::Status::ok: return result;
     case Channel::Status::closed: died("the VM went away during a command");
     case Channel::Status::timed_out:

@@ -45,6 +45,7 @@ class BootTimeout : public MachineError { using MachineError::MachineError; };
 class CommandTimeout : public MachineError { using MachineError::MachineError; };
 class ShutdownTimeout : public MachineError { using MachineError::MachineError; };
 class MachineDied : public MachineError { using MachineError::MachineError; };  // QEMU exited, guest panicked
+class ChannelLost : public MachineError { using MachineError::MachineError; };  // output kept arriving incomplete
 
 class Machine {
  public:
