@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs everything auditvm needs on a fresh Debian 12 machine (build tools, libraries,
-# QEMU, libvirt, cross compilers, mmdebstrap, nix-bin). Idempotent: when every package is
+# QEMU, libvirt, cross compilers, nix-bin). Idempotent: when every package is
 # already installed it only checks and returns in about a second.
 set -euo pipefail
 
@@ -12,7 +12,7 @@ PACKAGES=(
   libvirt-dev libaudit-dev libauparse-dev libcli11-dev libpugixml-dev libarchive-dev
   liblzma-dev libssl-dev
   # guest images: Debian packages for foreign arches, module helper cross compilers
-  mmdebstrap apt-utils dpkg-dev xz-utils
+  xz-utils
   gcc-i686-linux-gnu gcc-aarch64-linux-gnu gcc-arm-linux-gnueabihf
   linux-libc-dev-i386-cross linux-libc-dev-arm64-cross linux-libc-dev-armhf-cross binutils-multiarch
   # machines

@@ -29,7 +29,7 @@ CommandRunner register_image(CLI::App& root, const GlobalOptions& global) {
   auto* build = cmd->add_subcommand("build", "Build the image(s); a no-op when the cached one is current");
   build->add_option("--arch", options->arch, "x86_64, aarch64 or all")->capture_default_str();
   build->add_option("--debs", options->debs, "Build offline from the .deb files in this directory");
-  build->add_flag("--refresh", options->refresh, "Fetch packages again even when an image is cached");
+  build->add_flag("--refresh", options->refresh, "Ask the archive for new package versions even if the host's apt lists did not change");
   auto* list = cmd->add_subcommand("list", "List cached images");
   auto* path = cmd->add_subcommand("path", "Print the directory of the current image of an arch");
   path->add_option("--arch", options->arch, "x86_64 or aarch64")->required();

@@ -1,4 +1,4 @@
-// Running a host program to completion (mmdebstrap, readelf, nix-build): argv, no shell.
+// Running a host program to completion (apt-get, readelf, nix-build): argv, no shell.
 #pragma once
 
 #include <string>

@@ -1,9 +1,18 @@
 // Builds (or finds in the cache) the default guest image of an arch: kernel, initramfs with
 // busybox, bash, auditd and the module helpers, the test module, and manifest.json.
+//
+// Cache layout under <cache_dir> (default $XDG_CACHE_HOME/auditvm/images):
+//   <arch>-<key>/       one image: manifest.json, vmlinux or Image, initrd.cpio (world-readable)
+//   <arch>.current      the name of the image the last build of that arch produced or confirmed
+//   <arch>.lock         flock held while building: concurrent builders wait for each other
+//   apt/<debian arch>/  auditvm's own apt state, resolved.json (the package versions)
+//   debs/<debian arch>/ the downloaded .debs, kept for reuse (and usable as --debs)
 #pragma once
 
 #include <filesystem>
+#include <map>
 #include <optional>
+#include <string>
 #include <vector>
 
 #include "image/manifest.hpp"
@@ -13,16 +22,20 @@ namespace auditvm::image {
 struct BuildOptions {
   std::filesystem::path cache_dir;               // default_cache_dir() when empty
   std::optional<std::filesystem::path> debs_dir;  // offline: build from these .debs
-  bool quiet = false;
-  bool refresh = false;                          // fetch packages again even when cached
+  bool quiet = false;                            // no progress on stderr
+  bool refresh = false;                          // ask the archive for new versions even if the host's lists did not change
 };
 
-// Key of the project's own inputs (guest files, helpers) for an arch.
+// Key of the project's own inputs (guest files, helper binaries, builder version) for an arch.
 std::string input_key(Arch arch);
+// Key of an image: the project's inputs and the exact package versions.
+std::string image_key(const std::string& inputs, const std::map<std::string, std::string>& package_versions);
 
+// Builds the image unless the cache holds one for the same inputs and package versions (then it
+// returns in well under a second, without network). Atomic and safe to run concurrently.
 Manifest build_image(Arch arch, const BuildOptions& options);
 
-// The cached image for the current inputs, if built.
+// The image the last build of this arch produced, if the project's inputs still match it.
 std::optional<Manifest> find_image(Arch arch, const std::filesystem::path& cache_dir = {});
 
 // Every image in the cache (any inputs), for `image list`.

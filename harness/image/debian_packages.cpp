@@ -1,39 +1,62 @@
 #include "image/debian_packages.hpp"
 
+#include <chrono>
+#include <fstream>
 #include <iostream>
-#include <regex>
+#include <set>
+
+#include <nlohmann/json.hpp>
 
 #include "core/errors.hpp"
-#include "core/process.hpp"
+#include "image/cache.hpp"
+#include "image/deb_archive.hpp"
 
 namespace auditvm::image {
+namespace fs = std::filesystem;
 namespace {
 
-// The Debian sources the host's apt uses (deb822 .sources and one-line .list files).
-std::vector<std::string> host_apt_sources() {
-  std::vector<std::string> sources;
-  if (std::filesystem::exists("/etc/apt/sources.list") && std::filesystem::file_size("/etc/apt/sources.list") > 0)
-    sources.push_back("/etc/apt/sources.list");
-  if (std::filesystem::exists("/etc/apt/sources.list.d"))
-    for (const auto& entry : std::filesystem::directory_iterator("/etc/apt/sources.list.d")) {
-      auto ext = entry.path().extension();
-      if (ext == ".sources" || ext == ".list") sources.push_back(entry.path());
-    }
-  if (sources.empty()) sources.push_back("http://deb.debian.org/debian");
-  return sources;
+using nlohmann::json;
+
+const fs::path kHostLists = "/var/lib/apt/lists";
+
+// What decides whether a resolution is still current: the host's sources and the Release files
+// of its lists (they change on every `apt-get update` that saw a new archive state).
+std::string host_apt_fingerprint(Arch arch) {
+  std::string text = std::string(debian_arch(arch)) + "\n";
+  for (const auto& name : guest_packages(arch)) text += name + "\n";
+  std::vector<fs::path> files;
+  for (const fs::path dir : {fs::path("/etc/apt/sources.list.d"), kHostLists})
+    if (fs::is_directory(dir))
+      for (const auto& entry : fs::directory_iterator(dir)) files.push_back(entry.path());
+  files.push_back("/etc/apt/sources.list");
+  std::sort(files.begin(), files.end());
+  for (const auto& file : files) {
+    std::error_code error;
+    auto name = file.filename().string();
+    bool is_source = file.parent_path() != kHostLists && (file.extension() == ".sources" || file.extension() == ".list");
+    bool is_release = file.parent_path() == kHostLists && name.size() > 7 && name.ends_with("Release");
+    if (!fs::is_regular_file(file, error) || (!is_source && !is_release)) continue;
+    text += file.string() + " " + (is_source ? sha256_file(file) : sha256_hex(std::to_string(fs::file_size(file, error)) + ":" +
+                                   std::to_string(fs::last_write_time(file, error).time_since_epoch().count()))) + "\n";
+  }
+  return sha256_hex(text);
 }
 
-// "auditd_1%3a3.0.9-1_arm64.deb" -> {auditd, 1:3.0.9-1}
-std::map<std::string, std::string> versions_from_archive_names(const std::filesystem::path& dir) {
-  std::map<std::string, std::string> versions;
-  static const std::regex name(R"(([^_]+)_([^_]+)_[^_]+\.deb)");
-  if (!std::filesystem::exists(dir)) return versions;
-  for (const auto& entry : std::filesystem::directory_iterator(dir)) {
-    std::smatch m;
-    std::string file = entry.path().filename().string();
-    if (std::regex_match(file, m, name)) versions[m[1]] = std::regex_replace(m[2].str(), std::regex("%3a"), ":");
-  }
-  return versions;
+json to_json(const DebPackage& p) {
+  return {{"name", p.name}, {"version", p.version}, {"filename", p.filename}, {"uri", p.uri}, {"size", p.size}, {"sha256", p.sha256}};
+}
+
+DebPackage from_json(const json& j) {
+  return {j.at("name"), j.at("version"), j.at("filename"), j.at("uri"), j.at("size"), j.at("sha256")};
+}
+
+std::vector<DebPackage> resolve_with_apt(PrivateApt& apt, Arch arch) {
+  auto names = apt.dependency_closure({"busybox-static", "auditd", "bash"});
+  // The kernel without its dependencies (initramfs-tools, kmod, ...): only its files are used.
+  const std::string meta = guest_packages(arch).front();
+  names.push_back(meta);
+  names.push_back(apt.first_dependency(meta));
+  return apt.describe(names);
 }
 
 }  // namespace
@@ -42,53 +65,111 @@ std::vector<std::string> guest_packages(Arch arch) {
   return {"linux-image-" + std::string(debian_arch(arch)), "busybox-static", "auditd", "bash"};
 }
 
-PackageTree fetch_packages(Arch arch, const std::filesystem::path& root, bool quiet) {
-  std::string include;
-  for (const auto& name : guest_packages(arch)) include += (include.empty() ? "" : ",") + name;
-  std::vector<std::string> argv{"mmdebstrap", quiet ? "--quiet" : "--verbose", "--variant=extract",
-                                "--architectures=" + std::string(debian_arch(arch)), "--include=" + include,
-                                "--skip=check/empty", "--skip=cleanup/apt/cache", "bookworm", root.string()};
-  for (const auto& source : host_apt_sources()) argv.push_back(source);
-  if (!quiet) std::cerr << "image: fetching " << include << " for " << debian_arch(arch) << " with mmdebstrap\n";
-  auto result = run_process(argv);
-  if (result.exit_code != 0)
-    throw InfraError("mmdebstrap failed for " + std::string(debian_arch(arch)) + ":\n" + result.err);
-  return {root, versions_from_archive_names(root / "var/cache/apt/archives")};
+std::map<std::string, std::string> ResolvedPackages::versions() const {
+  std::map<std::string, std::string> out;
+  for (const auto& package : packages) out[package.name] = package.version;
+  return out;
 }
 
-PackageTree extract_debs(Arch arch, const std::filesystem::path& debs_dir, const std::filesystem::path& root) {
-  if (!std::filesystem::is_directory(debs_dir)) throw InputError({debs_dir.string(), 0, "--debs"}, "not a directory");
-  PackageTree tree{root, {}};
-  std::filesystem::create_directories(root);
-  for (const auto& entry : std::filesystem::directory_iterator(debs_dir)) {
+ResolvedPackages resolve_online(Arch arch, const fs::path& cache_dir, bool refresh, const Progress& progress) {
+  const std::string debian = std::string(debian_arch(arch));
+  const fs::path state = cache_dir / "apt" / debian;
+  const fs::path record = state / "resolved.json";
+  ResolvedPackages resolved{{}, cache_dir / "debs" / debian, true};
+  const std::string fingerprint = host_apt_fingerprint(arch);
+  json previous;
+  if (fs::exists(record)) {
+    try {
+      previous = json::parse(std::ifstream(record));
+      if (!refresh && previous.at("fingerprint") == fingerprint) {
+        for (const auto& package : previous.at("packages")) resolved.packages.push_back(from_json(package));
+        return resolved;
+      }
+    } catch (const json::exception&) {
+      previous = json();  // unreadable: resolve again
+    }
+  }
+  if (progress) progress("resolving " + debian + " package versions (the host's package lists changed)");
+  PrivateApt apt(arch, state);
+  try {
+    apt.update();
+    resolved.packages = resolve_with_apt(apt, arch);
+  } catch (const InfraError& error) {
+    if (!previous.contains("packages")) throw;
+    // Offline, or the mirror is down: the last resolution still names packages we may have.
+    std::cerr << "auditvm: warning: cannot refresh the " << debian << " package lists; using the versions resolved before\n  ("
+              << error.what() << ")\n";
+    for (const auto& package : previous.at("packages")) resolved.packages.push_back(from_json(package));
+    return resolved;
+  }
+  json packages = json::array();
+  for (const auto& package : resolved.packages) packages.push_back(to_json(package));
+  std::ofstream(record.string() + ".tmp") << json{{"fingerprint", fingerprint}, {"packages", packages}}.dump(2) << "\n";
+  fs::rename(record.string() + ".tmp", record);
+  return resolved;
+}
+
+ResolvedPackages resolve_offline(Arch arch, const fs::path& dir) {
+  if (!fs::is_directory(dir)) throw InputError({dir.string(), 0, "--debs"}, "not a directory");
+  ResolvedPackages resolved{{}, dir, false};
+  std::map<std::string, DebPackage> by_name;
+  for (const auto& entry : fs::directory_iterator(dir)) {
     if (entry.path().extension() != ".deb") continue;
-    auto fields = run_process({"dpkg-deb", "-f", entry.path().string(), "Package", "Version", "Architecture"});
-    std::smatch m;
-    static const std::regex pattern(R"(Package: (\S+)\nVersion: (\S+)\nArchitecture: (\S+))");
-    if (fields.exit_code != 0 || !std::regex_search(fields.out, m, pattern)) throw InputError({entry.path().string(), 0, ""}, "not a Debian package");
-    if (m[3].str() != debian_arch(arch) && m[3].str() != "all") continue;
-    if (run_process({"dpkg-deb", "-x", entry.path().string(), root.string()}).exit_code != 0)
-      throw InfraError("cannot extract " + entry.path().string());
-    tree.versions[m[1]] = m[2];
+    DebControl control = read_deb_control(entry.path());
+    if (control.architecture != debian_arch(arch) && control.architecture != "all") continue;
+    DebPackage package{control.package, control.version, entry.path().filename().string(), "", entry.file_size(), ""};
+    auto [it, inserted] = by_name.emplace(control.package, package);
+    if (!inserted && it->second.version != package.version)
+      throw InputError({dir.string(), 0, control.package}, "package " + control.package + " is there in two versions (" + it->second.version + ", " +
+                                                               package.version + "): keep one");
   }
-  for (const auto& name : guest_packages(arch)) {
-    bool is_meta = name.rfind("linux-image-", 0) == 0;
-    bool present = false;
-    for (const auto& [package, version] : tree.versions)
-      present |= is_meta ? package.rfind("linux-image-", 0) == 0 : package == name;
-    if (!present) throw InputError({debs_dir.string(), 0, name}, "package " + name + " (" + std::string(debian_arch(arch)) + ") is missing from --debs");
+  std::vector<std::string> required = guest_packages(arch);
+  required.front() = "linux-image-";  // the meta package is optional offline; a kernel image is not
+  for (const auto& name : required) {
+    bool present = name.ends_with("-") ? std::any_of(by_name.begin(), by_name.end(), [&](const auto& p) { return p.first.starts_with(name); })
+                                       : by_name.count(name) > 0;
+    std::string shown = name.ends_with("-") ? guest_packages(arch).front() : name;
+    if (!present) throw InputError({dir.string(), 0, shown}, "package " + shown + " (" + std::string(debian_arch(arch)) + ") is missing from --debs");
   }
-  return tree;
+  for (auto& [name, package] : by_name) resolved.packages.push_back(package);
+  return resolved;
 }
 
-std::filesystem::path resolve_in_root(const std::filesystem::path& root, const std::string& path) {
-  std::filesystem::path current = root / std::filesystem::path(path).relative_path();
-  for (int hops = 0; hops < 16 && std::filesystem::is_symlink(current); ++hops) {
-    auto target = std::filesystem::read_symlink(current);
+std::vector<fs::path> fetch_debs(Arch arch, const ResolvedPackages& resolved, const fs::path& cache_dir, const Progress& progress) {
+  std::vector<fs::path> files;
+  for (const auto& package : resolved.packages) files.push_back(resolved.debs_dir / package.filename);
+  if (!resolved.online) return files;
+  fs::create_directories(resolved.debs_dir);
+  PrivateApt(arch, cache_dir / "apt" / std::string(debian_arch(arch))).download(resolved.packages, resolved.debs_dir, progress);
+  // Keep exactly the current set: bounded disk use, and the directory is a valid --debs input.
+  std::set<fs::path> current(files.begin(), files.end());
+  for (const auto& entry : fs::directory_iterator(resolved.debs_dir))
+    if (entry.path().extension() == ".deb" && !current.count(entry.path())) fs::remove(entry.path());
+  return files;
+}
+
+void extract_debs(const std::vector<fs::path>& debs, const fs::path& root, const std::function<bool(const std::string&)>& keep,
+                  const Progress& progress) {
+  fs::create_directories(root);
+  size_t done = 0;
+  for (const auto& deb : debs) {
+    auto start = std::chrono::steady_clock::now();
+    extract_deb(deb, root, keep);
+    ++done;
+    // Only the slow ones (the kernel) are worth a line.
+    if (progress && std::chrono::steady_clock::now() - start > std::chrono::seconds(1))
+      progress("unpacked " + deb.filename().string() + " (" + std::to_string(done) + "/" + std::to_string(debs.size()) + ")");
+  }
+}
+
+fs::path resolve_in_root(const fs::path& root, const std::string& path) {
+  fs::path current = root / fs::path(path).relative_path();
+  for (int hops = 0; hops < 16 && fs::is_symlink(current); ++hops) {
+    auto target = fs::read_symlink(current);
     current = target.is_absolute() ? root / target.relative_path() : current.parent_path() / target;
   }
   // Merged or split /usr: a missing /lib path may live under /usr/lib.
-  if (!std::filesystem::exists(current) && path.rfind("/usr/", 0) != 0) return resolve_in_root(root, "/usr" + path);
+  if (!fs::exists(current) && path.rfind("/usr/", 0) != 0) return resolve_in_root(root, "/usr" + path);
   return current;
 }
 

@@ -1,0 +1,168 @@
+#include "image/guest_layout.hpp"
+
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <iterator>
+#include <sstream>
+
+#include "core/errors.hpp"
+#include "image/cache.hpp"
+#include "image/cpio_writer.hpp"
+#include "image/debian_packages.hpp"
+#include "image/elf_closure.hpp"
+#include "image/vmlinux.hpp"
+
+#ifndef AUDITVM_SOURCE_ROOT
+#define AUDITVM_SOURCE_ROOT "."
+#endif
+#ifndef AUDITVM_MODHELPER_DIR
+#define AUDITVM_MODHELPER_DIR "."
+#endif
+
+namespace auditvm::image {
+namespace fs = std::filesystem;
+namespace {
+
+const std::string kTestModule = "nls_ascii";
+
+std::string read_file(const fs::path& file) {
+  std::ifstream in(file, std::ios::binary);
+  if (!in) throw InfraError("cannot read " + file.string());
+  std::ostringstream data;
+  data << in.rdbuf();
+  return data.str();
+}
+
+void write_file(const fs::path& file, const std::string& data) {
+  std::ofstream out(file, std::ios::binary);
+  out << data;
+  if (!out.flush()) throw InfraError("cannot write " + file.string() + ": " + std::strerror(errno));
+}
+
+std::vector<std::string> drivers() {
+  std::istringstream words(read_file(guest_source_dir() / "rootfs/etc/auditvm/drivers"));
+  return {std::istream_iterator<std::string>(words), std::istream_iterator<std::string>()};
+}
+
+// Adds files to the initramfs, creating each parent directory once.
+class InitramfsLayout {
+ public:
+  explicit InitramfsLayout(const fs::path& output) : cpio_(output) {}
+
+  void directory(const std::string& path) {
+    if (path.empty() || path == "/" || dirs_.count(path)) return;
+    directory(fs::path(path).parent_path().string());
+    cpio_.add_directory(path.substr(1));
+    dirs_.insert(path);
+  }
+  void host_file(const std::string& path, const fs::path& source, unsigned mode) {
+    directory(fs::path(path).parent_path().string());
+    cpio_.add_host_file(path.substr(1), source, mode);
+  }
+  void console() {
+    directory("/dev");
+    cpio_.add_char_device("dev/console", 5, 1);  // the kernel opens it for /init before devtmpfs
+  }
+  void close() { cpio_.close(); }
+
+ private:
+  CpioWriter cpio_;
+  std::set<std::string> dirs_;
+};
+
+// name -> path of the unpacked kernel modules.
+std::map<std::string, fs::path> kernel_modules(const fs::path& modules_dir) {
+  std::map<std::string, fs::path> modules;
+  for (const auto& entry : fs::recursive_directory_iterator(modules_dir))
+    if (entry.path().extension() == ".ko") modules[entry.path().stem().string()] = entry.path();
+  return modules;
+}
+
+void write_kernel(Arch arch, const fs::path& tree, const std::string& version, Manifest& m, const fs::path& out) {
+  std::string vmlinuz = read_file(resolve_in_root(tree, "/boot/vmlinuz-" + version));
+  if (arch == Arch::x86_64) {
+    m.kernel = out / "vmlinux";  // PVH boot of the ELF skips the bzImage's slow decompressor
+    write_file(m.kernel, extract_vmlinux(vmlinuz));
+    m.console = "ttyS0";
+  } else {
+    // arm64's vmlinuz is a plain Image: "ARM\x64" at offset 56.
+    if (vmlinuz.size() < 64 || vmlinuz.compare(56, 4, "ARM\x64") != 0) throw InfraError("the arm64 kernel is not an uncompressed Image");
+    m.kernel = out / "Image";
+    write_file(m.kernel, vmlinuz);
+    m.console = "ttyAMA0";
+  }
+}
+
+}  // namespace
+
+fs::path guest_source_dir() {
+  if (const char* home = std::getenv("AUDITVM_HOME")) return fs::path(home) / "guest";
+  return fs::path(AUDITVM_SOURCE_ROOT) / "guest";
+}
+
+fs::path helper_binary(Arch arch, const std::string& abi) {
+  const char* override_dir = std::getenv("AUDITVM_MODHELPER_DIR");
+  fs::path dir = override_dir ? fs::path(override_dir) : fs::path(AUDITVM_MODHELPER_DIR);
+  auto file = dir / ("modhelper-" + std::string(to_string(arch)) + "-" + abi);
+  if (!fs::exists(file)) throw InfraError("module helper " + file.string() + " is not built (build the modhelpers target)");
+  return file;
+}
+
+std::vector<fs::path> guest_input_files(Arch arch) {
+  const fs::path guest = guest_source_dir();
+  std::vector<fs::path> files{guest / "init"};
+  for (const auto& entry : fs::recursive_directory_iterator(guest / "rootfs"))
+    if (entry.is_regular_file()) files.push_back(entry.path());
+  std::sort(files.begin(), files.end());
+  for (const char* abi : {"b64", "b32"}) files.push_back(helper_binary(arch, abi));
+  return files;
+}
+
+std::set<std::string> guest_kernel_modules() {
+  auto names = drivers();
+  std::set<std::string> modules(names.begin(), names.end());
+  modules.insert(kTestModule);
+  return modules;
+}
+
+Manifest lay_out_guest(Arch arch, const fs::path& tree, const fs::path& out, const Progress& progress) {
+  fs::path modules_root = resolve_in_root(tree, "/lib/modules");
+  if (!fs::is_directory(modules_root) || fs::is_empty(modules_root)) throw InfraError("the kernel package brought no modules");
+  Manifest m;
+  m.arch = arch;
+  m.kernel_version = fs::directory_iterator(modules_root)->path().filename().string();
+  m.module_name = kTestModule;
+  m.module_path = "/lib/modules/auditvm/" + kTestModule + ".ko";
+  m.helpers = {{"b64", "/opt/auditvm/modhelper-b64"}, {"b32", "/opt/auditvm/modhelper-b32"}};
+  if (progress) progress("kernel " + m.kernel_version);
+  write_kernel(arch, tree, m.kernel_version, m, out);
+  m.kernel_params = {"console=" + m.console, "quiet", "panic=-1", "oops=panic"};
+
+  if (progress) progress("writing the initramfs");
+  const fs::path guest = guest_source_dir();
+  m.initrd = out / "initrd.cpio";
+  InitramfsLayout initramfs(m.initrd);
+  for (const char* dir : {"/proc", "/sys", "/run", "/tmp", "/root", "/var/log/audit", "/etc/audit/plugins.d", "/usr/bin", "/usr/sbin", "/sbin"})
+    initramfs.directory(dir);
+  initramfs.console();
+  initramfs.host_file("/init", guest / "init", 0755);
+  for (const auto& entry : fs::recursive_directory_iterator(guest / "rootfs"))
+    if (entry.is_regular_file()) initramfs.host_file("/" + fs::relative(entry.path(), guest / "rootfs").string(), entry.path(), 0644);
+  const std::vector<std::string> dynamic{"/bin/bash", "/sbin/auditd", "/sbin/auditctl", "/sbin/ausearch"};
+  initramfs.host_file("/bin/busybox", resolve_in_root(tree, "/bin/busybox"), 0755);
+  for (const auto& program : dynamic) initramfs.host_file(program, resolve_in_root(tree, program), 0755);
+  for (const auto& library : library_closure(tree, arch, dynamic)) initramfs.host_file(library, resolve_in_root(tree, library), 0755);
+  auto modules = kernel_modules(modules_root / m.kernel_version);
+  for (const auto& driver : drivers())
+    if (modules.count(driver)) initramfs.host_file("/lib/modules/auditvm/drivers/" + driver + ".ko", modules[driver], 0644);
+  if (!modules.count(m.module_name)) throw InfraError("the kernel has no " + m.module_name + " module");
+  initramfs.host_file(m.module_path, modules[m.module_name], 0644);
+  for (const auto& [abi, path] : m.helpers) initramfs.host_file(path, helper_binary(arch, abi), 0755);
+  initramfs.close();
+
+  for (const auto& file : {m.kernel, m.initrd}) m.files[file.filename().string()] = sha256_file(file);
+  return m;
+}
+
+}  // namespace auditvm::image

@@ -1,0 +1,29 @@
+// What goes into a default guest and where: the kernel QEMU boots, and an initramfs with /init,
+// busybox, bash, the audit tools and their libraries, the drivers, the test module and the helpers.
+#pragma once
+
+#include <filesystem>
+#include <map>
+#include <set>
+#include <string>
+
+#include "image/manifest.hpp"
+#include "image/private_apt.hpp"
+
+namespace auditvm::image {
+
+// guest/ of the project (AUDITVM_HOME overrides the source tree).
+std::filesystem::path guest_source_dir();
+// The built module helper of an arch and ABI ("b64"/"b32"); InfraError when it is not built.
+std::filesystem::path helper_binary(Arch arch, const std::string& abi);
+// Every project file that ends up in the image (for the cache key).
+std::vector<std::filesystem::path> guest_input_files(Arch arch);
+
+// The kernel modules the guest needs (drivers, 9p, the test module): all others stay unpacked.
+std::set<std::string> guest_kernel_modules();
+
+// Writes the kernel and initrd.cpio into `out` from an unpacked package tree and returns the
+// manifest describing them (paths absolute; the caller makes them relative).
+Manifest lay_out_guest(Arch arch, const std::filesystem::path& tree, const std::filesystem::path& out, const Progress& progress);
+
+}  // namespace auditvm::image
