@@ -1,6 +1,7 @@
 // auditvm reproduce: an auditor's `auditctl -l` capture (or a rules file) loaded into a real guest
 // the way NixOS loads rules, the default actors' module calls run, and the kernel's evidence set
 // against the model's verdict.
+#include <algorithm>
 #include <iostream>
 
 #include "check/load_simulation.hpp"
@@ -45,8 +46,12 @@ CommandRunner register_reproduce(CLI::App& root, const GlobalOptions& global) {
     captured.description = "rules from " + options->rules_file;
     captured.config.audit_enable = nixos::AuditEnable::on;
     captured.config.auditd_enable = true;
+    std::vector<int> line_of_rule;  // the user's line number of each rule, for the load failure
     for (const auto& line : rules::rule_lines(text))
-      if (!line.text.empty() && line.text[0] != '#' && line.text != "No rules") captured.config.rules.push_back(line.text);
+      if (!line.text.empty() && line.text[0] != '#' && line.text != "No rules") {
+        captured.config.rules.push_back(line.text);
+        line_of_rule.push_back(line.number);
+      }
     scenario.name = "reproduce";
     scenario.configurations = {captured};
     scenario.arches = {arch};
@@ -60,8 +65,15 @@ CommandRunner register_reproduce(CLI::App& root, const GlobalOptions& global) {
     auto manifest = image::build_image(arch, {options->machine.cache_dir, std::nullopt, global.quiet, false});
     run_options.guest_for = [&](const scenario::Cell&) { return manifest; };
     auto run = scenario::run_matrix({scenario}, run_options);
-    const auto& cell = run.cells.at(0);
+    auto& cell = run.cells.at(0);
     if (!cell.infra_error.empty()) throw InfraError(cell.infra_error);
+    // auditctl counted lines of the rules file NixOS would write (a header, then the rules): say
+    // which line of the user's file that is.
+    if (cell.load_failure) {
+      auto& rules = captured.config.rules;
+      auto at = std::find(rules.begin(), rules.end(), cell.load_failure->text);
+      if (at != rules.end()) cell.load_failure->line = line_of_rule[static_cast<std::size_t>(at - rules.begin())];
+    }
 
     bool mismatch = cell.status() == report::Status::model_mismatch || (cell.verdict == "NotAFinding" && cell.kernel_verdict == "Open");
     nlohmann::json records = nlohmann::json::array();
@@ -79,7 +91,7 @@ CommandRunner register_reproduce(CLI::App& root, const GlobalOptions& global) {
       std::cout << "V-268096 on " << to_string(arch) << ": model " << cell.verdict << ", kernel evidence " << cell.kernel_verdict
                 << (mismatch ? " -- THEY DISAGREE" : " (agree)") << "\n";
       if (cell.load_failure)
-        std::cout << "  cause: the rules stop loading at line " << cell.load_failure->line << " (" << cell.load_failure->text << "): "
+        std::cout << "  cause: the rules stop loading at line " << cell.load_failure->line << " of " << options->rules_file << " (" << cell.load_failure->text << "): "
                   << cell.load_failure->message << "\n";
       for (const auto& u : cell.uncovered) std::cout << "  not audited: " << u << "\n";
       std::cout << "  records: " << records.size() << " module-call records; evidence in " << options->report_dir << "/logs\n";

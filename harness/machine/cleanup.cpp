@@ -30,12 +30,11 @@ void install_signal_cleanup() {
     int received = 0;
     sigwait(&signals, &received);
     stopping = true;
-    std::map<int, std::function<void()>> teardowns;
-    {
-      std::lock_guard lock(registry_mutex);
-      teardowns.swap(registry);
-    }
-    for (auto& [id, teardown] : teardowns) {
+    // The registry stays locked until _exit: a machine being destroyed meanwhile waits in
+    // unregister_cleanup (GuestMachine::retire) before touching its VM, so every teardown here
+    // reaches a live machine, and no machine registers after the sweep.
+    std::lock_guard lock(registry_mutex);
+    for (auto& [id, teardown] : registry) {
       try {
         teardown();
       } catch (...) {

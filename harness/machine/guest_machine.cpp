@@ -30,12 +30,19 @@ GuestMachine::~GuestMachine() {
   }
 }
 
+void GuestMachine::retire() noexcept {
+  if (cleanup_id_) unregister_cleanup(cleanup_id_);
+  cleanup_id_ = 0;
+  teardown();
+}
+
 void GuestMachine::teardown() noexcept {
+  std::lock_guard lock(lifecycle_mutex_);
   try {
     kill_vm();
   } catch (...) {
   }
-  channel_.reset();
+  // channel_ stays: another thread may be reading from it; with the VM gone it reads EOF.
   std::error_code ignored;
   if (owns_run_dir_) fs::remove_all(run_dir_, ignored);
   owns_run_dir_ = false;
@@ -80,9 +87,7 @@ void GuestMachine::boot() {
     } catch (const MachineError& e) {
       kvm_failed = true;
       std::cerr << "auditvm: KVM did not work here (" << e.what() << "); using TCG\n";
-      teardown();
-      if (cleanup_id_) unregister_cleanup(cleanup_id_);
-      cleanup_id_ = 0;
+      retire();
     }
   }
   boot_with(Accel::tcg, options_.boot_timeout);
@@ -119,7 +124,11 @@ void GuestMachine::boot_with(Accel accel, std::chrono::seconds timeout) {
   } close_listener{listener};
 
   auto deadline = Clock::now() + timeout;
-  start_vm(socket_path);
+  {
+    std::lock_guard lock(lifecycle_mutex_);
+    if (stop_requested()) throw InfraError("auditvm is stopping: no new machines");
+    start_vm(socket_path);
+  }
   int fd = accept_channel(listener, deadline);
   channel_ = std::make_unique<Channel>(fd);
   switch (channel_->wait_for_banner(deadline)) {

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <memory>
+#include <mutex>
 #include <optional>
 
 #include "machine/channel.hpp"
@@ -30,8 +31,12 @@ class GuestMachine : public Machine {
   virtual bool wait_vm_exit(std::chrono::milliseconds grace) = 0;  // true when it exited
   virtual void kill_vm() = 0;                                       // idempotent
 
-  // Subclass destructors call this: the base destructor cannot reach their VM any more.
+  // Kills the VM and removes the run directory; idempotent.
   void teardown() noexcept;
+  // Subclass destructors call this first: it takes the machine out of the signal cleanup (waiting
+  // if a signal's cleanup is running, which then ends the process) and tears down, so the signal
+  // thread never reaches a machine that is being destroyed.
+  void retire() noexcept;
   std::string kernel_command_line() const;
   const BootOptions& options() const { return options_; }
   Accel accel() const { return accel_; }  // what this boot uses (auto already resolved)
@@ -49,6 +54,9 @@ class GuestMachine : public Machine {
   std::unique_ptr<Channel> channel_;
   int cleanup_id_ = 0;
   bool down_ = false;
+  // Held while the backend starts the VM and while it is torn down, so a signal's teardown that
+  // arrives mid-start waits for the VM (QEMU process, libvirt domain) to exist, then removes it.
+  std::mutex lifecycle_mutex_;
   Accel accel_ = Accel::tcg;
 };
 

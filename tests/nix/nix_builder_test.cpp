@@ -125,6 +125,20 @@ TEST_F(NixBuilder, TheManifestPointsIntoTheSharedStore) {
   EXPECT_EQ(nlohmann::json::parse(std::ifstream(config)), fragment_);
 }
 
+TEST_F(NixBuilder, TheFragmentAuditvmWritesIsTheOneNixImports) {
+  // Both ends of the seam: auditvm writes config.json, nix/default.nix reads it with
+  // builtins.fromJSON (builtins.readFile configFile); Nix's value, printed back as JSON, is the fragment.
+  auto fragment = nlohmann::json::parse(R"({"security":{"audit":{"enable":"lock","backlogLimit":8192,"failureMode":"panic",
+    "rules":["-a always,exit -F arch=b64 -S init_module -F auid>=1000 -F auid!=unset -k m\u00e9","-w /etc/passwd -p wa"]},
+    "auditd":{"enable":false}},"boot":{"kernel":{"sysctl":{"kernel.printk_ratelimit":0,"kernel.x":null}}}})");
+  auto manifest = image::build_nixos_guest(fragment, Arch::aarch64, cache_);
+  auto config = fs::path(manifest.shared_directories[0].host_path).parent_path() / "config.json";
+  auto nix = run_process({"nix-instantiate", "--eval", "--strict", "--json", "--expr",
+                          "builtins.fromJSON (builtins.readFile " + config.string() + ")"});
+  ASSERT_EQ(nix.exit_code, 0) << nix.err;
+  EXPECT_EQ(nlohmann::json::parse(nix.out), fragment);
+}
+
 TEST_F(NixBuilder, BuildsAreCachedByFragmentArchAndNixpkgs) {
   auto first = image::build_nixos_guest(fragment_, Arch::x86_64, cache_);
   ::setenv("FAKE_NIX_BUILD_FAIL", "1", 1);  // any further build fails: only the cache can answer

@@ -46,7 +46,7 @@ LibvirtMachine::LibvirtMachine(image::Manifest manifest, BootOptions options, st
     : GuestMachine(std::move(manifest), std::move(options)), uri_(std::move(uri)) {}
 
 LibvirtMachine::~LibvirtMachine() {
-  teardown();
+  retire();
   if (connection_) virConnectClose(connection_);
 }
 

@@ -16,7 +16,7 @@ namespace auditvm::machine {
 QemuMachine::QemuMachine(image::Manifest manifest, BootOptions options)
     : GuestMachine(std::move(manifest), std::move(options)) {}
 
-QemuMachine::~QemuMachine() { teardown(); }
+QemuMachine::~QemuMachine() { retire(); }
 
 void QemuMachine::start_vm(const std::filesystem::path& socket) {
   auto argv = qemu_command(manifest(), options().memory_mib, accel(), kernel_command_line(), console_log(), socket);

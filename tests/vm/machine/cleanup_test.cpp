@@ -48,7 +48,7 @@ TEST_P(CleanupTest, SignalStopsEverythingAndLeavesNothingBehind) {
   ::kill(child, GetParam().signal);
   int status = 0;
   ASSERT_EQ(::waitpid(child, &status, 0), child);
-  ASSERT_TRUE(WIFEXITED(status));
+  ASSERT_TRUE(WIFEXITED(status)) << "auditvm died of signal " << (WIFSIGNALED(status) ? WTERMSIG(status) : 0);
   EXPECT_EQ(WEXITSTATUS(status), 128 + GetParam().signal);
   EXPECT_FALSE(fs::exists(reports / "result.json")) << "an interrupted run must not report";
   EXPECT_TRUE(fs::is_empty(runtime)) << "run directories or sockets left in " << runtime;

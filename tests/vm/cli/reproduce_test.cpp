@@ -1,0 +1,63 @@
+// auditvm reproduce, end to end through the binary: an auditor's rules file whose b64 `open` rule
+// precedes the module rules loads on x86_64 (NotAFinding) and stops loading on aarch64 (Open, the
+// load failure as the cause, named by the line of the user's file), and the kernel agrees both times.
+#include <gtest/gtest.h>
+
+#include <fstream>
+
+#include <nlohmann/json.hpp>
+
+#include "core/process.hpp"
+
+namespace auditvm {
+namespace {
+
+namespace fs = std::filesystem;
+
+class Reproduce : public testing::Test {
+ protected:
+  void SetUp() override {
+    char pattern[] = "/tmp/auditvm-reproduce-XXXXXX";
+    dir_ = ::mkdtemp(pattern);
+    std::ofstream(dir_ / "finding.rules")
+        << "# auditctl -l as the auditor's report quotes it\n"
+           "-a always,exit -F arch=b64 -S open,creat -F exit=-EACCES -F auid>=1000 -F auid!=-1 -F key=perm_access\n"
+           "-a always,exit -F arch=b32 -S init_module,finit_module,delete_module -F auid>=1000 -F auid!=-1 -F key=module_chng\n"
+           "-a always,exit -F arch=b64 -S init_module,finit_module,delete_module -F auid>=1000 -F auid!=-1 -F key=module_chng\n";
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+
+  ProcessResult reproduce(const std::string& arch) {
+    return run_process({AUDITVM_BINARY, "reproduce", "--rules", (dir_ / "finding.rules").string(), "--arch", arch, "--format", "json",
+                        "--report-dir", (dir_ / ("report-" + arch)).string(), "--quiet"});
+  }
+
+  fs::path dir_;
+};
+
+TEST_F(Reproduce, TheFileLoadsOnX86_64AndIsNotAFinding) {
+  auto result = reproduce("x86_64");
+  ASSERT_EQ(result.exit_code, 0) << result.out << result.err;
+  auto json = nlohmann::json::parse(result.out);
+  EXPECT_EQ(json.at("status"), "NotAFinding");
+  EXPECT_EQ(json.at("kernel_status"), "NotAFinding");
+  EXPECT_TRUE(json.at("agree").get<bool>());
+  EXPECT_TRUE(json.at("load_failure").is_null());
+  EXPECT_FALSE(json.at("records").empty());
+}
+
+TEST_F(Reproduce, OnAarch64TheRulesStopLoadingAtTheOpenRuleAndTheKernelAgrees) {
+  auto result = reproduce("aarch64");
+  ASSERT_EQ(result.exit_code, 1) << result.out << result.err;
+  auto json = nlohmann::json::parse(result.out);
+  EXPECT_EQ(json.at("status"), "Open");
+  EXPECT_EQ(json.at("kernel_status"), "Open");
+  EXPECT_TRUE(json.at("agree").get<bool>());
+  ASSERT_TRUE(json.at("load_failure").is_object());
+  EXPECT_EQ(json["load_failure"].at("line"), 2);  // the user's file, after its comment line
+  EXPECT_NE(json["load_failure"].at("text").get<std::string>().find("-S open,creat"), std::string::npos);
+  EXPECT_TRUE(json.at("records").empty());  // nothing after the failing line was loaded
+}
+
+}  // namespace
+}  // namespace auditvm
