@@ -34,7 +34,19 @@ std::string prepare_script(const nixos::NixosConfig& config, const std::string& 
   return script;
 }
 
-std::string load_rules_script() { return std::string("auditctl -R ") + kRulesFile + " 2>&1"; }
+// auditctl -R sends its complaints to syslog (NixOS's journal shows them for audit-rules-nixos):
+// they are appended to its own output once syslogd has them.
+std::string load_rules_script() {
+  return std::string("n=$(wc -c </var/log/messages 2>/dev/null || echo 0)\n"
+                     "auditctl -R ") + kRulesFile + R"SH( 2>&1; rc=$?
+if [ $rc -ne 0 ] && [ -e /var/log/messages ]; then
+  i=0
+  while [ $i -lt 20 ] && ! tail -c +$((n + 1)) /var/log/messages | grep -q "There was an error in line"; do sleep 0.05; i=$((i + 1)); done
+  tail -c +$((n + 1)) /var/log/messages | sed -n 's/^.* auditctl[^:]*: //p'
+fi
+exit $rc
+)SH";
+}
 
 std::string start_auditd_script() {
   // Debian's auditd daemonises; wait until the kernel knows its pid so no record goes to printk.
