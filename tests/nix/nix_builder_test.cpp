@@ -9,6 +9,7 @@
 #include "core/process.hpp"
 #include "image/cpio_writer.hpp"
 #include "image/nix_builder.hpp"
+#include "support/temp_dir.hpp"
 
 namespace auditvm {
 namespace {
@@ -16,11 +17,11 @@ namespace {
 namespace fs = std::filesystem;
 const fs::path kRoot = AUDITVM_SOURCE_ROOT;
 
-class NixBuilder : public testing::Test {
+class NixBuilder : public test::TempDirTest {
  protected:
+  NixBuilder() : TempDirTest("nixbuild") {}
   void SetUp() override {
-    char pattern[] = "/tmp/auditvm-nixbuild-XXXXXX";
-    dir_ = ::mkdtemp(pattern);
+    TempDirTest::SetUp();
     cache_ = dir_ / "cache" / "images";
     saved_path_ = std::getenv("PATH");
     ::setenv("PATH", ((kRoot / "tests/fake-nix-build").string() + ":" + saved_path_).c_str(), 1);
@@ -31,7 +32,7 @@ class NixBuilder : public testing::Test {
   void TearDown() override {
     ::setenv("PATH", saved_path_.c_str(), 1);
     for (const char* name : {"AUDITVM_NIXPKGS", "FAKE_NIX_BUILD_BASE", "FAKE_NIX_BUILD_FAIL", "FAKE_NIX_BUILD_DROP"}) ::unsetenv(name);
-    fs::remove_all(dir_);
+    TempDirTest::TearDown();
   }
 
   // A guest image directory as `auditvm image build` leaves it, small: the stand-in only reads it.
@@ -57,7 +58,7 @@ class NixBuilder : public testing::Test {
 
   std::string module_image_ = std::string("\x7f" "ELF", 4) + std::string(1000, 'm');
   nlohmann::json fragment_ = nlohmann::json::parse(R"({"security":{"audit":{"enable":true}}})");
-  fs::path dir_, cache_;
+  fs::path cache_;
   std::string saved_path_;
 };
 

@@ -11,6 +11,7 @@
 #include "image/manifest.hpp"
 #include "scenario/guest_commands.hpp"
 #include "scenario/scenario.hpp"
+#include "support/temp_dir.hpp"
 
 namespace auditvm {
 namespace {
@@ -27,15 +28,7 @@ ProcessResult nix_eval(const std::string& expression, std::vector<std::string> e
 
 std::string quoted(const std::string& text) { return nlohmann::json(text).dump(); }
 
-class TempDir : public testing::Test {
- protected:
-  void SetUp() override {
-    char pattern[] = "/tmp/auditvm-nix-XXXXXX";
-    dir_ = ::mkdtemp(pattern);
-  }
-  void TearDown() override { fs::remove_all(dir_); }
-  fs::path dir_;
-};
+using TempDir = test::TempDirTest;
 
 TEST(NixFiles, EveryNixFileParses) {
   std::vector<fs::path> files{kRoot / "flake.nix"};

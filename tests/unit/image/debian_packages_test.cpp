@@ -10,19 +10,16 @@
 #include "image/deb_archive.hpp"
 #include "image/debian_packages.hpp"
 #include "image/private_apt.hpp"
+#include "support/temp_dir.hpp"
 
 namespace auditvm::image {
 namespace {
 
 namespace fs = std::filesystem;
 
-class Debs : public testing::Test {
+class Debs : public test::TempDirTest {
  protected:
-  void SetUp() override {
-    char pattern[] = "/tmp/auditvm-debs-XXXXXX";
-    dir_ = ::mkdtemp(pattern);
-  }
-  void TearDown() override { fs::remove_all(dir_); }
+  Debs() : TempDirTest("debs") {}
 
   // A real .deb, built by dpkg-deb (xz-compressed data, as Debian's archive ships them).
   fs::path make_deb(const std::string& name, const std::string& version, const std::string& arch,
@@ -41,8 +38,6 @@ class Debs : public testing::Test {
     EXPECT_EQ(built.exit_code, 0) << built.err;
     return deb;
   }
-
-  fs::path dir_;
 };
 
 TEST(PrintUris, ParsesNamesVersionsSizesAndHashes) {

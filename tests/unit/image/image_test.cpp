@@ -10,21 +10,14 @@
 #include "image/builder.hpp"
 #include "image/cpio_writer.hpp"
 #include "image/manifest.hpp"
+#include "support/temp_dir.hpp"
 
 namespace auditvm::image {
 namespace {
 
 namespace fs = std::filesystem;
 
-class TempDir : public testing::Test {
- protected:
-  void SetUp() override {
-    char pattern[] = "/tmp/auditvm-unit-XXXXXX";
-    dir_ = ::mkdtemp(pattern);
-  }
-  void TearDown() override { fs::remove_all(dir_); }
-  fs::path dir_;
-};
+using TempDir = test::TempDirTest;
 
 TEST_F(TempDir, CpioRoundTripsThroughLibarchivesReader) {
   {

@@ -8,31 +8,28 @@
 #include <nlohmann/json.hpp>
 
 #include "core/process.hpp"
+#include "support/temp_dir.hpp"
 
 namespace auditvm {
 namespace {
 
 namespace fs = std::filesystem;
 
-class Reproduce : public testing::Test {
+class Reproduce : public test::TempDirTest {
  protected:
+  Reproduce() : TempDirTest("reproduce") {}
   void SetUp() override {
-    char pattern[] = "/tmp/auditvm-reproduce-XXXXXX";
-    dir_ = ::mkdtemp(pattern);
+    TempDirTest::SetUp();
     std::ofstream(dir_ / "finding.rules")
         << "# auditctl -l as the auditor's report quotes it\n"
            "-a always,exit -F arch=b64 -S open,creat -F exit=-EACCES -F auid>=1000 -F auid!=-1 -F key=perm_access\n"
            "-a always,exit -F arch=b32 -S init_module,finit_module,delete_module -F auid>=1000 -F auid!=-1 -F key=module_chng\n"
            "-a always,exit -F arch=b64 -S init_module,finit_module,delete_module -F auid>=1000 -F auid!=-1 -F key=module_chng\n";
   }
-  void TearDown() override { fs::remove_all(dir_); }
-
   ProcessResult reproduce(const std::string& arch) {
     return run_process({AUDITVM_BINARY, "reproduce", "--rules", (dir_ / "finding.rules").string(), "--arch", arch, "--format", "json",
                         "--report-dir", (dir_ / ("report-" + arch)).string(), "--quiet"});
   }
-
-  fs::path dir_;
 };
 
 TEST_F(Reproduce, TheFileLoadsOnX86_64AndIsNotAFinding) {

@@ -10,6 +10,8 @@
 #include <filesystem>
 #include <thread>
 
+#include "support/temp_dir.hpp"
+
 namespace {
 
 namespace fs = std::filesystem;
@@ -28,8 +30,7 @@ bool qemu_mentions(const std::string& text) {
 }
 
 TEST_P(CleanupTest, SignalStopsEverythingAndLeavesNothingBehind) {
-  char pattern[] = "/tmp/auditvm-cleanup-XXXXXX";
-  fs::path dir = ::mkdtemp(pattern);
+  fs::path dir = auditvm::test::make_temp_dir("cleanup");
   fs::path runtime = dir / "runtime", reports = dir / "reports";
   fs::create_directories(runtime);
   pid_t child = ::fork();

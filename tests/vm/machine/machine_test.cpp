@@ -10,6 +10,7 @@
 
 #include "image/builder.hpp"
 #include "machine/machine.hpp"
+#include "support/temp_dir.hpp"
 
 namespace auditvm::machine {
 namespace {
@@ -31,9 +32,7 @@ class MachineTest : public testing::TestWithParam<Case> {
   void SetUp() override {
     auto manifest = image::find_image(GetParam().arch);
     ASSERT_TRUE(manifest) << "build the images first: auditvm image build --arch all";
-    char pattern[] = "/tmp/auditvm-vmtest-XXXXXX";
-    ASSERT_NE(::mkdtemp(pattern), nullptr);
-    logs_ = pattern;
+    logs_ = test::make_temp_dir("vmtest");
     BootOptions boot;
     boot.console_log = logs_ / "console.log";
     boot.boot_timeout = 120s;

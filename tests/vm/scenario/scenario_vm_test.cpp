@@ -7,6 +7,7 @@
 #include "image/builder.hpp"
 #include "image/nix_builder.hpp"
 #include "scenario/matrix.hpp"
+#include "support/temp_dir.hpp"
 
 namespace auditvm::scenario {
 namespace {
@@ -42,15 +43,13 @@ std::vector<std::string> fingerprint(const report::RunResult& run) {
   return out;
 }
 
-class ScenarioVmTest : public testing::Test {
+class ScenarioVmTest : public test::TempDirTest {
  protected:
+  ScenarioVmTest() : TempDirTest("scenario") {}
   void SetUp() override {
-    char pattern[] = "/tmp/auditvm-scenario-XXXXXX";
-    dir_ = ::mkdtemp(pattern);
+    TempDirTest::SetUp();
     scenarios_ = {load_scenario(check::shipped_scenarios_dir() / "V-268096.json")};
   }
-  void TearDown() override { fs::remove_all(dir_); }
-  fs::path dir_;
   std::vector<Scenario> scenarios_;
 };
 
