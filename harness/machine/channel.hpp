@@ -1,6 +1,7 @@
 // The guest channel: a root bash on a virtio console, spoken to the way NixOS's test driver
-// speaks to its backdoor shell. Scripts travel base64-encoded (no quoting, no injection); each
-// reply is one framed line "@avm@ SEQ STATUS OUTSIZE ERRSIZE BASE64(stdout)|- BASE64(stderr)|-",
+// speaks to its backdoor shell. Scripts travel ANSI-C quoted (every special byte as \xHH: no
+// injection); each
+// reply is one framed line "@avm@ SEQ STATUS OUTSIZE ERRSIZE BASE64(stdout stderr)|-",
 // so stray output and late replies of timed-out commands are recognised and skipped. Large output
 // comes in parts ("@avm@ SEQ STREAM:INDEX BASE64"), each checked against the announced size.
 #pragma once
@@ -17,6 +18,9 @@ using Clock = std::chrono::steady_clock;
 
 // What the host sends to define the helper function in the guest shell (once per boot).
 std::string channel_preamble();
+// `text` as one bash ANSI-C quoted word ($'...'): injection-safe without a decoder in the guest
+// (a base64 -d costs three forks per command under TCG). Throws std::invalid_argument on NUL.
+std::string ansi_c_quote(const std::string& text);
 // The line that runs `script` as command number `seq` with a guest-side timeout.
 std::string channel_request(unsigned seq, const std::string& script, std::chrono::seconds guest_timeout);
 
@@ -27,7 +31,7 @@ struct FramedReply {
   unsigned seq = 0;
   CommandResult result;
   std::size_t out_size = 0, err_size = 0;  // what the guest wrote
-  bool inline_output = false;              // false: fetch it in parts
+  bool inline_output = false;              // false: fetch it in parts (too large, or arrived short)
 };
 // Parses one status line; false when it is not a well-formed one.
 bool parse_channel_reply(const std::string& line, FramedReply& reply);

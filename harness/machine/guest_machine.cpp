@@ -161,8 +161,8 @@ CommandResult GuestMachine::run(const std::string& script, std::chrono::seconds 
 }
 
 std::string GuestMachine::read_file(const std::string& guest_path, std::chrono::seconds timeout) {
-  // Quoting via base64 keeps any path safe; the channel keeps the content byte exact.
-  auto result = run("cat -- \"$(echo " + base64_encode(guest_path) + " | base64 -d)\"", timeout);
+  // ANSI-C quoting keeps any path safe; the channel keeps the content byte exact.
+  auto result = run("cat -- " + ansi_c_quote(guest_path), timeout);
   if (result.exit_status != 0) throw InfraError("cannot read " + guest_path + " in the guest: " + result.err);
   return result.out;
 }

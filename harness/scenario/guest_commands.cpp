@@ -9,8 +9,8 @@
 namespace auditvm::scenario {
 namespace {
 
-// A value passed through base64 so no quoting can go wrong.
-std::string literal(const std::string& text) { return "\"$(echo " + machine::base64_encode(text) + " | base64 -d)\""; }
+// A value as one bash word, byte for byte (trailing newlines included), nothing to inject.
+std::string literal(const std::string& text) { return machine::ansi_c_quote(text); }
 
 }  // namespace
 

@@ -25,21 +25,35 @@ TEST(Base64, RoundTripsEveryByte) {
   EXPECT_EQ(base64_encode("hi!"), "aGkh");
 }
 
+TEST(Quoting, EveryByteButNulReachesBashVerbatim) {
+  std::string all;
+  for (int i = 1; i < 256; ++i) all += static_cast<char>(i);
+  std::string quoted = ansi_c_quote(all + "'$(reboot)`x`\\\"");
+  EXPECT_EQ(quoted.find('\n'), std::string::npos) << "the request must stay one line";
+  bp::ipstream out;
+  bp::child bash(bp::search_path("bash"), "--norc", "-c", "printf %s " + quoted, bp::std_out > out);
+  std::string printed((std::istreambuf_iterator<char>(out)), {});
+  bash.wait();
+  EXPECT_EQ(printed, all + "'$(reboot)`x`\\\"");
+  EXPECT_THROW(ansi_c_quote(std::string("a\0b", 3)), std::invalid_argument);
+}
+
 TEST(Framing, RepliesParseAndJunkDoesNot) {
   FramedReply reply;
-  ASSERT_TRUE(parse_channel_reply("@avm@ 7 3 3 0 aGkh ", reply));
+  ASSERT_TRUE(parse_channel_reply("@avm@ 7 3 2 1 aGkh", reply));  // "hi" on stdout, "!" on stderr
   EXPECT_EQ(reply.seq, 7U);
   EXPECT_EQ(reply.result.exit_status, 3);
   EXPECT_TRUE(reply.inline_output);
-  EXPECT_EQ(reply.result.out, "hi!");
-  EXPECT_EQ(reply.out_size, 3U);
-  EXPECT_EQ(reply.result.err, "");
-  ASSERT_TRUE(parse_channel_reply("@avm@ 8 0 1048576 5 - -", reply));
+  EXPECT_EQ(reply.result.out, "hi");
+  EXPECT_EQ(reply.result.err, "!");
+  ASSERT_TRUE(parse_channel_reply("@avm@ 8 0 1048576 5 -", reply));
   EXPECT_FALSE(reply.inline_output);
   EXPECT_EQ(reply.out_size, 1048576U);
   EXPECT_EQ(reply.err_size, 5U);
+  ASSERT_TRUE(parse_channel_reply("@avm@ 9 0 4 0 aGkh", reply));  // 3 bytes arrived of 4 announced
+  EXPECT_FALSE(reply.inline_output) << "short inline output must be fetched again";
   EXPECT_FALSE(parse_channel_reply("[   1.0] audit: type=1300", reply));
-  EXPECT_FALSE(parse_channel_reply("@avm@ x 0 1 1 a b", reply));
+  EXPECT_FALSE(parse_channel_reply("@avm@ x 0 1 1 aGkh", reply));
   EXPECT_FALSE(parse_channel_reply("@avm@ 7 0 aGkh x", reply));  // the old, unsized form
   std::string part;
   EXPECT_TRUE(parse_part_reply("@avm@ 8 1:3 aGkh", 8, 1, 3, part));
@@ -87,9 +101,11 @@ TEST_F(ChannelWithBash, QuotesCannotEscapeAndStdinIsClosed) {
 
 TEST_F(ChannelWithBash, TimeoutThenRecovers) {
   CommandResult result;
-  EXPECT_EQ(channel_->run("sleep 20", 1s, result), Channel::Status::timed_out);
-  ASSERT_EQ(channel_->run("echo next", 30s, result), Channel::Status::ok);
-  EXPECT_EQ(result.out, "next\n");
+  // The guest-side watchdog (host timeout + 5 s) kills the script's whole process group, the
+  // background child included; then the shell answers again.
+  EXPECT_EQ(channel_->run("sleep 1000.25 & sleep 1000.5", 1s, result), Channel::Status::timed_out);
+  ASSERT_EQ(channel_->run("echo next; pgrep -f 'sleep 1000[.]' || echo none left", 60s, result), Channel::Status::ok);
+  EXPECT_EQ(result.out, "next\nnone left\n");
 }
 
 TEST_F(ChannelWithBash, ShellExitIsReportedAsClosed) {
