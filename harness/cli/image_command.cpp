@@ -1,4 +1,4 @@
-// auditvm image build|list|path: the default Debian guest images.
+// auditvm image build|list|path|prune: the default Debian guest images.
 #include <iostream>
 
 #include "cli/arch_option.hpp"
@@ -33,7 +33,8 @@ CommandRunner register_image(CLI::App& root, const GlobalOptions& global) {
   auto* list = cmd->add_subcommand("list", "List cached images");
   auto* path = cmd->add_subcommand("path", "Print the directory of the current image of an arch");
   path->add_option("--arch", options->arch, "x86_64 or aarch64")->required();
-  for (auto* sub : {build, list, path}) {
+  auto* prune = cmd->add_subcommand("prune", "Remove every cached image but the current one of each arch");
+  for (auto* sub : {build, list, path, prune}) {
     sub->add_option("--cache-dir", options->cache_dir, "Image cache (default: $XDG_CACHE_HOME/auditvm/images)");
     sub->callback([options, sub] { options->action = sub->get_name(); });
   }
@@ -49,6 +50,8 @@ CommandRunner register_image(CLI::App& root, const GlobalOptions& global) {
       for (const auto& manifest : image::list_images(options->cache_dir))
         std::cout << to_string(manifest.arch) << "\t" << manifest.kernel_version << "\t" << manifest.cache_key << "\t"
                   << manifest.kernel.parent_path().string() << "\n";
+    } else if (options->action == "prune") {
+      for (const auto& dir : image::prune_images(options->cache_dir)) std::cout << "removed " << dir.string() << "\n";
     } else {
       Arch arch = arch_from_option(options->arch);
       auto manifest = image::find_image(arch, options->cache_dir);

@@ -82,6 +82,28 @@ std::optional<Manifest> find_image(Arch arch, const fs::path& cache_dir) {
   return load_manifest(cache / name / "manifest.json");
 }
 
+std::vector<fs::path> prune_images(const fs::path& cache_dir) {
+  const fs::path cache = cache_dir_or_default(cache_dir);
+  std::vector<fs::path> removed;
+  if (!fs::exists(cache)) return removed;
+  for (Arch arch : all_arches()) {
+    FileLock lock(cache / (arch_name(arch) + ".lock"));  // no build of this arch runs meanwhile
+    std::string current;
+    std::ifstream(cache / (arch_name(arch) + ".current")) >> current;
+    for (const auto& entry : fs::directory_iterator(cache)) {
+      const std::string name = entry.path().filename().string();
+      bool image = name.rfind(arch_name(arch) + "-", 0) == 0 && fs::exists(entry.path() / "manifest.json");
+      // .build-<arch>-<pid>: a builder that died; ours would hold the lock.
+      bool leftover = name.rfind(".build-" + arch_name(arch) + "-", 0) == 0;
+      if ((image && name != current) || leftover) {
+        fs::remove_all(entry.path());
+        removed.push_back(entry.path());
+      }
+    }
+  }
+  return removed;
+}
+
 std::vector<Manifest> list_images(const fs::path& cache_dir) {
   std::vector<Manifest> images;
   auto dir = cache_dir_or_default(cache_dir);

@@ -38,6 +38,11 @@ Manifest build_image(Arch arch, const BuildOptions& options);
 // The image the last build of this arch produced, if the project's inputs still match it.
 std::optional<Manifest> find_image(Arch arch, const std::filesystem::path& cache_dir = {});
 
+// Removes every image directory that is not the current one of its arch, and the work
+// directories of builds whose process is gone, each under its arch's build lock. Returns the
+// directories removed.
+std::vector<std::filesystem::path> prune_images(const std::filesystem::path& cache_dir = {});
+
 // Every image in the cache (any inputs), for `image list`.
 std::vector<Manifest> list_images(const std::filesystem::path& cache_dir = {});
 

@@ -79,6 +79,25 @@ TEST(Cache, InputKeyDependsOnArchAndIsStable) {
   EXPECT_NE(input_key(Arch::x86_64), input_key(Arch::aarch64));
 }
 
+TEST_F(TempDir, PruneKeepsTheCurrentImageOfEachArchAndThePackages) {
+  const fs::path cache = dir_ / "images";
+  for (const char* image : {"x86_64-inputs-new", "x86_64-inputs-old", "x86_64-other-new", "aarch64-inputs-old"}) {
+    fs::create_directories(cache / image);
+    std::ofstream(cache / image / "manifest.json") << "{}";
+  }
+  std::ofstream(cache / "x86_64.current") << "x86_64-inputs-new\n";
+  fs::create_directories(cache / ".build-aarch64-4194303");  // a builder that died
+  fs::create_directories(cache / "debs/arm64");
+  fs::create_directories(cache / "apt/arm64");
+  auto removed = prune_images(cache);
+  EXPECT_EQ(removed.size(), 4U);
+  EXPECT_TRUE(fs::exists(cache / "x86_64-inputs-new/manifest.json"));
+  for (const char* gone : {"x86_64-inputs-old", "x86_64-other-new", "aarch64-inputs-old", ".build-aarch64-4194303"})
+    EXPECT_FALSE(fs::exists(cache / gone)) << gone;
+  EXPECT_TRUE(fs::exists(cache / "debs/arm64"));
+  EXPECT_TRUE(fs::exists(cache / "apt/arm64"));
+}
+
 TEST_F(TempDir, OfflineBuildNamesTheMissingPackage) {
   BuildOptions options;
   options.cache_dir = dir_ / "cache";
