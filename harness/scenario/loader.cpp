@@ -89,8 +89,9 @@ const Actor& Scenario::actor(const std::string& wanted) const {
   throw InputError({file.string(), 0, "/actors"}, "no actor named " + wanted);
 }
 
-Scenario load_scenario(const std::filesystem::path& path) {
-  json data = read_json_file(path, "scenario file");
+namespace {
+
+Scenario scenario_from_json(const json& data, const std::filesystem::path& path) {
   Reader reader(path.string());
   Scenario s;
   s.file = path;
@@ -167,6 +168,17 @@ Scenario load_scenario(const std::filesystem::path& path) {
     if (!seen.insert(s.configurations.back().name).second) reader.fail(p + "/name", "duplicate configuration name");
   }
   return s;
+}
+
+}  // namespace
+
+Scenario load_scenario(const std::filesystem::path& path) {
+  auto document = read_json_document(path, "scenario file");
+  try {
+    return scenario_from_json(document.value, path);
+  } catch (const InputError& e) {
+    throw document.lines.locate(e);  // the line of the JSON path the error names
+  }
 }
 
 std::vector<std::filesystem::path> scenario_files(const std::filesystem::path& dir) {

@@ -1,5 +1,6 @@
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <fstream>
 #include <sstream>
 
@@ -48,11 +49,13 @@ void expect_error(const std::string& edit_from, const std::string& edit_to, cons
   } catch (const InputError& e) {
     EXPECT_EQ(e.where().file, file.string());
     EXPECT_EQ(e.where().field, pointer) << e.what();
+    // ...and the line of the offending value.
+    EXPECT_EQ(e.where().line, 1 + std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(at), '\n')) << e.what();
   }
   fs::remove(file);
 }
 
-TEST(Scenario, ErrorsNameTheJsonPath) {
+TEST(Scenario, ErrorsNameTheJsonPathAndLine) {
   expect_error(R"("call": "finit_module")", R"("call": "fork")", "/actions/0/steps/0/call");
   expect_error(R"("expect": "EEXIST")", R"("expect": "EWHATEVER")", "/actions/0/steps/3/expect");
   expect_error(R"("auid": 1001)", R"("auid": -3)", "/actors/2/auid");
