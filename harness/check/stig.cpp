@@ -5,12 +5,10 @@
 #include <fstream>
 
 #include "core/errors.hpp"
+#include "core/project_root.hpp"
 #include "core/json_file.hpp"
 #include "rules/values.hpp"
 
-#ifndef AUDITVM_SOURCE_ROOT
-#define AUDITVM_SOURCE_ROOT "."
-#endif
 
 namespace auditvm::check {
 namespace {
@@ -91,10 +89,7 @@ std::vector<StigRule> load_stig_rules(const std::filesystem::path& dir) {
   return rules;
 }
 
-std::filesystem::path shipped_scenarios_dir() {
-  if (const char* home = std::getenv("AUDITVM_HOME")) return std::filesystem::path(home) / "scenarios";
-  return std::filesystem::path(AUDITVM_SOURCE_ROOT) / "scenarios";
-}
+std::filesystem::path shipped_scenarios_dir() { return project_root() / "scenarios"; }
 
 std::filesystem::path shipped_stig_dir() { return shipped_scenarios_dir() / "stig"; }
 

@@ -7,15 +7,13 @@
 #include <sstream>
 
 #include "core/errors.hpp"
+#include "core/project_root.hpp"
 #include "image/cache.hpp"
 #include "image/cpio_writer.hpp"
 #include "image/debian_packages.hpp"
 #include "image/elf_closure.hpp"
 #include "image/vmlinux.hpp"
 
-#ifndef AUDITVM_SOURCE_ROOT
-#define AUDITVM_SOURCE_ROOT "."
-#endif
 #ifndef AUDITVM_MODHELPER_DIR
 #define AUDITVM_MODHELPER_DIR "."
 #endif
@@ -96,10 +94,7 @@ void write_kernel(Arch arch, const fs::path& tree, const std::string& version, M
 
 }  // namespace
 
-fs::path guest_source_dir() {
-  if (const char* home = std::getenv("AUDITVM_HOME")) return fs::path(home) / "guest";
-  return fs::path(AUDITVM_SOURCE_ROOT) / "guest";
-}
+fs::path guest_source_dir() { return project_root() / "guest"; }
 
 fs::path helper_binary(Arch arch, const std::string& abi) {
   const char* override_dir = std::getenv("AUDITVM_MODHELPER_DIR");

@@ -5,22 +5,14 @@
 #include <fstream>
 
 #include "core/errors.hpp"
+#include "core/project_root.hpp"
 #include "core/process.hpp"
 #include "image/cache.hpp"
 
-#ifndef AUDITVM_SOURCE_ROOT
-#define AUDITVM_SOURCE_ROOT "."
-#endif
 
 namespace auditvm::image {
 namespace fs = std::filesystem;
 namespace {
-
-// nix/ and guest/modhelper/ of this installation ($AUDITVM_HOME, else the source tree).
-fs::path project_root() {
-  if (const char* home = std::getenv("AUDITVM_HOME")) return home;
-  return AUDITVM_SOURCE_ROOT;
-}
 
 // -I nixpkgs=... when the user names one; otherwise Nix finds it (nix/nixpkgs.nix).
 std::vector<std::string> nixpkgs_arguments() {
