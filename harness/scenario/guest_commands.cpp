@@ -7,13 +7,6 @@
 #include "rules/parser.hpp"
 
 namespace auditvm::scenario {
-namespace {
-
-// A value as one bash word, byte for byte (trailing newlines included), nothing to inject.
-std::string literal(const std::string& text) { return machine::ansi_c_quote(text); }
-
-}  // namespace
-
 std::string reset_script() {
   return R"SH(killall auditd 2>/dev/null
 i=0; while pidof auditd >/dev/null && [ $i -lt 100 ]; do sleep 0.05; i=$((i+1)); done
@@ -29,8 +22,8 @@ dmesg -c >/dev/null
 }
 
 std::string prepare_script(const nixos::NixosConfig& config, const std::string& rules_text) {
-  std::string script = "set -e\nprintf %s " + literal(rules_text) + " > " + kRulesFile + "\n";
-  for (const auto& [key, value] : config.sysctl) script += "sysctl -w " + literal(key + "=" + value) + " >/dev/null\n";
+  std::string script = "set -e\nprintf %s " + machine::ansi_c_quote(rules_text) + " > " + kRulesFile + "\n";
+  for (const auto& [key, value] : config.sysctl) script += "sysctl -w " + machine::ansi_c_quote(key + "=" + value) + " >/dev/null\n";
   return script;
 }
 
@@ -48,26 +41,30 @@ exit $rc
 )SH";
 }
 
-std::string start_auditd_script() {
-  // Debian's auditd daemonises; wait until the kernel knows its pid so no record goes to printk.
-  return R"SH(auditd || exit 1
-i=0; while [ $i -lt 200 ]; do
+namespace {
+
+// Waits (tries x step seconds at most) until the kernel knows auditd's pid and its log exists, so
+// no record goes to printk; exits 1 if it never does.
+std::string wait_for_auditd(int tries, const char* step) {
+  return "i=0; while [ $i -lt " + std::to_string(tries) + R"SH( ]; do
   pid=$(auditctl -s | sed -n 's/^pid //p'); [ -n "$pid" ] && [ "$pid" != 0 ] && [ -e /var/log/audit/audit.log ] && exit 0
-  sleep 0.05; i=$((i+1))
+  sleep )SH" + step + R"SH(; i=$((i+1))
 done
 echo "auditd did not register with the kernel"; exit 1
 )SH";
 }
 
+}  // namespace
+
+std::string start_auditd_script() {
+  // Debian's auditd daemonises: started, it is not yet registered.
+  return "auditd || exit 1\n" + wait_for_auditd(200, "0.05");
+}
+
 std::string booted_configuration_settle_script(bool runs_auditd) {
   std::string script = "timeout 300 systemctl is-system-running --wait >/dev/null 2>&1\n";
   if (!runs_auditd) return script + "exit 0\n";
-  return script + R"SH(i=0; while [ $i -lt 600 ]; do
-  pid=$(auditctl -s | sed -n 's/^pid //p'); [ -n "$pid" ] && [ "$pid" != 0 ] && [ -e /var/log/audit/audit.log ] && exit 0
-  sleep 0.1; i=$((i+1))
-done
-echo "auditd did not register with the kernel"; exit 1
-)SH";
+  return script + wait_for_auditd(600, "0.1");
 }
 
 // NixOS's audit module loads one rules file with `auditctl -R FILE` from audit-rules-nixos.
