@@ -219,15 +219,9 @@ Channel::Status Channel::run(const std::string& script, std::chrono::seconds tim
   // still cleans up; a late reply then carries an old sequence number and is skipped.
   send_raw(channel_request(seq, script, timeout + std::chrono::seconds(5)));
   auto deadline = Clock::now() + timeout;
-  std::string line;
   FramedReply reply;
-  while (true) {
-    auto read = read_line(deadline, line);
-    if (read == Read::closed) return Status::closed;
-    if (read == Read::timed_out) return Status::timed_out;
-    if (!parse_channel_reply(line, reply)) continue;
-    if (reply.seq == seq) break;
-  }
+  auto status = await_line(deadline, [&](const std::string& line) { return parse_channel_reply(line, reply) && reply.seq == seq; });
+  if (status != Status::ok) return status;
   result = std::move(reply.result);
   if (reply.inline_output) return Status::ok;
   // Large output, or inline output that arrived short (dropped on the way): fetched in parts.
@@ -236,6 +230,18 @@ Channel::Status Channel::run(const std::string& script, std::chrono::seconds tim
     if (status != Status::ok) return status;
   }
   return Status::ok;
+}
+
+Channel::Status Channel::await_line(Clock::time_point deadline, const std::function<bool(const std::string&)>& accept) {
+  std::string line;
+  while (true) {
+    switch (read_line(deadline, line)) {
+      case Read::closed: return Status::closed;
+      case Read::timed_out: return Status::timed_out;
+      case Read::line:
+        if (accept(line)) return Status::ok;
+    }
+  }
 }
 
 Channel::Status Channel::fetch(unsigned seq, int stream, std::size_t size, Clock::time_point deadline, std::string& data) {
@@ -247,14 +253,8 @@ Channel::Status Channel::fetch(unsigned seq, int stream, std::size_t size, Clock
     for (int attempt = 0;; ++attempt) {
       if (attempt == kPartAttempts) throw ChannelError("the guest channel kept losing output (part " + std::to_string(index) + " of command " + std::to_string(seq) + ")");
       send_raw("__avm_part " + std::to_string(seq) + " " + std::to_string(stream) + " " + std::to_string(index) + "\n");
-      std::string line;
-      bool answered = false;
-      while (!answered) {
-        auto read = read_line(deadline, line);
-        if (read == Read::closed) return Status::closed;
-        if (read == Read::timed_out) return Status::timed_out;
-        answered = parse_part_reply(line, seq, stream, index, part);
-      }
+      auto status = await_line(deadline, [&](const std::string& line) { return parse_part_reply(line, seq, stream, index, part); });
+      if (status != Status::ok) return status;
       if (part.size() == expected) break;
     }
     data += part;

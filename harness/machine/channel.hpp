@@ -1,12 +1,12 @@
 // The guest channel: a root bash on a virtio console, spoken to the way NixOS's test driver
 // speaks to its backdoor shell. Scripts travel ANSI-C quoted (every special byte as \xHH: no
-// injection); each
-// reply is one framed line "@avm@ SEQ STATUS OUTSIZE ERRSIZE BASE64(stdout stderr)|-",
-// so stray output and late replies of timed-out commands are recognised and skipped. Large output
-// comes in parts ("@avm@ SEQ STREAM:INDEX BASE64"), each checked against the announced size.
+// injection); each reply is one framed line "@avm@ SEQ STATUS OUTSIZE ERRSIZE BASE64(stdout
+// stderr)|-", so stray output and late replies of timed-out commands are recognised and skipped.
+// Large output comes in parts ("@avm@ SEQ STREAM:INDEX BASE64"), each checked against its size.
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <stdexcept>
 #include <string>
 
@@ -66,6 +66,8 @@ class Channel {
  private:
   enum class Read { line, closed, timed_out };
   Read read_line(Clock::time_point deadline, std::string& line);
+  // Reads lines until `accept` takes one; closed or timed_out when that comes first.
+  Status await_line(Clock::time_point deadline, const std::function<bool(const std::string&)>& accept);
   Status fetch(unsigned seq, int stream, std::size_t size, Clock::time_point deadline, std::string& data);
   int fd_;
   unsigned next_seq_ = 1;
