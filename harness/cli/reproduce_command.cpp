@@ -1,7 +1,6 @@
 // auditvm reproduce: an auditor's `auditctl -l` capture (or a rules file) loaded into a real guest
 // the way NixOS loads rules, the default actors' module calls run, and the kernel's evidence set
 // against the model's verdict.
-#include <algorithm>
 #include <iostream>
 
 #include "check/load_simulation.hpp"
@@ -12,6 +11,7 @@
 #include "core/files.hpp"
 #include "image/builder.hpp"
 #include "machine/cleanup.hpp"
+#include "nixos/render.hpp"
 #include "report/writers.hpp"
 #include "rules/parser.hpp"
 #include "scenario/matrix.hpp"
@@ -70,9 +70,9 @@ CommandRunner register_reproduce(CLI::App& root, const GlobalOptions& global) {
     // auditctl counted lines of the rules file NixOS would write (a header, then the rules): say
     // which line of the user's file that is.
     if (cell.load_failure) {
-      auto& rules = captured.config.rules;
-      auto at = std::find(rules.begin(), rules.end(), cell.load_failure->text);
-      if (at != rules.end()) cell.load_failure->line = line_of_rule[static_cast<std::size_t>(at - rules.begin())];
+      auto index = cell.load_failure->line - nixos::first_rule_line(captured.config);
+      if (index >= 0 && static_cast<std::size_t>(index) < line_of_rule.size())
+        cell.load_failure->line = line_of_rule[static_cast<std::size_t>(index)];
     }
 
     bool mismatch = cell.status() == report::Status::model_mismatch || (cell.verdict == "NotAFinding" && cell.kernel_verdict == "Open");

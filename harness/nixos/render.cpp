@@ -28,6 +28,10 @@ std::string render_rules(const NixosConfig& config) {
          std::to_string(config.rate_limit) + "\n" + rules + "\n-e " + enable_flag(config) + "\n";
 }
 
+int first_rule_line(const NixosConfig& config) {
+  return config.module == ModuleVersion::nixos_24_11 ? 1 : 5;  // after -D, -b, -f, -r
+}
+
 std::vector<std::string> audit_service_commands(const NixosConfig& config, const std::string& rules_path) {
   if (config.module == ModuleVersion::current) {
     if (!loads_rules(config)) return {};

@@ -15,6 +15,9 @@ namespace auditvm::nixos {
 // security.audit.enable = false (no file, no service). NixOS 24.11: the temporary file its start
 // script fills, one rule a line (it sets -e -b -f -r with a separate auditctl call afterwards).
 std::string render_rules(const NixosConfig& config);
+// The line of that file holding config.rules[0] (the rules follow one a line), so a line auditctl
+// names can be traced back to the rule it came from.
+int first_rule_line(const NixosConfig& config);
 
 // Does the audit service load the rules (enable != false)? Does auditd run?
 bool loads_rules(const NixosConfig& config);

@@ -2,6 +2,8 @@
 // (../shared/notes/nixos-audit-module.md and nixos/modules/security/audit{,d}.nix).
 #include <gtest/gtest.h>
 
+#include <sstream>
+
 #include "nixos/render.hpp"
 
 namespace auditvm::nixos {
@@ -22,6 +24,18 @@ TEST(RenderRules, TheStigFixWithDefaultsIsTheNotesFileByteForByte) {
   EXPECT_EQ(kernel_params(config), (std::vector<std::string>{"audit=1", "audit_backlog_limit=1024"}));
   EXPECT_TRUE(loads_rules(config));
   EXPECT_TRUE(runs_auditd(config));
+}
+
+TEST(RenderRules, FirstRuleLineIsWhereTheRulesStart) {
+  for (auto module : {ModuleVersion::current, ModuleVersion::nixos_24_11}) {
+    auto config = load(R"({"security":{"audit":{"enable":true,"rules":[")" + kB32 + R"(",")" + kB64 + R"("]}}})", module);
+    std::vector<std::string> lines;
+    std::istringstream text(render_rules(config));
+    for (std::string line; std::getline(text, line);) lines.push_back(line);
+    ASSERT_GE(lines.size(), static_cast<std::size_t>(first_rule_line(config) + 1));
+    EXPECT_EQ(lines[static_cast<std::size_t>(first_rule_line(config)) - 1], kB32);
+    EXPECT_EQ(lines[static_cast<std::size_t>(first_rule_line(config))], kB64);
+  }
 }
 
 TEST(RenderRules, LockPanicAndTunedLimits) {
