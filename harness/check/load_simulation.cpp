@@ -12,7 +12,6 @@ LoadReport simulate_load(std::string_view text, Arch arch, const std::string& so
   report.loaded = {source, arch, {}};
   std::set<std::string> present;
   for (const auto& line : rules::rule_lines(text)) {
-    if (line.text.empty() || line.text[0] == '#') continue;
     if (report.failing_line) {
       report.not_loaded.push_back(line);
       continue;

@@ -47,11 +47,10 @@ CommandRunner register_reproduce(CLI::App& root, const GlobalOptions& global) {
     captured.config.audit_enable = nixos::AuditEnable::on;
     captured.config.auditd_enable = true;
     std::vector<int> line_of_rule;  // the user's line number of each rule, for the load failure
-    for (const auto& line : rules::rule_lines(text))
-      if (!line.text.empty() && line.text[0] != '#' && line.text != "No rules") {
-        captured.config.rules.push_back(line.text);
-        line_of_rule.push_back(line.number);
-      }
+    for (const auto& line : rules::rule_lines(text)) {
+      captured.config.rules.push_back(line.text);
+      line_of_rule.push_back(line.number);
+    }
     scenario.name = "reproduce";
     scenario.configurations = {captured};
     scenario.arches = {arch};

@@ -262,7 +262,7 @@ std::string trim(std::string_view text) {
 
 }  // namespace
 
-std::vector<NumberedLine> rule_lines(std::string_view text) {
+std::vector<NumberedLine> numbered_lines(std::string_view text) {
   std::vector<NumberedLine> lines;
   int number = 0;
   size_t start = 0;
@@ -275,16 +275,21 @@ std::vector<NumberedLine> rule_lines(std::string_view text) {
   return lines;
 }
 
+std::vector<NumberedLine> rule_lines(std::string_view text) {
+  std::vector<NumberedLine> rules;
+  for (auto& line : numbered_lines(text))
+    if (!line.text.empty() && line.text[0] != '#' && line.text != "No rules") rules.push_back(std::move(line));
+  return rules;
+}
+
 Rule parse_rule_line(std::string_view line, Arch arch, const std::string& source, int line_number) {
   return LineParser(line, arch, source, line_number).parse();
 }
 
 RuleSet parse_rules(std::string_view text, Arch arch, const std::string& source) {
   RuleSet set{source, arch, {}};
-  for (const auto& [number, line] : rule_lines(text)) {
-    if (line.empty() || line[0] == '#' || line == "No rules") continue;
+  for (const auto& [number, line] : rule_lines(text))
     set.rules.push_back(parse_rule_line(line, arch, source, number));
-  }
   return set;
 }
 

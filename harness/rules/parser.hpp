@@ -4,6 +4,7 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "core/arch.hpp"
 #include "rules/rule.hpp"
@@ -22,6 +23,10 @@ struct NumberedLine {
   int number;
   std::string text;
 };
+std::vector<NumberedLine> numbered_lines(std::string_view text);
+
+// The lines that are rules (the one definition check, lint and reproduce share): not blank, not a
+// `#` comment, not the "No rules" auditctl -l prints for an empty rule set. Numbers as above.
 std::vector<NumberedLine> rule_lines(std::string_view text);
 
 }  // namespace auditvm::rules

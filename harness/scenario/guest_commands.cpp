@@ -105,7 +105,7 @@ std::optional<report::LoadFailure> parse_load_failure(const std::string& output,
   if (!std::regex_search(output, m, error_line)) return std::nullopt;
   report::LoadFailure failure;
   failure.line = std::stoi(m[1]);
-  for (const auto& line : rules::rule_lines(rules_text))
+  for (const auto& line : rules::numbered_lines(rules_text))
     if (line.number == failure.line) failure.text = line.text;
   // auditctl prints the reason on the line(s) before "There was an error ...".
   std::string before = output.substr(0, static_cast<size_t>(m.position(0)));

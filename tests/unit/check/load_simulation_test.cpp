@@ -24,6 +24,12 @@ TEST(LoadSimulation, AFailingLineInTheMiddleStopsEverythingAfterIt) {
   EXPECT_EQ(evaluate(x86.loaded, Arch::x86_64, find_stig_rule("V-268096")).verdict, Verdict::NotAFinding);
 }
 
+TEST(LoadSimulation, AnAuditctlListCaptureReadingNoRulesLoadsNothingAndIsComplete) {
+  auto empty = simulate_load("No rules\n", Arch::x86_64, "capture");
+  EXPECT_TRUE(empty.complete()) << empty.message;
+  EXPECT_TRUE(empty.loaded.rules.empty());
+}
+
 TEST(LoadSimulation, AFailingFirstLineLoadsNothing) {
   auto arm = simulate_load(kOpen + kModules, Arch::aarch64, "rules");
   EXPECT_EQ(arm.failing_line, 1);

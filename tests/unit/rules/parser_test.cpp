@@ -61,6 +61,17 @@ TEST(Parser, ReadsWhatAuditctlListPrints) {
   EXPECT_TRUE(parse_rules("No rules\n", Arch::x86_64, "t").rules.empty());
 }
 
+// One answer to "which lines are rules" for check, lint and reproduce (they used to disagree on
+// auditctl's "No rules").
+TEST(RuleLines, SkipBlankLinesCommentsAndAuditctlsNoRulesKeepingLineNumbers) {
+  auto lines = rule_lines("# header\n\n  No rules  \n\t-D\r\n   # indented comment\n-b 8192\n");
+  ASSERT_EQ(lines.size(), 2U);
+  EXPECT_EQ(lines[0].number, 4);
+  EXPECT_EQ(lines[0].text, "-D");
+  EXPECT_EQ(lines[1].number, 6);
+  EXPECT_EQ(numbered_lines("a\n\n#c\n").size(), 3U);  // every line: auditctl -R's error names any of them
+}
+
 TEST(Parser, AcceptsControlLinesComparisonsAndAllOperators) {
   auto set = parse_rules("-D\n-b 8192\n-f 1\n-r 0\n-e 2\n--loginuid-immutable\n"
                          "-a always,exit -F arch=b64 -S execve -C uid!=euid -F euid=0 -k execpriv\n"
