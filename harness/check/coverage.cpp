@@ -29,6 +29,9 @@ std::string range_text(const Interval& range) {
   return std::to_string(range.lo) + ".." + std::to_string(range.hi);
 }
 
+// Failure exits as return codes (-4095..-1), not as the u32 the kernel compares.
+std::string exit_range_text(const Interval& range) { return range_text({return_code_of(range.lo), return_code_of(range.hi)}); }
+
 // The ids a box is about: auid always, other ids only where a rule narrowed them.
 std::string who_text(const Box& box) {
   std::string out = "auid " + range_text(box[Dim::auid]);
@@ -45,18 +48,18 @@ std::vector<Box> required_boxes(const RequiredEvents& required) {
   if (required.successes) {
     Box success = Box::everything();
     success[Dim::success] = {1, 1};
-    success[Dim::exit] = {0, full_range(Dim::exit).hi};
+    success[Dim::exit] = full_range(Dim::exit);  // any return code, truncated to u32
     outcomes.push_back(success);
   }
   if (required.failures) {
     Box failure = Box::everything();
     failure[Dim::success] = {0, 0};
     if (required.failure_errnos.empty()) {
-      failure[Dim::exit] = {-kMaxErrno, -1};
+      failure[Dim::exit] = kFailureExits;
       outcomes.push_back(failure);
     } else {
       for (int errno_value : required.failure_errnos) {
-        failure[Dim::exit] = {-errno_value, -errno_value};
+        failure[Dim::exit] = {exit_point(-errno_value), exit_point(-errno_value)};
         outcomes.push_back(failure);
       }
     }
@@ -166,9 +169,9 @@ CheckResult evaluate(const rules::RuleSet& rules, Arch arch, const StigRule& sti
             const Interval& exit = outcome.box[Dim::exit];
             if (outcome.box[Dim::success].hi == 1) flags.success = true;
             if (outcome.box[Dim::success].lo == 0) {
-              if (exit.lo <= -kMaxErrno && exit.hi >= -1) flags.any_failure = true;
-              else if (exit.lo == exit.hi) flags.failure_exits.insert(exit.lo);
-              else flags.failure_ranges.insert(range_text(exit));
+              if (exit.lo <= kFailureExits.lo && exit.hi >= kFailureExits.hi) flags.any_failure = true;
+              else if (exit.lo == exit.hi) flags.failure_exits.insert(return_code_of(exit.lo));
+              else flags.failure_ranges.insert(exit_range_text(exit));
             }
           }
         }
@@ -196,7 +199,7 @@ Prediction predict(const rules::RuleSet& rules, Arch arch, const Event& event) {
   for (Dim dim : {Dim::euid, Dim::suid, Dim::fsuid}) pin(dim, event.euid);
   for (Dim dim : {Dim::gid, Dim::egid, Dim::sgid, Dim::fsgid}) pin(dim, event.gid);
   pin(Dim::success, event.success ? 1 : 0);
-  pin(Dim::exit, event.exit_code);
+  pin(Dim::exit, exit_point(event.exit_code));
   auto outcomes = follow(arrange(rules), arch, event.abi, *number, point);
   // A point lands in exactly one outcome.
   const Outcome& outcome = outcomes.front();

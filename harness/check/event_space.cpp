@@ -25,11 +25,13 @@ std::string_view dim_name(Dim dim) {
 Interval full_range(Dim dim) {
   switch (dim) {
     case Dim::success: return {0, 1};
-    case Dim::exit: return {INT64_MIN / 2, INT64_MAX / 2};
-    case Dim::msgtype: return {0, 0xFFFF};
     default: return {0, 4294967295LL};
   }
 }
+
+std::int64_t exit_point(std::int64_t return_code) { return static_cast<std::uint32_t>(return_code); }
+
+std::int64_t return_code_of(std::int64_t exit_point) { return static_cast<std::int32_t>(static_cast<std::uint32_t>(exit_point)); }
 
 Box Box::everything() {
   Box box;

@@ -24,10 +24,18 @@ struct Interval {
   bool empty() const { return lo > hi; }
 };
 
+// Every field is the u32 the kernel compares (audit_comparator takes u32), success aside: 1 a
+// successful call, 0 a failed one. exit is the return code truncated to u32, as the kernel passes
+// it (-13 is 4294967283), so `exit<0` matches nothing and `exit=-13` matches -EACCES.
 Interval full_range(Dim dim);
 
 // The kernel's idea of a failed syscall: the return value is an errno in [-4095, -1].
 inline constexpr std::int64_t kMaxErrno = 4095;
+
+// A return code on the exit dimension, and back (as the signed 32-bit number people read).
+std::int64_t exit_point(std::int64_t return_code);
+std::int64_t return_code_of(std::int64_t exit_point);
+inline const Interval kFailureExits{4294967296LL - kMaxErrno, 4294967295LL};  // -4095..-1
 
 struct Box {
   std::array<Interval, kDims> ranges;

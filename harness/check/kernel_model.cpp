@@ -18,21 +18,34 @@ namespace {
 
 constexpr std::int64_t kSyscallMsgType = 1300;  // AUDIT_SYSCALL
 
-Region condition_region(Dim dim, rules::Op op, std::int64_t value) {
+// The events where `dim op value` holds. value and every dimension are u32 held in int64, so the
+// +/- 1 below cannot overflow.
+Region condition_region(Dim dim, rules::Op op, std::uint32_t value) {
+  std::vector<Box> boxes;
+  if (dim == Dim::success) {
+    // The kernel compares return_valid (1 success, 2 failure) with 1 for a nonzero value, else 2.
+    for (std::int64_t success : {0, 1}) {
+      if (!audit_comparator(success ? 1U : 2U, op, value ? 1U : 2U)) continue;
+      Box box = Box::everything();
+      box[dim] = {success, success};
+      boxes.push_back(box);
+    }
+    return Region(std::move(boxes));
+  }
   Interval full = full_range(dim);
+  const std::int64_t v = value;
   auto slab = [&](std::int64_t lo, std::int64_t hi) {
     Box box = Box::everything();
     box[dim] = {std::max(lo, full.lo), std::min(hi, full.hi)};
     return box;
   };
-  std::vector<Box> boxes;
   switch (op) {
-    case rules::Op::eq: boxes = {slab(value, value)}; break;
-    case rules::Op::ne: boxes = {slab(full.lo, value - 1), slab(value + 1, full.hi)}; break;
-    case rules::Op::lt: boxes = {slab(full.lo, value - 1)}; break;
-    case rules::Op::le: boxes = {slab(full.lo, value)}; break;
-    case rules::Op::gt: boxes = {slab(value + 1, full.hi)}; break;
-    case rules::Op::ge: boxes = {slab(value, full.hi)}; break;
+    case rules::Op::eq: boxes = {slab(v, v)}; break;
+    case rules::Op::ne: boxes = {slab(full.lo, v - 1), slab(v + 1, full.hi)}; break;
+    case rules::Op::lt: boxes = {slab(full.lo, v - 1)}; break;
+    case rules::Op::le: boxes = {slab(full.lo, v)}; break;
+    case rules::Op::gt: boxes = {slab(v + 1, full.hi)}; break;
+    case rules::Op::ge: boxes = {slab(v, full.hi)}; break;
     default: break;
   }
   boxes.erase(std::remove_if(boxes.begin(), boxes.end(), [](const Box& b) { return b.empty(); }), boxes.end());
@@ -86,6 +99,20 @@ Outcome decided(const Piece& piece, Fate fate, const rules::Rule* rule, std::str
 }
 
 }  // namespace
+
+bool audit_comparator(std::uint32_t left, rules::Op op, std::uint32_t right) {
+  switch (op) {
+    case rules::Op::eq: return left == right;
+    case rules::Op::ne: return left != right;
+    case rules::Op::lt: return left < right;
+    case rules::Op::le: return left <= right;
+    case rules::Op::gt: return left > right;
+    case rules::Op::ge: return left >= right;
+    case rules::Op::bitmask: return (left & right) != 0;
+    case rules::Op::bittest: return (left & right) == right;
+  }
+  return false;
+}
 
 RuleRegion rule_region(const rules::SyscallRule& rule) {
   RuleRegion out{Region({Box::everything()}), ""};

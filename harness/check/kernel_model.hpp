@@ -39,6 +39,9 @@ LoadedLists arrange(const rules::RuleSet& rules);
 // Follows `region` of events of one syscall (number `syscall` of `abi`) through the lists.
 std::vector<Outcome> follow(const LoadedLists& lists, Arch arch, Abi abi, int syscall, const Box& region);
 
+// audit_comparator (kernel/auditfilter.c): how the kernel compares a field with a rule's value.
+bool audit_comparator(std::uint32_t left, rules::Op op, std::uint32_t right);
+
 // The set of events a rule's field conditions select, or why the model cannot decide it.
 struct RuleRegion {
   Region region;

@@ -17,7 +17,7 @@ LoadReport simulate_load(std::string_view text, Arch arch, const std::string& so
       continue;
     }
     try {
-      auto rule = rules::parse_rule_line(line.text, arch, source, line.number);
+      auto rule = rules::parse_rule_line(line.text, arch, source, line.number, rules::Dialect::auditctl);
       if (const auto* control = rule.control(); control && control->option == "-D") present.clear();
       if (!rule.control()) {
         // The kernel refuses a rule identical to a loaded one, and auditctl -R stops there.

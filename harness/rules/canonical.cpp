@@ -1,6 +1,7 @@
 #include "rules/canonical.hpp"
 
 #include "rules/syscall_table.hpp"
+#include "rules/values.hpp"
 
 namespace auditvm::rules {
 
@@ -48,7 +49,8 @@ std::string syscall_rule_text(const SyscallRule& rule, Arch arch) {
     }
   }
   for (const auto& field : rule.fields)
-    out += " -F " + field.field + std::string(to_string(field.op)) + field.value;
+    out += " -F " + field.field + std::string(to_string(field.op)) +
+           (field.number ? listing_value(field.field, *field.number) : field.value);
   for (const auto& cmp : rule.comparisons)
     out += " -C " + cmp.left + std::string(to_string(cmp.op)) + cmp.right;
   for (const auto& key : rule.keys) out += " -F key=" + key;

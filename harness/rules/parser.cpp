@@ -55,8 +55,8 @@ std::optional<SplitCondition> split_condition(const std::string& text) {
 // Parses one line. Holds the state auditctl keeps while reading a rule's options.
 class LineParser {
  public:
-  LineParser(std::string_view line, Arch arch, const std::string& source, int number)
-      : words_(split_words(line)), arch_(arch), source_(source), number_(number) {
+  LineParser(std::string_view line, Arch arch, const std::string& source, int number, Dialect dialect)
+      : words_(split_words(line)), arch_(arch), source_(source), number_(number), dialect_(dialect) {
     rule_.line = number;
     rule_.text = std::string(line);
   }
@@ -162,12 +162,10 @@ class LineParser {
     if (name == "arch") return arch_field(text, op, value);
     if (name == "key") return keys_.push_back(value);
     if (name == "perm") return perms(value);
-    FieldCondition out{name, op, value, std::nullopt};
-    out.number = numeric_field_value(name, value);
-    if (is_id_field(name) || name == "success" || name == "exit") {
-      if (!out.number) fail(text, "invalid value '" + value + "' for field " + name);
-      if (is_id_field(name) && out.number == 4294967295LL) out.value = "-1";
-    }
+    auto parsed = parse_field_value(name, op, value, dialect_);
+    if (!parsed.error.empty()) fail(text, parsed.error);
+    FieldCondition out{name, op, value, parsed.number};
+    if (is_id_field(name) && out.number == kUnsetId) out.value = "-1";
     syscall_.fields.push_back(out);
   }
 
@@ -243,6 +241,7 @@ class LineParser {
   Arch arch_;
   const std::string& source_;
   int number_;
+  Dialect dialect_;
   size_t pos_ = 0;
   Kind kind_ = Kind::none;
   bool saw_syscall_ = false;
@@ -282,8 +281,8 @@ std::vector<NumberedLine> rule_lines(std::string_view text) {
   return rules;
 }
 
-Rule parse_rule_line(std::string_view line, Arch arch, const std::string& source, int line_number) {
-  return LineParser(line, arch, source, line_number).parse();
+Rule parse_rule_line(std::string_view line, Arch arch, const std::string& source, int line_number, Dialect dialect) {
+  return LineParser(line, arch, source, line_number, dialect).parse();
 }
 
 RuleSet parse_rules(std::string_view text, Arch arch, const std::string& source) {

@@ -8,14 +8,17 @@
 
 #include "core/arch.hpp"
 #include "rules/rule.hpp"
+#include "rules/values.hpp"
 
 namespace auditvm::rules {
 
 // Parses one line (no comment, not blank). `arch` is the machine auditctl runs on: it decides
-// which table names resolve in and what b32/b64 mean. Throws InputError.
-Rule parse_rule_line(std::string_view line, Arch arch, const std::string& source, int line_number);
+// which table names resolve in and what b32/b64 mean. `dialect`: auditctl for what `auditctl -R`
+// loads, listing for what may also appear in `auditctl -l` output. Throws InputError.
+Rule parse_rule_line(std::string_view line, Arch arch, const std::string& source, int line_number,
+                     Dialect dialect = Dialect::listing);
 
-// Parses a whole text; skips blank lines, `#` comments and auditctl's "No rules".
+// Parses a whole text (a rules file or `auditctl -l` output); skips what rule_lines skips.
 RuleSet parse_rules(std::string_view text, Arch arch, const std::string& source);
 
 // Splits a text into lines, numbering them from 1, trimming whitespace and the trailing CR.

@@ -21,12 +21,13 @@ enum class List { exit, exclude, user, task, filesystem, io_uring };
 std::string_view to_string(Action action);
 std::string_view to_string(List list);
 
-// `-F field op value`. Numeric values are normalised (auid unset/-1 -> 4294967295).
+// `-F field op value`. Numeric values are held as the kernel holds them: a u32 (auid unset/-1 ->
+// 4294967295, exit=-EACCES -> 4294967283).
 struct FieldCondition {
   std::string field;
   Op op = Op::eq;
   std::string value;                    // as written (normalised for ids)
-  std::optional<std::int64_t> number;  // when the value is numeric
+  std::optional<std::uint32_t> number;  // when the field is numeric
 };
 
 // `-C left op right`: compares two fields of the same event (e.g. uid!=euid).

@@ -19,6 +19,40 @@ std::string uncovered_text(const CheckResult& result) {
   return out;
 }
 
+Prediction finit_b64(const std::string& rules, std::int64_t exit_code, std::uint32_t auid = 1000) {
+  Event event{Abi::b64, "finit_module", auid, 0, 0, 0, exit_code >= 0, exit_code};
+  return predict(rules::parse_rules(rules, Arch::x86_64, "t"), Arch::x86_64, event);
+}
+
+// The kernel compares exit as u32 (audit_comparator(u32, op, u32) with the long return code
+// truncated): a bound past the u32 range matches nothing, exit<0 never matches.
+TEST(Coverage, ExitIsComparedAsTheKernelsU32) {
+  const std::string b32 = kB32;
+  EXPECT_EQ(check(b32 + "-a always,exit -F arch=b64 -S init_module,finit_module,delete_module -F exit>9223372036854775807 -F auid>=1000 -F auid!=unset\n").verdict,
+            Verdict::Open);
+  const std::string below_zero = "-a always,exit -F arch=b64 -S finit_module -F exit<0 -F auid>=1000\n";
+  EXPECT_FALSE(finit_b64(below_zero, -1).recorded());
+  EXPECT_FALSE(finit_b64(below_zero, -13).recorded());
+  EXPECT_FALSE(finit_b64(below_zero, 0).recorded());
+  const std::string eacces = "-a always,exit -F arch=b64 -S finit_module -F exit=-13 -F auid>=1000\n";
+  EXPECT_TRUE(finit_b64(eacces, -13).recorded());
+  EXPECT_FALSE(finit_b64(eacces, -1).recorded());
+  // exit>=0 holds for every u32: failures too.
+  EXPECT_TRUE(finit_b64("-a always,exit -F arch=b64 -S finit_module -F exit>=0\n", -1).recorded());
+  // The STIG's failures as exits: 'failure with exit -13 (EACCES)' names the return code.
+  auto result = check(b32 + "-a always,exit -F arch=b64 -S init_module,finit_module,delete_module -F exit!=-13 -F auid>=1000 -F auid!=unset\n");
+  EXPECT_NE(uncovered_text(result).find("failure with exit -13 (EACCES)"), std::string::npos) << uncovered_text(result);
+}
+
+// success=N: the kernel compares return_valid (1 success, 2 failure) with 1 when N is nonzero, else 2.
+TEST(Coverage, SuccessIsComparedAsTheKernelsReturnValid) {
+  EXPECT_TRUE(finit_b64("-a always,exit -F arch=b64 -S finit_module -F success!=1\n", -1).recorded());
+  EXPECT_FALSE(finit_b64("-a always,exit -F arch=b64 -S finit_module -F success!=1\n", 0).recorded());
+  EXPECT_TRUE(finit_b64("-a always,exit -F arch=b64 -S finit_module -F success=7\n", 0).recorded());
+  EXPECT_FALSE(finit_b64("-a always,exit -F arch=b64 -S finit_module -F success>0\n", 0).recorded());  // 1 > 2 is false
+  EXPECT_FALSE(finit_b64("-a always,exit -F arch=b64 -S finit_module -F success>0\n", -1).recorded());
+}
+
 TEST(Coverage, TheStigFixIsNotAFindingOnBothArches) {
   for (Arch arch : all_arches()) {
     auto result = check(kB32 + kB64, arch);

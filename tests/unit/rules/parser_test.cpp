@@ -80,7 +80,7 @@ TEST(Parser, AcceptsControlLinesComparisonsAndAllOperators) {
   EXPECT_EQ(set.rules.size(), 8U);
   EXPECT_EQ(set.rules[0].control()->option, "-D");
   EXPECT_EQ(set.rules[6].syscall_rule()->comparisons.size(), 1U);
-  EXPECT_EQ(set.rules[7].syscall_rule()->fields[0].number, -13);
+  EXPECT_EQ(set.rules[7].syscall_rule()->fields[0].number, 4294967283U);  // -13 as the kernel's u32
 }
 
 TEST(Parser, ErrorsNameSourceLineAndToken) {
@@ -99,6 +99,58 @@ TEST(Parser, ErrorsNameSourceLineAndToken) {
   expect_error("-a always,exit -S init_module -F auid=>1000", Arch::x86_64, 1, "auid=>1000");
   expect_error("-a always,exit -S init_module -F colour=red", Arch::x86_64, 1, "colour");
   expect_error("-a always,exit -S nosuchcall", Arch::x86_64, 1, "nosuchcall");
+}
+
+std::optional<std::uint32_t> value_of(const std::string& condition, Dialect dialect = Dialect::auditctl) {
+  auto rule = parse_rule_line("-a always,exit -F arch=b64 -S finit_module -F " + condition, Arch::x86_64, "t", 1, dialect);
+  return rule.syscall_rule()->fields.at(0).number;
+}
+
+// Rule values are the kernel's __u32, read as libaudit reads them: strtol/strtoul (saturating),
+// then truncated to 32 bits.
+TEST(Values, AreTheU32TheKernelStores) {
+  EXPECT_EQ(value_of("exit=-13"), 4294967283U);
+  EXPECT_EQ(value_of("exit=-EACCES"), 4294967283U);
+  EXPECT_EQ(value_of("exit=EPERM"), 1U);
+  EXPECT_EQ(value_of("exit>9223372036854775807"), 4294967295U);   // LONG_MAX, truncated
+  EXPECT_EQ(value_of("exit>99999999999999999999"), 4294967295U);  // strtol saturates at LONG_MAX
+  EXPECT_EQ(value_of("exit<-9223372036854775808"), 0U);           // LONG_MIN, truncated
+  EXPECT_EQ(value_of("auid>=0x3e8"), 1000U);
+  EXPECT_EQ(value_of("uid>=4294967294"), 4294967294U);
+  EXPECT_EQ(value_of("success=1"), 1U);
+}
+
+// auditctl -l prints values with %d: 4294967294 comes back as -2, and must read as 4294967294.
+TEST(Values, NegativeFormsAuditctlListPrintsAreTheirU32) {
+  EXPECT_EQ(value_of("auid<=-2"), 4294967294U);
+  EXPECT_EQ(value_of("euid>=-2147483648"), 2147483648U);
+  EXPECT_EQ(value_of("gid<=-2", Dialect::listing), 4294967294U);
+  EXPECT_EQ(value_of("pid<=-2", Dialect::listing), 4294967294U);
+  auto listed = parse_rules("-a always,exit -F arch=b64 -S finit_module -F auid>=1000 -F auid<=-2 -F gid!=-3 -F key=k\n",
+                            Arch::x86_64, "auditctl -l");
+  EXPECT_EQ(canonical_text(listed.rules[0], Arch::x86_64),
+            "-a always,exit -F arch=b64 -S finit_module -F auid>=1000 -F auid<=-2 -F gid!=-3 -F key=k");
+}
+
+TEST(Values, WhatAuditctlOrTheKernelRefusesIsAnErrorNamingTheToken) {
+  auto refused = [](const std::string& condition, const std::string& message) {
+    try {
+      value_of(condition);
+      ADD_FAILURE() << condition << " accepted";
+    } catch (const InputError& e) {
+      EXPECT_EQ(e.where().field, condition);
+      EXPECT_NE(e.detail().find(message), std::string::npos) << condition << ": " << e.detail();
+    }
+  };
+  refused("exit=--9223372036854775808", "unknown errno");
+  refused("exit=-ENOSUCH", "unknown errno");
+  refused("auid>=1000abc", "should be number");
+  refused("gid<=-2", "Unknown group: -2");  // auditctl -R: no group named -2
+  refused("success=yes", "should be number for success");
+  refused("uid=-1", "Invalid argument");     // the kernel: -1 is no valid uid
+  refused("auid>=-1", "Invalid argument");   // auid -1 means "unset": only = and !=
+  refused("exit&4", "Invalid argument");     // bit operators only on a0..a3
+  EXPECT_EQ(value_of("auid!=-1"), 4294967295U);
 }
 
 TEST(Canonical, MatchesAuditctlListOutput) {
