@@ -3,10 +3,12 @@
 #include <algorithm>
 #include <cstdlib>
 #include <fstream>
+#include <regex>
 
 #include "core/errors.hpp"
 #include "core/project_root.hpp"
 #include "core/json_file.hpp"
+#include "rules/syscall_table.hpp"
 #include "rules/values.hpp"
 
 
@@ -34,6 +36,15 @@ RequiredEvents parse_required(const json& item, const std::string& file, const s
     out.abis.push_back(*abi);
   }
   out.syscalls = field<std::vector<std::string>>(item, "syscalls", file, path);
+  // A name no table knows would be skipped as "not on this ABI" and the rule pass for nothing; one
+  // some arch lacks (rename on aarch64) is real data.
+  for (std::size_t i = 0; i < out.syscalls.size(); ++i) {
+    bool known = false;
+    for (Arch arch : all_arches())
+      for (Abi abi : {Abi::b32, Abi::b64}) known |= rules::syscall_number(arch, abi, out.syscalls[i]).has_value();
+    if (!known)
+      throw InputError({file, 0, path + "/syscalls/" + std::to_string(i)}, "unknown system call '" + out.syscalls[i] + "' (on every arch and ABI)");
+  }
   for (const auto& range : field<std::vector<std::vector<std::int64_t>>>(item, "auid", file, path)) {
     if (range.size() != 2 || range[0] > range[1]) throw InputError({file, 0, path + "/auid"}, "expected [low, high] pairs");
     out.auids.push_back({range[0], range[1]});
@@ -94,6 +105,9 @@ std::filesystem::path shipped_scenarios_dir() { return project_root() / "scenari
 std::filesystem::path shipped_stig_dir() { return shipped_scenarios_dir() / "stig"; }
 
 StigRule find_stig_rule(const std::string& group_id) {
+  // A group id, never a path: the rule file stays inside the shipped directory.
+  static const std::regex id("V-[0-9]+");
+  if (!std::regex_match(group_id, id)) throw InputError({"--stig", 0, group_id}, "expected a STIG group id such as V-268096 (or all)");
   auto file = shipped_stig_dir() / (group_id + ".json");
   if (!std::filesystem::exists(file))
     throw InputError({"--stig", 0, group_id}, "unknown STIG rule (no " + file.string() + ")");

@@ -145,13 +145,19 @@ class LineParser {
       syscall_.all_syscalls = true;
       return;
     }
-    if (!name.empty() && std::all_of(name.begin(), name.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)); })) {
-      syscall_.syscalls.push_back(std::stoi(name));
-      return;
-    }
     auto number = syscall_number(arch_, current_abi(), name);
+    if (!number && !name.empty() && std::isdigit(static_cast<unsigned char>(name[0]))) number = syscall_by_number(name);
     if (!number) fail(name, "Syscall name unknown: " + name);
     syscall_.syscalls.push_back(*number);
+  }
+
+  // auditctl takes a number for a syscall it has no name for, if its rule bitmask (64 words of
+  // 32 bits) has room for it.
+  static std::optional<int> syscall_by_number(const std::string& text) {
+    constexpr unsigned long kBitmaskBits = 64 * 32;
+    if (!std::all_of(text.begin(), text.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)); })) return std::nullopt;
+    if (text.size() > 4 || std::stoul(text) >= kBitmaskBits) return std::nullopt;
+    return static_cast<int>(std::stoul(text));
   }
 
   void field(const std::string& text) {
@@ -282,6 +288,14 @@ std::vector<NumberedLine> rule_lines(std::string_view text) {
 }
 
 Rule parse_rule_line(std::string_view line, Arch arch, const std::string& source, int line_number, Dialect dialect) {
+  if (auto nul = line.find('\0'); nul != std::string_view::npos) {
+    // Name the word that holds it, with the NUL spelt out (a raw one would cut the message short).
+    size_t begin = line.find_last_of(" \t", nul);
+    begin = begin == std::string_view::npos ? 0 : begin + 1;
+    std::string word;
+    for (char c : line.substr(begin, line.find_first_of(" \t", nul) - begin)) word += c == '\0' ? std::string("\\0") : std::string(1, c);
+    throw InputError({source, line_number, word}, "a NUL byte inside a rule (auditctl would cut the line there)");
+  }
   return LineParser(line, arch, source, line_number, dialect).parse();
 }
 

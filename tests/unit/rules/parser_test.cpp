@@ -99,6 +99,11 @@ TEST(Parser, ErrorsNameSourceLineAndToken) {
   expect_error("-a always,exit -S init_module -F auid=>1000", Arch::x86_64, 1, "auid=>1000");
   expect_error("-a always,exit -S init_module -F colour=red", Arch::x86_64, 1, "colour");
   expect_error("-a always,exit -S nosuchcall", Arch::x86_64, 1, "nosuchcall");
+  // auditctl takes syscall numbers below 2048 (its 64-word bitmask); std::stoi used to throw here.
+  expect_error("-a always,exit -F arch=b64 -S 99999999999", Arch::x86_64, 1, "99999999999");
+  expect_error("-a always,exit -F arch=b64 -S 2048", Arch::x86_64, 1, "2048");
+  // A NUL byte (a rules file, or "\u0000" in a JSON configuration) would cut auditctl's line short.
+  expect_error(std::string("-D\n-a always,exit -S init_module -k a\0b\n", 40), Arch::x86_64, 2, "a\\0b");
 }
 
 std::optional<std::uint32_t> value_of(const std::string& condition, Dialect dialect = Dialect::auditctl) {
