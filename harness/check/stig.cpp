@@ -61,6 +61,115 @@ RequiredEvents parse_required(const json& item, const std::string& file, const s
   return out;
 }
 
+// The published fields of a release, with the form DISA gives each, so a typo in an id is caught
+// when the file is loaded. The group number must reappear in the rule id (V-268095 -> SV-268095r...).
+const std::vector<std::string> kPublishedFields = {"rule_id", "stig_id", "srg_id", "ccis", "severity",
+                                                   "title", "discussion", "check_text", "fix_text"};
+
+bool listed(const std::vector<std::string>& names, const std::string& name) {
+  return std::find(names.begin(), names.end(), name) != names.end();
+}
+
+void expect_form(const std::string& value, const std::regex& form, const std::string& expected, const std::string& file,
+                 const std::string& pointer) {
+  if (!std::regex_match(value, form))
+    throw InputError({file, 0, pointer}, "'" + value + "' is not of the form " + expected);
+}
+
+void check_published_value(const std::string& name, const json& value, const std::string& group_id, const std::string& file,
+                           const std::string& pointer) {
+  static const std::regex cci("CCI-[0-9]{6}"), stig_id("ANIX-00-[0-9]{6}"), srg_id("SRG-OS-[0-9]{6}-GPOS-[0-9]{5}"),
+      severity("low|medium|high");
+  if (name == "ccis") {
+    if (!value.is_array()) throw InputError({file, 0, pointer}, "expected an array of CCI ids");
+    for (std::size_t i = 0; i < value.size(); ++i) {
+      const auto item = pointer + "/" + std::to_string(i);
+      if (!value[i].is_string()) throw InputError({file, 0, item}, "has the wrong type");
+      expect_form(value[i].get<std::string>(), cci, "CCI-000000", file, item);
+    }
+    return;
+  }
+  if (!value.is_string()) throw InputError({file, 0, pointer}, "has the wrong type");
+  const auto text = value.get<std::string>();
+  if (name == "rule_id") {
+    const std::regex rule_id("S" + group_id + "r[0-9]+_rule");
+    expect_form(text, rule_id, "S" + group_id + "r<revision>_rule", file, pointer);
+  } else if (name == "stig_id") {
+    expect_form(text, stig_id, "ANIX-00-000000", file, pointer);
+  } else if (name == "srg_id") {
+    expect_form(text, srg_id, "SRG-OS-000000-GPOS-00000", file, pointer);
+  } else if (name == "severity") {
+    expect_form(text, severity, "low, medium or high", file, pointer);
+  }
+}
+
+// `unavailable` of an object at `path`: names of published fields, none of them given as well.
+std::vector<std::string> parse_unavailable(const json& object, const std::string& file, const std::string& path) {
+  auto names = object.value("unavailable", std::vector<std::string>{});
+  for (const auto& name : names) {
+    if (!listed(kPublishedFields, name)) throw InputError({file, 0, path + "/unavailable"}, "'" + name + "' is not a published field");
+    if (object.contains(name)) throw InputError({file, 0, path + "/unavailable"}, "'" + name + "' is given and also listed unavailable");
+  }
+  return names;
+}
+
+void check_release_name(const std::string& release, const std::string& file, const std::string& pointer) {
+  static const std::regex form("V[0-9]+R[0-9]+");
+  expect_form(release, form, "V<version>R<release>", file, pointer);
+}
+
+StigReleaseChanges parse_release_changes(const json& item, const std::string& group_id, const std::string& base_release,
+                                         const std::string& file, const std::string& path) {
+  StigReleaseChanges out;
+  out.release = field<std::string>(item, "release", file, path);
+  check_release_name(out.release, file, path + "/release");
+  if (out.release == base_release) throw InputError({file, 0, path + "/release"}, "repeats the base release " + base_release);
+  out.release_date = field<std::string>(item, "release_date", file, path);
+  out.sources = field<std::vector<std::string>>(item, "source", file, path);
+  out.unavailable = parse_unavailable(item, file, path);
+  for (const auto& name : kPublishedFields) {
+    if (!item.contains(name)) continue;
+    check_published_value(name, item.at(name), group_id, file, path + "/" + name);
+    if (name == "ccis") {
+      out.ccis = field<std::vector<std::string>>(item, name, file, path);
+      continue;
+    }
+    auto text = field<std::string>(item, name, file, path);
+    if (name == "rule_id") out.rule_id = text;
+    else if (name == "stig_id") out.stig_id = text;
+    else if (name == "srg_id") out.srg_id = text;
+    else if (name == "severity") out.severity = text;
+    else if (name == "title") out.title = text;
+    else if (name == "discussion") out.discussion = text;
+    else if (name == "check_text") out.check_text = text;
+    else if (name == "fix_text") out.fix_text = text;
+  }
+  return out;
+}
+
+// The release, sources, CCIs and later releases of a STIG rule file; every published field is
+// either given or listed in "unavailable", never silently missing.
+void parse_publication(const json& data, StigRule& rule, const std::string& file) {
+  static const std::regex group_id("V-[0-9]+");
+  expect_form(rule.group_id, group_id, "V-000000", file, "/group_id");
+  rule.release = field<std::string>(data, "release", file, "");
+  check_release_name(rule.release, file, "/release");
+  rule.release_date = field<std::string>(data, "release_date", file, "");
+  rule.sources = field<std::vector<std::string>>(data, "source", file, "");
+  if (rule.sources.empty()) throw InputError({file, 0, "/source"}, "names no rendering the published fields come from");
+  rule.unavailable = parse_unavailable(data, file, "");
+  for (const auto& name : kPublishedFields) {
+    if (data.contains(name)) check_published_value(name, data.at(name), rule.group_id, file, "/" + name);
+    else if (!listed(rule.unavailable, name))
+      throw InputError({file, 0, "/" + name}, "missing field (list it in \"unavailable\" if no published rendering gives it)");
+  }
+  if (data.contains("ccis")) rule.ccis = field<std::vector<std::string>>(data, "ccis", file, "");
+  const auto later = data.value("later_releases", json::array());
+  for (std::size_t i = 0; i < later.size(); ++i)
+    rule.later_releases.push_back(
+        parse_release_changes(later[i], rule.group_id, rule.release, file, "/later_releases/" + std::to_string(i)));
+}
+
 }  // namespace
 
 StigRule load_stig_rule(const std::filesystem::path& file) {
@@ -69,14 +178,17 @@ StigRule load_stig_rule(const std::filesystem::path& file) {
   StigRule rule;
   rule.source = file;
   rule.group_id = field<std::string>(data, "group_id", name, "");
-  rule.rule_id = field<std::string>(data, "rule_id", name, "");
-  rule.stig_id = field<std::string>(data, "stig_id", name, "");
-  rule.srg_id = field<std::string>(data, "srg_id", name, "");
-  rule.severity = field<std::string>(data, "severity", name, "");
-  rule.title = field<std::string>(data, "title", name, "");
-  rule.discussion = data.value("discussion", "");
-  rule.check_text = field<std::string>(data, "check_text", name, "");
-  rule.fix_text = field<std::string>(data, "fix_text", name, "");
+  parse_publication(data, rule, name);
+  // Published fields a rendering did not give stay empty (parse_publication checked they are listed).
+  auto published = [&](const char* key) { return data.contains(key) ? field<std::string>(data, key, name, "") : ""; };
+  rule.rule_id = published("rule_id");
+  rule.stig_id = published("stig_id");
+  rule.srg_id = published("srg_id");
+  rule.severity = published("severity");
+  rule.title = published("title");
+  rule.discussion = published("discussion");
+  rule.check_text = published("check_text");
+  rule.fix_text = published("fix_text");
   rule.kind = data.value("kind", "syscall_coverage");
   if (rule.kind == "status") {
     rule.status = field<json>(data, "status", name, "");
@@ -98,6 +210,43 @@ std::vector<StigRule> load_stig_rules(const std::filesystem::path& dir) {
     if (entry.path().extension() == ".json") rules.push_back(load_stig_rule(entry.path()));
   std::sort(rules.begin(), rules.end(), [](const auto& a, const auto& b) { return a.group_id < b.group_id; });
   return rules;
+}
+
+StigRule in_release(const StigRule& rule, const std::string& release) {
+  if (release == rule.release) return rule;
+  auto changes = std::find_if(rule.later_releases.begin(), rule.later_releases.end(),
+                              [&](const StigReleaseChanges& c) { return c.release == release; });
+  if (changes == rule.later_releases.end())
+    throw InputError({rule.source.string(), 0, "/later_releases"}, "no release " + release + " of " + rule.group_id);
+  StigRule out = rule;
+  out.release = changes->release;
+  out.release_date = changes->release_date;
+  out.sources = changes->sources;
+  out.unavailable = changes->unavailable;
+  auto apply = [](std::string& target, const std::optional<std::string>& value) { if (value) target = *value; };
+  apply(out.rule_id, changes->rule_id);
+  apply(out.stig_id, changes->stig_id);
+  apply(out.srg_id, changes->srg_id);
+  apply(out.severity, changes->severity);
+  apply(out.title, changes->title);
+  apply(out.discussion, changes->discussion);
+  apply(out.check_text, changes->check_text);
+  apply(out.fix_text, changes->fix_text);
+  if (changes->ccis) out.ccis = *changes->ccis;
+  // What the release does not publish (as far as we could transcribe) is not carried over from the base.
+  for (const auto& name : out.unavailable) {
+    if (name == "ccis") out.ccis.clear();
+    else if (name == "rule_id") out.rule_id.clear();
+    else if (name == "stig_id") out.stig_id.clear();
+    else if (name == "srg_id") out.srg_id.clear();
+    else if (name == "severity") out.severity.clear();
+    else if (name == "title") out.title.clear();
+    else if (name == "discussion") out.discussion.clear();
+    else if (name == "check_text") out.check_text.clear();
+    else if (name == "fix_text") out.fix_text.clear();
+  }
+  out.later_releases.clear();
+  return out;
 }
 
 std::filesystem::path shipped_scenarios_dir() { return project_root() / "scenarios"; }

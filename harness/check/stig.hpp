@@ -3,6 +3,7 @@
 #pragma once
 
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -23,6 +24,17 @@ struct RequiredEvents {
   std::vector<int> failure_errnos;   // empty: any failure; else only these (EACCES, EPERM)
 };
 
+// What a later release of the STIG (V1R2) publishes differently: an unset field is unchanged, unless
+// it is named in `unavailable` (no rendering we could transcribe from gives it for that release).
+struct StigReleaseChanges {
+  std::string release;       // V1R2
+  std::string release_date;  // 2025-08-19
+  std::optional<std::string> rule_id, stig_id, srg_id, severity, title, discussion, check_text, fix_text;
+  std::optional<std::vector<std::string>> ccis;
+  std::vector<std::string> unavailable;
+  std::vector<std::string> sources;
+};
+
 struct StigRule {
   std::string group_id;   // V-268096
   std::string rule_id;    // SV-268096r1039563_rule
@@ -33,13 +45,23 @@ struct StigRule {
   std::string discussion;
   std::string check_text;
   std::string fix_text;
+  std::vector<std::string> ccis;           // CCI-000172, ...
+  std::string release;                     // the release the published fields above are from: V1R1
+  std::string release_date;                // 2024-10-25
+  std::vector<std::string> unavailable;    // published fields no transcribed rendering gives (left empty)
+  std::vector<std::string> sources;        // the renderings the published fields were transcribed from
+  std::vector<StigReleaseChanges> later_releases;
   std::string kind = "syscall_coverage";  // or "status" (evaluated from /proc/cmdline and auditctl -s)
   std::vector<std::string> literal_rules;  // the lines the check text expects in `auditctl -l`
   std::string grep_word;                   // the word the check greps for (init_module)
   std::vector<RequiredEvents> required;
   nlohmann::json status;                   // kind == "status": what to look for
-  std::filesystem::path source;
+  std::filesystem::path source;            // the data file
 };
+
+// The rule as `release` publishes it: the base fields with that release's changes applied (its
+// `unavailable` replaces the base one). InputError if the rule has no such release.
+StigRule in_release(const StigRule& rule, const std::string& release);
 
 StigRule load_stig_rule(const std::filesystem::path& file);
 std::vector<StigRule> load_stig_rules(const std::filesystem::path& dir);  // sorted by group id

@@ -13,8 +13,9 @@ class StigFile : public test::TempDirTest {
  protected:
   std::filesystem::path write(const std::string& syscalls) {
     auto file = dir_ / "V-1.json";
-    std::ofstream(file) << R"({"group_id": "V-1", "rule_id": "SV-1", "stig_id": "X-1", "srg_id": "S", "severity": "medium",
-      "title": "t", "check_text": "c", "fix_text": "f", "literal_rules": [],
+    std::ofstream(file) << R"({"group_id": "V-1", "rule_id": "SV-1r1_rule", "stig_id": "ANIX-00-000001", "srg_id": "SRG-OS-000001-GPOS-00001",
+      "severity": "medium", "title": "t", "check_text": "c", "fix_text": "f", "release": "V1R1", "release_date": "2024-10-25",
+      "source": ["a test"], "unavailable": ["ccis", "discussion"], "literal_rules": [],
       "required": [{"abis": ["b32", "b64"], "syscalls": )" << syscalls << R"(, "auid": [[1000, 4294967294]]}]})";
     return file;
   }
