@@ -76,7 +76,7 @@ json rule_entry(const Finding& finding, const std::string& stig_uuid, const std:
           {"ia_controls", ""},
           {"check_content_ref", {{"href", rule.source.filename().string()}, {"name", "M"}}},
           {"legacy_ids", json::array()},
-          {"ccis", json::array()},
+          {"ccis", rule.ccis},
           {"reference_identifier", ""},
           {"group_tree", {{{"id", rule.group_id}, {"title", rule.srg_id}, {"description", "<GroupDescription></GroupDescription>"}}}},
           {"createdAt", timestamp},

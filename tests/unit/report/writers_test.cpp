@@ -5,6 +5,7 @@
 #include <set>
 #include <sstream>
 
+#include "report/check_report.hpp"
 #include "report/writers.hpp"
 
 namespace auditvm::report {
@@ -243,6 +244,27 @@ TEST(Cklb, ACheckWithoutAGuestCarriesTheUncoveredEvents) {
   EXPECT_NE(details.find("Not audited: b32 finit_module, auid 1000..4294967294, success and failure: no rule"), std::string::npos);
   EXPECT_NE(details.find("grep -w init_module finds rules"), std::string::npos);
   EXPECT_NE(details.find("Missing: -a always,exit -F arch=b32"), std::string::npos);
+}
+
+TEST(CheckText, ARuleWithoutATranscribedStigIdIsNamedByItsRuleId) {
+  check::CheckResult result;
+  result.group_id = "V-268098";
+  result.verdict = check::Verdict::NotAFinding;
+  auto stig = stig_rule("V-268098", "SV-268098r1039593_rule");
+  stig.stig_id.clear();  // listed in the data file's "unavailable"
+  std::ostringstream out;
+  write_check_text(result, stig, Arch::x86_64, out);
+  EXPECT_EQ(out.str().substr(0, out.str().find('\n')), "V-268098 (SV-268098r1039593_rule, medium) on x86_64: NotAFinding");
+}
+
+TEST(Cklb, RulesCarryTheirCcis) {
+  check::CheckResult result;
+  result.group_id = "V-268119";
+  result.verdict = check::Verdict::NotAFinding;
+  auto stig = stig_rule("V-268119", "SV-268119r1131040_rule");
+  stig.ccis = {"CCI-000163", "CCI-000164"};
+  auto doc = cklb(ChecklistTarget{"captured rules", "host", ""}, {check_finding(result, stig, Arch::x86_64)});
+  EXPECT_EQ(doc["stigs"][0]["rules"][0]["ccis"], nlohmann::json({"CCI-000163", "CCI-000164"}));
 }
 
 }  // namespace
