@@ -2,6 +2,7 @@
 #include <iostream>
 
 #include "check/coverage.hpp"
+#include "check/xccdf_benchmark.hpp"
 #include "cli/arch_option.hpp"
 #include "cli/command.hpp"
 #include "core/files.hpp"
@@ -16,6 +17,7 @@ struct CheckOptions {
   std::string arch = "x86_64";
   std::string stig = "V-268096";
   std::string format = "text";
+  std::string benchmark;  // DISA's XCCDF file: its ids and texts over the shipped ones
 };
 
 int run_check(const CheckOptions& options) {
@@ -29,6 +31,10 @@ int run_check(const CheckOptions& options) {
     stigs.push_back(check::find_stig_rule(options.stig));
     if (stigs.back().kind != "syscall_coverage")
       throw InputError({"--stig", 0, options.stig}, "is a status check: it needs a guest (auditvm run / reproduce)");
+  }
+  if (!options.benchmark.empty()) {
+    auto benchmark = check::load_benchmark(options.benchmark);
+    for (auto& stig : stigs) stig = check::with_benchmark(stig, benchmark);
   }
   bool open = false;
   nlohmann::json results = nlohmann::json::array();
@@ -54,6 +60,8 @@ CommandRunner register_check(CLI::App& root, const GlobalOptions&) {
   cmd->add_option("--rules", options->rules_file, "File with `auditctl -l` output or audit rules ('-' for stdin)")->required();
   cmd->add_option("--arch", options->arch, "Machine the rules were loaded on: x86_64 or aarch64")->capture_default_str();
   cmd->add_option("--stig", options->stig, "STIG rule (group id), or 'all'")->capture_default_str();
+  cmd->add_option("--benchmark", options->benchmark,
+                  "DISA's XCCDF benchmark (U_Anduril_NixOS_STIG_V1R2_Manual-xccdf.xml): take the STIG's ids and texts from it");
   cmd->add_option("--format", options->format, "Output format")->check(CLI::IsMember({"text", "json"}))->capture_default_str();
   cmd->footer("Exit status: 0 NotAFinding, 1 Open, 2 bad input.");
   return [options] { return run_check(*options); };
