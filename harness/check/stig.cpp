@@ -105,10 +105,12 @@ void check_published_value(const std::string& name, const json& value, const std
 
 // `unavailable` of an object at `path`: names of published fields, none of them given as well.
 std::vector<std::string> parse_unavailable(const json& object, const std::string& file, const std::string& path) {
-  auto names = object.value("unavailable", std::vector<std::string>{});
-  for (const auto& name : names) {
-    if (!listed(kPublishedFields, name)) throw InputError({file, 0, path + "/unavailable"}, "'" + name + "' is not a published field");
-    if (object.contains(name)) throw InputError({file, 0, path + "/unavailable"}, "'" + name + "' is given and also listed unavailable");
+  auto names = object.contains("unavailable") ? field<std::vector<std::string>>(object, "unavailable", file, path)
+                                              : std::vector<std::string>{};
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    const InputLocation where{file, 0, path + "/unavailable/" + std::to_string(i)};
+    if (!listed(kPublishedFields, names[i])) throw InputError(where, "'" + names[i] + "' is not a published field");
+    if (object.contains(names[i])) throw InputError(where, "'" + names[i] + "' is given and also listed unavailable");
   }
   return names;
 }
@@ -170,10 +172,7 @@ void parse_publication(const json& data, StigRule& rule, const std::string& file
         parse_release_changes(later[i], rule.group_id, rule.release, file, "/later_releases/" + std::to_string(i)));
 }
 
-}  // namespace
-
-StigRule load_stig_rule(const std::filesystem::path& file) {
-  json data = read_json_file(file, "STIG rule file");
+StigRule stig_rule_from_json(const json& data, const std::filesystem::path& file) {
   const std::string name = file.string();
   StigRule rule;
   rule.source = file;
@@ -202,6 +201,17 @@ StigRule load_stig_rule(const std::filesystem::path& file) {
   for (std::size_t i = 0; i < required.size(); ++i)
     rule.required.push_back(parse_required(required[i], name, "/required/" + std::to_string(i)));
   return rule;
+}
+
+}  // namespace
+
+StigRule load_stig_rule(const std::filesystem::path& file) {
+  auto document = read_json_document(file, "STIG rule file");
+  try {
+    return stig_rule_from_json(document.value, file);
+  } catch (const InputError& e) {
+    throw document.lines.locate(e);  // the line of the JSON path the error names
+  }
 }
 
 std::vector<StigRule> load_stig_rules(const std::filesystem::path& dir) {

@@ -117,6 +117,9 @@ void expect_rejected(const std::string& from, const std::string& to, const std::
   } catch (const InputError& e) {
     EXPECT_EQ(e.where().file, file.string());
     EXPECT_EQ(e.where().field, pointer) << e.what();
+    // The line of the offending value; a missing field is the object's, line 1.
+    int line = to.empty() ? 1 : 1 + static_cast<int>(std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(at), '\n'));
+    EXPECT_EQ(e.where().line, line) << e.what();
   }
   fs::remove(file);
 }
@@ -129,11 +132,11 @@ TEST(StigData, TheLoaderRejectsMalformedPublishedValues) {
   expect_rejected(R"("severity": "medium")", R"("severity": "moderate")", "/severity");
   // A field that is neither given nor declared unavailable, one declared unavailable but given, an unknown name.
   expect_rejected(R"("stig_id": "ANIX-00-000280",)", "", "/stig_id");
-  expect_rejected(R"("unavailable": [)", R"("unavailable": ["rule_id", )", "/unavailable");
-  expect_rejected(R"("unavailable": [)", R"("unavailable": ["colour", )", "/unavailable");
+  expect_rejected(R"("unavailable": [)", R"("unavailable": ["rule_id", )", "/unavailable/0");
+  expect_rejected(R"("unavailable": [)", R"("unavailable": ["colour", )", "/unavailable/0");
   expect_rejected(R"("release": "V1R1")", R"("release": "first")", "/release");
   expect_rejected(R"("release": "V1R2")", R"("release": "V1R1")", "/later_releases/0/release");
-  expect_rejected(R"("ccis",)", R"("ccis_", )", "/unavailable");
+  expect_rejected(R"("ccis",)", R"("ccis_", )", "/unavailable/0");
   expect_rejected(R"("severity": "medium")", R"("severity": 2)", "/severity");
   expect_rejected(R"("group_id": "V-268095")", R"("group_id": "268095")", "/group_id");
 }
@@ -151,6 +154,7 @@ TEST(StigData, CcisMustBeCciIds) {
     ADD_FAILURE() << "accepted CCI-16";
   } catch (const InputError& e) {
     EXPECT_EQ(e.where().field, "/later_releases/0/ccis/1") << e.what();
+    EXPECT_EQ(e.where().line, 1 + static_cast<int>(std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(at), '\n')));
   }
   fs::remove(file);
 }
