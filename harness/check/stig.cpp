@@ -273,4 +273,17 @@ StigRule find_stig_rule(const std::string& group_id) {
   return load_stig_rule(file);
 }
 
+std::vector<StigRule> coverage_rules_for(const std::string& stig_option) {
+  std::vector<StigRule> out;
+  if (stig_option == "all") {
+    for (auto& rule : load_stig_rules(shipped_stig_dir()))
+      if (rule.kind == "syscall_coverage") out.push_back(std::move(rule));
+    return out;
+  }
+  out.push_back(find_stig_rule(stig_option));
+  if (out.back().kind != "syscall_coverage")
+    throw InputError({"--stig", 0, stig_option}, "is a status check: it needs a guest (auditvm run / reproduce)");
+  return out;
+}
+
 }  // namespace auditvm::check

@@ -73,4 +73,8 @@ std::filesystem::path shipped_scenarios_dir();
 // One rule by group id ("V-268096"), from the shipped directory. InputError if unknown.
 StigRule find_stig_rule(const std::string& group_id);
 
+// The rules `--stig ID|all` selects for a verdict on rules alone (check, lint): every coverage rule
+// for "all"; a state check (kind "status") is an InputError, since only a guest can decide it.
+std::vector<StigRule> coverage_rules_for(const std::string& stig_option);
+
 }  // namespace auditvm::check

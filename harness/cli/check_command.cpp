@@ -23,15 +23,7 @@ struct CheckOptions {
 int run_check(const CheckOptions& options) {
   Arch arch = arch_from_option(options.arch);
   auto loaded = rules::parse_rules(read_input(options.rules_file), arch, options.rules_file == "-" ? "<stdin>" : options.rules_file);
-  std::vector<check::StigRule> stigs;
-  if (options.stig == "all") {
-    for (auto& rule : check::load_stig_rules(check::shipped_stig_dir()))
-      if (rule.kind == "syscall_coverage") stigs.push_back(std::move(rule));
-  } else {
-    stigs.push_back(check::find_stig_rule(options.stig));
-    if (stigs.back().kind != "syscall_coverage")
-      throw InputError({"--stig", 0, options.stig}, "is a status check: it needs a guest (auditvm run / reproduce)");
-  }
+  auto stigs = check::coverage_rules_for(options.stig);
   if (!options.benchmark.empty()) {
     auto benchmark = check::load_benchmark(options.benchmark);
     for (auto& stig : stigs) stig = check::with_benchmark(stig, benchmark);

@@ -29,13 +29,7 @@ CommandRunner register_lint(CLI::App& root, const GlobalOptions&) {
     if (options->config.empty() && options->rules_file.empty()) throw InputError({"lint", 0, "--config/--rules"}, "give one of --config or --rules");
     std::string text = options->config.empty() ? read_input(options->rules_file) : nixos::render_rules(nixos::load_config_file(options->config));
     std::string source = options->config.empty() ? options->rules_file : options->config + " (rendered)";
-    std::vector<check::StigRule> stigs;
-    if (options->stig == "all") {
-      for (auto& s : check::load_stig_rules(check::shipped_stig_dir()))
-        if (s.kind == "syscall_coverage") stigs.push_back(std::move(s));
-    } else {
-      stigs.push_back(check::find_stig_rule(options->stig));
-    }
+    auto stigs = check::coverage_rules_for(options->stig);
     bool all_load = true;
     nlohmann::json out = nlohmann::json::array();
     for (Arch arch : options->arch == "all" ? all_arches() : std::vector<Arch>{arch_from_option(options->arch)}) {

@@ -215,6 +215,7 @@ class LineParser {
 
   void control(const std::string& option, const std::string& value) {
     if (kind_ != Kind::none) fail(option, "control options cannot be combined with a rule");
+    if (auto error = control_value_error(option, value); !error.empty()) fail(value, error);
     kind_ = Kind::control;
     control_ = {option, value};
   }

@@ -136,6 +136,40 @@ FieldValue parse_field_value(const std::string& field, Op op, const std::string&
   return out;
 }
 
+std::string control_value_error(const std::string& option, const std::string& value) {
+  if (option == "-e" || option == "-f") {
+    if (value == "0" || value == "1" || value == "2") return "";
+    return std::string(option == "-e" ? "Enable" : "Failure") + " must be 0, 1, or 2 was " + value;
+  }
+  struct Numeric {
+    const char* option;
+    const char* name;      // as auditctl's messages spell it
+    const char* converting;
+    unsigned long max;
+  };
+  // The kernel refuses a backlog_wait_time above 10 * AUDIT_BACKLOG_WAIT_TIME = 10 * 60 * HZ
+  // jiffies; Debian's bookworm kernels (the default guests) have HZ=250.
+  static const Numeric numeric[] = {{"-b", "Backlog", "backlog", 0xFFFFFFFFUL},
+                                    {"-r", "Rate", "rate", 0xFFFFFFFFUL},
+                                    {"--backlog_wait_time", "Backlog_wait_time", "backlog_wait_time", 10UL * 60 * 250}};
+  for (const auto& n : numeric) {
+    if (option != n.option) continue;
+    if (!starts_with_digit(value)) return std::string(n.name) + " must be a numeric value was " + value;
+    errno = 0;
+    char* end = nullptr;
+    unsigned long number = std::strtoul(value.c_str(), &end, 0);
+    if (errno != 0) return std::string("Error converting ") + n.converting;
+    if (*end != '\0') return std::string(n.name) + " must be a numeric value was " + value + " (auditctl would drop '" + end + "')";
+    // auditctl stores it in a uint32_t: larger numbers would silently wrap.
+    if (number > n.max)
+      return n.max == 0xFFFFFFFFUL ? std::string(n.name) + " " + value + " does not fit in 32 bits (auditctl would truncate it)"
+                                   : "Error sending backlog limit request (Invalid argument): " + std::string(n.converting) + " above " +
+                                         std::to_string(n.max);  // sic: libaudit's message for backlog_wait_time
+    return "";
+  }
+  return "";
+}
+
 std::string listing_value(const std::string& field, std::uint32_t number) {
   const int as_int = static_cast<int>(number);  // auditctl -l prints with %d
   char buffer[32];

@@ -24,6 +24,10 @@ struct FieldValue {
 };
 FieldValue parse_field_value(const std::string& field, Op op, const std::string& value, Dialect dialect);
 
+// Why `auditctl OPTION VALUE` (-e, -f, -b, -r, --backlog_wait_time) is refused, in auditctl's (or
+// the kernel's) words; empty when it is accepted.
+std::string control_value_error(const std::string& option, const std::string& value);
+
 // A numeric value the way `auditctl -l` prints it (exit=-EACCES, auid>=-2, a0=0x3, msgtype=SYSCALL).
 std::string listing_value(const std::string& field, std::uint32_t number);
 

@@ -2,6 +2,7 @@
 
 #include "check/coverage.hpp"
 #include "check/load_simulation.hpp"
+#include "core/errors.hpp"
 
 namespace auditvm::check {
 namespace {
@@ -50,6 +51,10 @@ TEST(StigData, EveryShippedRuleLoadsAndItsOwnFixTextIsCompliantOnX86_64) {
   auto rules = load_stig_rules(shipped_stig_dir());
   EXPECT_GE(rules.size(), 7U);
   for (const auto& stig : rules) {
+    if (stig.kind == "status") {  // decided from a guest's state: rules alone give no verdict
+      EXPECT_THROW(evaluate({}, Arch::x86_64, stig), InputError) << stig.group_id;
+      continue;
+    }
     std::string fix;
     for (const auto& line : stig.literal_rules) fix += line + "\n";
     auto result = evaluate(rules::parse_rules(fix, Arch::x86_64, stig.group_id), Arch::x86_64, stig);

@@ -158,6 +158,25 @@ TEST(Values, WhatAuditctlOrTheKernelRefusesIsAnErrorNamingTheToken) {
   EXPECT_EQ(value_of("auid!=-1"), 4294967295U);
 }
 
+// auditctl 3.0.9's own checks of control values (and the kernel's bound on backlog_wait_time:
+// 10 * 60 * HZ jiffies, HZ=250 in Debian's kernels).
+TEST(Parser, ControlValuesAuditctlRefusesAreErrors) {
+  for (const char* line : {"-f 7", "-f 01", "-e 5", "-e x", "-b -1", "-b abc", "-r abc", "-r -5", "--backlog_wait_time 150001",
+                           "--backlog_wait_time -1", "-b 99999999999999999999"}) {
+    EXPECT_THROW(parse_rule_line(line, Arch::x86_64, "t", 1, Dialect::auditctl), InputError) << line;
+  }
+  for (const char* line : {"-f 0", "-f 2", "-e 0", "-e 2", "-b 8192", "-b 0", "-r 0", "-r 100", "--backlog_wait_time 0",
+                           "--backlog_wait_time 150000", "--backlog_wait_time 60000"})
+    EXPECT_NO_THROW(parse_rule_line(line, Arch::x86_64, "t", 1, Dialect::auditctl)) << line;
+  try {
+    parse_rule_line("-f 7", Arch::x86_64, "t", 3);
+  } catch (const InputError& e) {
+    EXPECT_EQ(e.where().line, 3);
+    EXPECT_EQ(e.where().field, "7");
+    EXPECT_EQ(e.detail(), "Failure must be 0, 1, or 2 was 7");
+  }
+}
+
 TEST(Canonical, MatchesAuditctlListOutput) {
   auto set = parse_rules("-a always,exit -F arch=b64 -S finit_module,init_module,delete_module -F auid>=1000 -F auid!=unset -k module_chng",
                          Arch::x86_64, "t");

@@ -1,0 +1,49 @@
+// check and lint through the built binary: exit statuses and messages.
+#include <gtest/gtest.h>
+
+#include <fstream>
+
+#include "core/process.hpp"
+#include "support/temp_dir.hpp"
+
+namespace auditvm {
+namespace {
+
+class CheckCli : public test::TempDirTest {
+ protected:
+  std::string file(const std::string& name, const std::string& text) {
+    auto path = dir_ / name;
+    std::ofstream(path) << text;
+    return path.string();
+  }
+  static ProcessResult auditvm(std::vector<std::string> args) {
+    args.insert(args.begin(), AUDITVM_BINARY);
+    return run_process(args);
+  }
+};
+
+// A state check cannot be decided from a rules file: lint said NotAFinding for any file.
+TEST_F(CheckCli, LintRefusesStateChecksAsCheckDoes) {
+  auto empty = file("empty.rules", "");
+  for (const char* id : {"V-268092", "V-268093", "V-268119"}) {
+    for (const char* command : {"lint", "check"}) {
+      auto result = auditvm({command, "--rules", empty, "--stig", id, "--arch", "x86_64"});
+      EXPECT_EQ(result.exit_code, 2) << command << " " << id << ": " << result.out << result.err;
+      EXPECT_NE(result.err.find("status check"), std::string::npos) << result.err;
+      EXPECT_EQ(result.out.find("NotAFinding"), std::string::npos) << result.out;
+    }
+  }
+}
+
+// auditctl -R refuses these control values, so lint must predict the stop at that line.
+TEST_F(CheckCli, LintPredictsTheStopAtAControlValueAuditctlRefuses) {
+  for (const char* line : {"-f 7", "-b -1", "-r abc", "-e 5", "--backlog_wait_time 150001"}) {
+    auto rules = file("control.rules", std::string("-D\n") + line + "\n-a always,exit -F arch=b64 -S finit_module -k m\n");
+    auto result = auditvm({"lint", "--rules", rules, "--arch", "x86_64"});
+    EXPECT_EQ(result.exit_code, 1) << line << ": " << result.out << result.err;
+    EXPECT_NE(result.out.find("stops at line 2"), std::string::npos) << line << ": " << result.out;
+  }
+}
+
+}  // namespace
+}  // namespace auditvm
