@@ -1,20 +1,17 @@
 #include "check/status_checks.hpp"
 
+#include <charconv>
 #include <sstream>
 
 namespace auditvm::check {
 namespace {
 
-// name=value pairs of /proc/cmdline, or "name value..." lines of auditctl -s.
+// name=value pairs of /proc/cmdline, or the field of auditctl -s.
 std::optional<std::string> lookup(const std::string& source, const std::string& text, const std::string& name) {
+  if (source != "cmdline") return parse_auditctl_status(text).text(name);
   std::istringstream in(text);
-  if (source == "cmdline") {
-    for (std::string word; in >> word;)
-      if (word.rfind(name + "=", 0) == 0) return word.substr(name.size() + 1);
-    return std::nullopt;
-  }
-  for (std::string line; std::getline(in, line);)
-    if (line.rfind(name + " ", 0) == 0) return line.substr(name.size() + 1);
+  for (std::string word; in >> word;)
+    if (word.rfind(name + "=", 0) == 0) return word.substr(name.size() + 1);
   return std::nullopt;
 }
 
@@ -33,6 +30,34 @@ bool holds(const std::string& actual, const std::string& op, const nlohmann::jso
 }
 
 }  // namespace
+
+AuditctlStatus parse_auditctl_status(const std::string& output) {
+  AuditctlStatus status;
+  std::istringstream lines(output);
+  for (std::string line; std::getline(lines, line);) {
+    while (!line.empty() && (line.back() == '\r' || line.back() == ' ')) line.pop_back();
+    auto space = line.find(' ');
+    if (space == std::string::npos || space == 0) continue;
+    status.fields.emplace(line.substr(0, space), line.substr(line.find_first_not_of(' ', space)));
+  }
+  return status;
+}
+
+std::optional<std::string> AuditctlStatus::text(const std::string& name) const {
+  auto it = fields.find(name);
+  if (it == fields.end()) return std::nullopt;
+  return it->second;
+}
+
+std::optional<std::int64_t> AuditctlStatus::number(const std::string& name) const {
+  auto value = text(name);
+  if (!value) return std::nullopt;
+  std::string first = value->substr(0, value->find(' '));
+  std::int64_t out = 0;
+  auto [end, ec] = std::from_chars(first.data(), first.data() + first.size(), out);
+  if (ec != std::errc() || end != first.data() + first.size()) return std::nullopt;
+  return out;
+}
 
 StatusResult evaluate_status(const StigRule& stig, const std::string& proc_cmdline, const std::string& auditctl_status) {
   StatusResult result{stig.group_id, Verdict::NotAFinding, {}};

@@ -151,7 +151,8 @@ report::CellResult run_cell(machine::Machine& guest, const Cell& cell_plan, cons
       "the model says " + cell.verdict + " on auditctl -l" + (cell.load_failure ? " (rules stopped loading at line " + std::to_string(cell.load_failure->line) + ")" : ""));
   add(cell, "the kernel's records support the verdict", !(cell.verdict == "NotAFinding" && judged.required_event_unrecorded),
       "a call the STIG requires left no record although the model found every required event covered", Status::model_mismatch);
-  auto lost_before = audit_status_value(status_before, "lost"), lost_after = audit_status_value(status_after, "lost");
+  auto lost_before = check::parse_auditctl_status(status_before).number("lost");
+  auto lost_after = check::parse_auditctl_status(status_after).number("lost");
   add(cell, "no audit records lost", lost_before && lost_after && *lost_after == *lost_before,
       "lost " + std::to_string(lost_before.value_or(-1)) + " before, " + std::to_string(lost_after.value_or(-1)) + " after");
   for (auto& assertion : judged.assertions) cell.assertions.push_back(std::move(assertion));

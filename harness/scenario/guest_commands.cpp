@@ -114,17 +114,4 @@ std::optional<report::LoadFailure> parse_load_failure(const std::string& output,
   return failure;
 }
 
-std::optional<long long> audit_status_value(const std::string& status, const std::string& name) {
-  std::istringstream lines(status);
-  for (std::string line; std::getline(lines, line);)
-    if (line.rfind(name + " ", 0) == 0) {
-      try {
-        return std::stoll(line.substr(name.size() + 1));
-      } catch (const std::exception&) {
-        return std::nullopt;
-      }
-    }
-  return std::nullopt;
-}
-
 }  // namespace auditvm::scenario

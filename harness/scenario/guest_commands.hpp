@@ -43,7 +43,4 @@ std::string sync_audit_log_script(const std::string& marker);
 // `auditctl -R` output: "There was an error in line N of FILE" and the message before it.
 std::optional<report::LoadFailure> parse_load_failure(const std::string& output, const std::string& rules_text);
 
-// `auditctl -s`: "lost N", "backlog_limit N" ... as numbers.
-std::optional<long long> audit_status_value(const std::string& status, const std::string& name);
-
 }  // namespace auditvm::scenario

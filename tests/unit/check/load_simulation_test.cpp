@@ -83,6 +83,19 @@ TEST(StigData, MissingSyscallsOfAnAbiAreNotRequired) {
 namespace auditvm::check {
 namespace {
 
+// The one reading of `auditctl -s` (the state checks and the runner's lost-records assertion).
+TEST(AuditctlStatus, OneParserForEveryField) {
+  auto status = parse_auditctl_status("enabled 1\nfailure 1\npid 120\nbacklog_limit 8192\nlost 7\nbacklog 0\n"
+                                      "backlog_wait_time 60000\r\nloginuid_immutable 1 locked\n");
+  EXPECT_EQ(status.number("lost"), 7);
+  EXPECT_EQ(status.number("backlog"), 0);
+  EXPECT_EQ(status.number("backlog_wait_time"), 60000);
+  EXPECT_EQ(status.text("loginuid_immutable"), "1 locked");
+  EXPECT_EQ(status.number("loginuid_immutable"), 1);
+  EXPECT_EQ(status.number("enable"), std::nullopt);
+  EXPECT_EQ(parse_auditctl_status("lost many\n").number("lost"), std::nullopt);
+}
+
 TEST(StatusChecks, BootParametersAndRuntimeStateMustBothHold) {
   const std::string status_1024 = "enabled 1\nfailure 1\npid 120\nbacklog_limit 1024\nlost 0\nloginuid_immutable 0 unlocked\n";
   const std::string status_8192 = "enabled 1\nbacklog_limit 8192\nloginuid_immutable 1 locked\n";
