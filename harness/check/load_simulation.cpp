@@ -24,9 +24,18 @@ LoadReport simulate_load(std::string_view text, Arch arch, const std::string& so
         if (!present.insert(rules::canonical_text(rule, arch)).second)
           throw InputError({source, line.number, line.text}, "Error sending add rule data request (Rule exists)");
       }
+      // The kernel resolves watched paths when the rule is added; lint cannot see the target's files.
+      const std::string at = "line " + std::to_string(line.number) + ": ";
+      const std::string stops = " fails to load with \"No such file or directory\" (and stops every later line) if ";
       if (const auto* watch = rule.watch_rule())
-        report.warnings.push_back("line " + std::to_string(line.number) + ": the watch on " + watch->path +
-                                  " fails to load (and stops every later line) if its directory does not exist on the target");
+        report.warnings.push_back(at + "the watch on " + watch->path + stops + "its directory does not exist on the target");
+      if (const auto* syscall = rule.syscall_rule())
+        for (const auto& field : syscall->fields) {
+          if (field.field == "path")  // like a watch: the parent directory must exist
+            report.warnings.push_back(at + "-F path=" + field.value + stops + "its directory does not exist on the target");
+          if (field.field == "dir")  // a tree: the directory itself must exist
+            report.warnings.push_back(at + "-F dir=" + field.value + stops + "that directory does not exist on the target");
+        }
       report.loaded.rules.push_back(std::move(rule));
     } catch (const InputError& e) {
       report.failing_line = line.number;

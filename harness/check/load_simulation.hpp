@@ -17,7 +17,7 @@ struct LoadReport {
   std::string message;               // as auditctl words it, e.g. "Syscall name unknown: open"
   rules::RuleSet loaded;             // what `auditctl -l` will show (and the control lines applied)
   std::vector<rules::NumberedLine> not_loaded;
-  std::vector<std::string> warnings; // what the model cannot know on the host (watched directories)
+  std::vector<std::string> warnings; // what the model cannot know on the host (watched paths, path=/dir=)
   bool complete() const { return !failing_line; }
 };
 

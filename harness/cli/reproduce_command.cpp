@@ -7,6 +7,7 @@
 #include "check/stig.hpp"
 #include "cli/arch_option.hpp"
 #include "cli/command.hpp"
+#include "cli/reproduce_summary.hpp"
 #include "cli/run_options.hpp"
 #include "core/files.hpp"
 #include "image/builder.hpp"
@@ -74,7 +75,8 @@ CommandRunner register_reproduce(CLI::App& root, const GlobalOptions& global) {
         cell.load_failure->line = line_of_rule[static_cast<std::size_t>(index)];
     }
 
-    bool mismatch = cell.status() == report::Status::model_mismatch || (cell.verdict == "NotAFinding" && cell.kernel_verdict == "Open");
+    auto summary = summarise_reproduce(cell);
+    bool mismatch = !summary.agree;
     nlohmann::json records = nlohmann::json::array();
     for (const auto& action : cell.evidence["actions"])
       for (const auto& record : action["records"]) records.push_back(record);
@@ -82,13 +84,13 @@ CommandRunner register_reproduce(CLI::App& root, const GlobalOptions& global) {
     out["status"] = cell.verdict;
     out["kernel_status"] = cell.kernel_verdict;
     out["agree"] = !mismatch;
+    out["disagreement"] = summary.disagreement.empty() ? nlohmann::json() : nlohmann::json(summary.disagreement);
     out["records"] = records;
     out["cell_status"] = report::to_string(cell.status());
     if (options->format == "json") {
       std::cout << out.dump(2) << "\n";
     } else {
-      std::cout << "V-268096 on " << to_string(arch) << ": model " << cell.verdict << ", kernel evidence " << cell.kernel_verdict
-                << (mismatch ? " -- THEY DISAGREE" : " (agree)") << "\n";
+      std::cout << summary.headline << "\n";
       if (cell.load_failure)
         std::cout << "  cause: the rules stop loading at line " << cell.load_failure->line << " of " << options->rules_file << " (" << cell.load_failure->text << "): "
                   << cell.load_failure->message << "\n";

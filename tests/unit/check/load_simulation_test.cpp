@@ -31,6 +31,19 @@ TEST(LoadSimulation, AnAuditctlListCaptureReadingNoRulesLoadsNothingAndIsComplet
   EXPECT_TRUE(empty.loaded.rules.empty());
 }
 
+// auditctl -R stops with "No such file or directory" at a path=/dir= filter whose directory the
+// target lacks (a NixOS path on the Debian guest): lint cannot see the target's files, so it says so.
+TEST(LoadSimulation, PathAndDirFiltersAreFlaggedLikeWatches) {
+  auto load = simulate_load("-a always,exit -F path=/run/current-system/sw/bin/usermod -F perm=x -F auid>=1000 -F auid!=unset -k usermod\n"
+                            "-a always,exit -F arch=b64 -S openat -F dir=/nix/var -k nix\n" + kModules,
+                            Arch::x86_64, "rules");
+  EXPECT_TRUE(load.complete());
+  ASSERT_EQ(load.warnings.size(), 2U);
+  EXPECT_NE(load.warnings[0].find("line 1: -F path=/run/current-system/sw/bin/usermod"), std::string::npos) << load.warnings[0];
+  EXPECT_NE(load.warnings[0].find("No such file or directory"), std::string::npos) << load.warnings[0];
+  EXPECT_NE(load.warnings[1].find("line 2: -F dir=/nix/var"), std::string::npos) << load.warnings[1];
+}
+
 TEST(LoadSimulation, AFailingFirstLineLoadsNothing) {
   auto arm = simulate_load(kOpen + kModules, Arch::aarch64, "rules");
   EXPECT_EQ(arm.failing_line, 1);

@@ -1,0 +1,45 @@
+#include <gtest/gtest.h>
+
+#include "cli/reproduce_summary.hpp"
+
+namespace auditvm::cli {
+namespace {
+
+report::CellResult cell(const std::string& model, const std::string& kernel) {
+  report::CellResult c;
+  c.stig = "V-268096";
+  c.verdict = model;
+  c.kernel_verdict = kernel;
+  c.assertions.push_back({"check verdict is NotAFinding", report::Status::pass, "", {}});
+  return c;
+}
+
+// The rules stopped at a -F path= the guest lacks, lint said they load: the verdicts still agree,
+// and the message must say the disagreement is lint's load prediction.
+TEST(ReproduceSummary, AWrongLoadPredictionIsNamedAsSuchNotAsDisagreeingVerdicts) {
+  auto c = cell("NotAFinding", "NotAFinding");
+  c.assertions.push_back({"lint predicted the rules load", report::Status::model_mismatch,
+                          "lint: loads completely; auditctl -R: stopped at line 28", {}});
+  auto summary = summarise_reproduce(c);
+  EXPECT_FALSE(summary.agree);
+  EXPECT_EQ(summary.disagreement, "load prediction");
+  EXPECT_EQ(summary.headline.find("THEY DISAGREE"), std::string::npos) << summary.headline;
+  EXPECT_NE(summary.headline.find("LOAD PREDICTION WAS WRONG: lint: loads completely; auditctl -R: stopped at line 28"), std::string::npos)
+      << summary.headline;
+}
+
+TEST(ReproduceSummary, ClashingVerdictsOrRecordsAreADisagreement) {
+  auto clash = summarise_reproduce(cell("NotAFinding", "Open"));
+  EXPECT_EQ(clash.disagreement, "verdict");
+  EXPECT_NE(clash.headline.find("THEY DISAGREE"), std::string::npos);
+  auto records = cell("Open", "Open");
+  records.assertions.push_back({"finit_module b64 as user: record", report::Status::model_mismatch, "no record", {}});
+  records.assertions.push_back({"lint predicted the rules load", report::Status::model_mismatch, "x", {}});
+  EXPECT_EQ(summarise_reproduce(records).disagreement, "verdict");
+  auto agree = summarise_reproduce(cell("Open", "NotAFinding"));
+  EXPECT_TRUE(agree.agree);
+  EXPECT_NE(agree.headline.find("(agree)"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace auditvm::cli
