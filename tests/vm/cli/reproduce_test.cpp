@@ -56,5 +56,23 @@ TEST_F(Reproduce, OnAarch64TheRulesStopLoadingAtTheOpenRuleAndTheKernelAgrees) {
   EXPECT_TRUE(json.at("records").empty());  // nothing after the failing line was loaded
 }
 
+// The kernel compares exit as u32 (the long return code truncated): `exit<0` records no failure,
+// `exit=-1` records the EPERM failures. The model predicts each call and the records agree.
+TEST_F(Reproduce, TheKernelComparesExitAsU32AsTheModelDoes) {
+  std::ofstream(dir_ / "u32.rules") << "-a always,exit -F arch=b64 -S finit_module -F exit<0 -F auid>=1000 -F key=below_zero\n"
+                                       "-a always,exit -F arch=b64 -S init_module -F exit=-1 -F auid>=1000 -F key=eperm\n";
+  auto result = run_process({AUDITVM_BINARY, "reproduce", "--rules", (dir_ / "u32.rules").string(), "--arch", "x86_64", "--format",
+                             "json", "--report-dir", (dir_ / "report-u32").string(), "--quiet"});
+  ASSERT_EQ(result.exit_code, 1) << result.out << result.err;  // Open (nothing near the STIG's fix), model and kernel agree
+  auto json = nlohmann::json::parse(result.out);
+  EXPECT_TRUE(json.at("agree").get<bool>());
+  ASSERT_FALSE(json.at("records").empty());
+  for (const auto& record : json.at("records")) {
+    auto text = record.get<std::string>();
+    EXPECT_NE(text.find("key=\"eperm\""), std::string::npos) << text;
+    EXPECT_NE(text.find("exit=-1 "), std::string::npos) << text;
+  }
+}
+
 }  // namespace
 }  // namespace auditvm
