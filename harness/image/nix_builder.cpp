@@ -21,12 +21,6 @@ std::vector<std::string> nixpkgs_arguments() {
   return {"-I", std::string("nixpkgs=") + nixpkgs};
 }
 
-std::string last_lines(const std::string& text, int lines) {
-  size_t at = text.size();
-  for (int i = 0; i <= lines && at != std::string::npos && at > 0; ++i) at = text.rfind('\n', at - 1);
-  return at == std::string::npos ? text : text.substr(at + 1);
-}
-
 // The nixpkgs the build will use, resolved (a channel symlink becomes its store path), so that
 // updating it makes a new build rather than reusing the cached one.
 std::string resolved_nixpkgs() {

@@ -2,7 +2,6 @@
 
 #include <unistd.h>
 
-#include <boost/process.hpp>
 #include <fstream>
 #include <future>
 #include <regex>
@@ -14,7 +13,6 @@
 
 namespace auditvm::image {
 namespace fs = std::filesystem;
-namespace bp = boost::process;
 namespace {
 
 std::string url_decode(const std::string& text) {
@@ -127,25 +125,19 @@ void PrivateApt::download(const std::vector<DebPackage>& packages, const fs::pat
   fs::create_directories(incoming);
   std::vector<std::string> args{"-c", (state_dir_ / "apt.conf").string(), "download"};
   for (const auto* package : missing) args.push_back(package->name + "=" + package->version);
-  bp::ipstream out;
-  std::future<std::string> err;
-  boost::asio::io_context io;
-  bp::child child(bp::search_path("apt-get"), bp::args(args), bp::start_dir(incoming.string()), bp::std_in.close(),
-                  bp::std_out > out, bp::std_err > err, io);
-  std::thread reader([&] { io.run(); });  // collects stderr while stdout is read here
+  std::vector<std::string> argv{"apt-get"};
+  argv.insert(argv.end(), args.begin(), args.end());
   static const std::regex get(R"(^Get:(\d+) \S+ \S+ \S+ (\S+) \S+ (\S+) \[)");
-  for (std::string line; std::getline(out, line);) {
+  auto result = run_process_lines(argv, incoming, [&](const std::string& line) {
     std::smatch m;
-    if (!std::regex_search(line, m, get)) continue;
+    if (!std::regex_search(line, m, get)) return;
     for (const auto* package : missing)
       if (package->name == m[2] && left >= package->size) left -= package->size;
     if (progress) progress("[" + m[1].str() + "/" + std::to_string(missing.size()) + "] " + m[2].str() + " " + m[3].str() + ", " + megabytes(left) + " left");
-  }
-  child.wait();
-  reader.join();
-  if (child.exit_code() != 0) {
+  });
+  if (result.exit_code != 0) {
     fs::remove_all(incoming);
-    throw InfraError("downloading " + std::string(debian_arch(arch_)) + " packages failed (apt-get exit " + std::to_string(child.exit_code()) + "):\n" + err.get());
+    throw InfraError("downloading " + std::string(debian_arch(arch_)) + " packages failed (apt-get exit " + std::to_string(result.exit_code) + "):\n" + result.err);
   }
   for (const auto* package : missing) {
     fs::path file = incoming / package->filename;

@@ -3,11 +3,15 @@
 #include <gtest/gtest.h>
 
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <chrono>
 #include <filesystem>
+#include <fstream>
+#include <string>
+#include <vector>
 #include <thread>
 
 #include "support/temp_dir.hpp"
@@ -29,7 +33,24 @@ bool qemu_mentions(const std::string& text) {
   return std::system(command.c_str()) == 0;
 }
 
+// Processes whose parent is this one (QEMUs orphaned by auditvm land here: we are a subreaper).
+std::vector<std::string> children_of_this_process() {
+  std::vector<std::string> children;
+  for (const auto& entry : fs::directory_iterator("/proc")) {
+    std::ifstream stat(entry.path() / "stat");
+    std::string line;
+    if (!std::getline(stat, line) || line.rfind(')') == std::string::npos) continue;
+    char state = 0;
+    long ppid = 0;
+    if (std::sscanf(line.c_str() + line.rfind(')') + 1, " %c %ld", &state, &ppid) == 2 && ppid == ::getpid())
+      children.push_back(line.substr(0, line.rfind(')') + 1) + " state " + state);
+  }
+  return children;
+}
+
 TEST_P(CleanupTest, SignalStopsEverythingAndLeavesNothingBehind) {
+  // auditvm's children that outlive it are re-parented to us instead of init, so we see them.
+  ASSERT_EQ(::prctl(PR_SET_CHILD_SUBREAPER, 1), 0);
   fs::path dir = auditvm::test::make_temp_dir("cleanup");
   fs::path runtime = dir / "runtime", reports = dir / "reports";
   fs::create_directories(runtime);
@@ -53,6 +74,9 @@ TEST_P(CleanupTest, SignalStopsEverythingAndLeavesNothingBehind) {
   EXPECT_EQ(WEXITSTATUS(status), 128 + GetParam().signal);
   EXPECT_FALSE(fs::exists(reports / "result.json")) << "an interrupted run must not report";
   EXPECT_TRUE(fs::is_empty(runtime)) << "run directories or sockets left in " << runtime;
+  // Checked at once: auditvm exits only after every QEMU it started is gone and reaped.
+  auto survivors = children_of_this_process();
+  EXPECT_TRUE(survivors.empty()) << "auditvm exited before its child " << (survivors.empty() ? "" : survivors[0]) << " was gone";
   EXPECT_FALSE(qemu_mentions(reports.string())) << "a QEMU process survived";
   std::string domains = "virsh -c qemu:///system list --name 2>/dev/null | grep -q '^auditvm-" + std::to_string(child) + "-'";
   EXPECT_NE(std::system(domains.c_str()), 0) << "a libvirt domain survived";
