@@ -1,13 +1,19 @@
 #include "core/arch.hpp"
 
+#include <algorithm>
+
+#include "core/arch_table.hpp"
+
 namespace auditvm {
 
-std::string_view to_string(Arch arch) { return arch == Arch::x86_64 ? "x86_64" : "aarch64"; }
+std::string_view to_string(Arch arch) { return arch_info(arch).name; }
 std::string_view to_string(Abi abi) { return abi == Abi::b32 ? "b32" : "b64"; }
 
 std::optional<Arch> parse_arch(std::string_view text) {
-  if (text == "x86_64" || text == "amd64" || text == "x86_64-linux") return Arch::x86_64;
-  if (text == "aarch64" || text == "arm64" || text == "aarch64-linux") return Arch::aarch64;
+  for (Arch arch : all_arches()) {
+    const auto& info = arch_info(arch);
+    if (text == info.name || std::find(info.aliases.begin(), info.aliases.end(), text) != info.aliases.end()) return arch;
+  }
   return std::nullopt;
 }
 
@@ -27,17 +33,10 @@ const std::vector<Abi>& all_abis() {
   return abis;
 }
 
-std::string_view debian_arch(Arch arch) { return arch == Arch::x86_64 ? "amd64" : "arm64"; }
+std::string_view debian_arch(Arch arch) { return arch_info(arch).debian_arch; }
 
-unsigned audit_arch_value(Arch arch, Abi abi) {
-  // From <linux/audit.h>: __AUDIT_ARCH_64BIT|__AUDIT_ARCH_LE|EM_* (compat ABIs lack the 64BIT bit).
-  if (arch == Arch::x86_64) return abi == Abi::b64 ? 0xc000003eU : 0x40000003U;
-  return abi == Abi::b64 ? 0xc00000b7U : 0x40000028U;
-}
+unsigned audit_arch_value(Arch arch, Abi abi) { return arch_info(arch).audit_arch[static_cast<std::size_t>(abi)]; }
 
-std::string_view audit_machine_name(Arch arch, Abi abi) {
-  if (arch == Arch::x86_64) return abi == Abi::b64 ? "x86_64" : "i386";
-  return abi == Abi::b64 ? "aarch64" : "arm";
-}
+std::string_view audit_machine_name(Arch arch, Abi abi) { return arch_info(arch).audit_machine[static_cast<std::size_t>(abi)]; }
 
 }  // namespace auditvm

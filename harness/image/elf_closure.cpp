@@ -2,6 +2,7 @@
 
 #include <regex>
 
+#include "core/arch_table.hpp"
 #include "core/errors.hpp"
 #include "core/process.hpp"
 #include "image/debian_packages.hpp"
@@ -9,7 +10,7 @@
 namespace auditvm::image {
 namespace {
 
-std::string triplet(Arch arch) { return arch == Arch::x86_64 ? "x86_64-linux-gnu" : "aarch64-linux-gnu"; }
+std::string triplet(Arch arch) { return std::string(arch_info(arch).triplet); }
 
 std::vector<std::string> matches(const std::string& text, const std::regex& pattern) {
   std::vector<std::string> out;

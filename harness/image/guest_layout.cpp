@@ -6,6 +6,7 @@
 #include <iterator>
 #include <sstream>
 
+#include "core/arch_table.hpp"
 #include "core/errors.hpp"
 #include "core/project_root.hpp"
 #include "image/cache.hpp"
@@ -79,16 +80,17 @@ std::map<std::string, fs::path> kernel_modules(const fs::path& modules_dir) {
 
 void write_kernel(Arch arch, const fs::path& tree, const std::string& version, Manifest& m, const fs::path& out) {
   std::string vmlinuz = read_file(resolve_in_root(tree, "/boot/vmlinuz-" + version));
-  if (arch == Arch::x86_64) {
-    m.kernel = out / "vmlinux";  // PVH boot of the ELF skips the bzImage's slow decompressor
-    write_file(m.kernel, extract_vmlinux(vmlinuz));
-    m.console = "ttyS0";
-  } else {
-    // arm64's vmlinuz is a plain Image: "ARM\x64" at offset 56.
-    if (vmlinuz.size() < 64 || vmlinuz.compare(56, 4, "ARM\x64") != 0) throw InfraError("the arm64 kernel is not an uncompressed Image");
-    m.kernel = out / "Image";
-    write_file(m.kernel, vmlinuz);
-    m.console = "ttyAMA0";
+  const auto& info = arch_info(arch);
+  m.kernel = out / info.kernel_file;
+  m.console = info.console;
+  switch (info.kernel_format) {
+    case KernelFormat::pvh_vmlinux:  // PVH boot of the ELF skips the bzImage's slow decompressor
+      write_file(m.kernel, extract_vmlinux(vmlinuz));
+      break;
+    case KernelFormat::arm64_image:  // a plain Image: "ARM\x64" at offset 56
+      if (vmlinuz.size() < 64 || vmlinuz.compare(56, 4, "ARM\x64") != 0) throw InfraError("the arm64 kernel is not an uncompressed Image");
+      write_file(m.kernel, vmlinuz);
+      break;
   }
 }
 

@@ -163,18 +163,22 @@ bool parse_part_reply(const std::string& line, unsigned seq, int stream, std::si
   return true;
 }
 
-Channel::~Channel() {
-  if (fd_ >= 0) ::close(fd_);
-}
-
-void Channel::send_raw(const std::string& line) {
+Channel::Status Channel::send_raw(const std::string& line, Clock::time_point deadline) {
   size_t sent = 0;
   while (sent < line.size()) {
-    ssize_t n = ::send(fd_, line.data() + sent, line.size() - sent, MSG_NOSIGNAL);
+    ssize_t n = ::send(fd_.get(), line.data() + sent, line.size() - sent, MSG_NOSIGNAL | MSG_DONTWAIT);
+    if (n > 0) {
+      sent += static_cast<size_t>(n);
+      continue;
+    }
     if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return;  // the peer is gone; the next read reports it
-    sent += static_cast<size_t>(n);
+    if (n == 0 || (errno != EAGAIN && errno != EWOULDBLOCK)) return Status::closed;  // the peer is gone
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();
+    if (left <= 0) return Status::timed_out;
+    pollfd pfd{fd_.get(), POLLOUT, 0};
+    if (::poll(&pfd, 1, static_cast<int>(std::min<long long>(left, 1000))) < 0 && errno != EINTR) return Status::closed;
   }
+  return Status::ok;
 }
 
 Channel::Read Channel::read_line(Clock::time_point deadline, std::string& line) {
@@ -187,12 +191,12 @@ Channel::Read Channel::read_line(Clock::time_point deadline, std::string& line) 
     }
     auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();
     if (left <= 0) return Read::timed_out;
-    pollfd pfd{fd_, POLLIN, 0};
+    pollfd pfd{fd_.get(), POLLIN, 0};
     int ready = ::poll(&pfd, 1, static_cast<int>(std::min<long long>(left, 1000)));
     if (ready < 0 && errno == EINTR) continue;
     if (ready <= 0) continue;
     char chunk[65536];
-    ssize_t n = ::read(fd_, chunk, sizeof chunk);
+    ssize_t n = ::read(fd_.get(), chunk, sizeof chunk);
     if (n < 0 && errno == EINTR) continue;
     if (n <= 0) return Read::closed;
     buffer_.append(chunk, static_cast<size_t>(n));
@@ -211,14 +215,14 @@ Channel::Wait Channel::wait_for_banner(Clock::time_point deadline) {
   }
 }
 
-void Channel::install() { send_raw(channel_preamble()); }
+Channel::Status Channel::install(Clock::time_point deadline) { return send_raw(channel_preamble(), deadline); }
 
 Channel::Status Channel::run(const std::string& script, std::chrono::seconds timeout, CommandResult& result) {
   unsigned seq = next_seq_++;
   // The guest's own timeout fires a little later, so the host's deadline decides and the guest
   // still cleans up; a late reply then carries an old sequence number and is skipped.
-  send_raw(channel_request(seq, script, timeout + std::chrono::seconds(5)));
   auto deadline = Clock::now() + timeout;
+  if (auto sent = send_raw(channel_request(seq, script, timeout + std::chrono::seconds(5)), deadline); sent != Status::ok) return sent;
   FramedReply reply;
   auto status = await_line(deadline, [&](const std::string& line) { return parse_channel_reply(line, reply) && reply.seq == seq; });
   if (status != Status::ok) return status;
@@ -252,8 +256,8 @@ Channel::Status Channel::fetch(unsigned seq, int stream, std::size_t size, Clock
     std::string part;
     for (int attempt = 0;; ++attempt) {
       if (attempt == kPartAttempts) throw ChannelError("the guest channel kept losing output (part " + std::to_string(index) + " of command " + std::to_string(seq) + ")");
-      send_raw("__avm_part " + std::to_string(seq) + " " + std::to_string(stream) + " " + std::to_string(index) + "\n");
-      auto status = await_line(deadline, [&](const std::string& line) { return parse_part_reply(line, seq, stream, index, part); });
+      auto status = send_raw("__avm_part " + std::to_string(seq) + " " + std::to_string(stream) + " " + std::to_string(index) + "\n", deadline);
+      if (status == Status::ok) status = await_line(deadline, [&](const std::string& line) { return parse_part_reply(line, seq, stream, index, part); });
       if (status != Status::ok) return status;
       if (part.size() == expected) break;
     }

@@ -10,6 +10,8 @@
 #include <stdexcept>
 #include <string>
 
+#include "core/errors.hpp"
+#include "core/fd.hpp"
 #include "machine/machine.hpp"
 
 namespace auditvm::machine {
@@ -39,8 +41,9 @@ bool parse_channel_reply(const std::string& line, FramedReply& reply);
 bool parse_part_reply(const std::string& line, unsigned seq, int stream, std::size_t index, std::string& data);
 
 // The channel lost output again and again (not a guest failure: a broken transport).
-struct ChannelError : std::runtime_error {
-  using std::runtime_error::runtime_error;
+class ChannelError : public InfraError {
+ public:
+  using InfraError::InfraError;
 };
 
 std::string base64_encode(const std::string& data);
@@ -49,19 +52,19 @@ std::string base64_decode(const std::string& text);  // throws std::invalid_argu
 // Talks over a connected stream socket to the guest shell.
 class Channel {
  public:
-  explicit Channel(int fd) : fd_(fd) {}
-  ~Channel();
+  explicit Channel(Fd fd) : fd_(std::move(fd)) {}
   Channel(const Channel&) = delete;
   Channel& operator=(const Channel&) = delete;
 
   // Waits for NixOS's banner "Spawning backdoor root shell...". False on EOF or deadline.
   enum class Wait { ready, closed, timed_out };
   Wait wait_for_banner(Clock::time_point deadline);
-  void install();  // sends the preamble
   // Runs one script; the caller turns closed/timed_out into MachineDied/CommandTimeout.
   enum class Status { ok, closed, timed_out };
+  Status install(Clock::time_point deadline);  // sends the preamble
   Status run(const std::string& script, std::chrono::seconds timeout, CommandResult& result);
-  void send_raw(const std::string& line);
+  // Sends `line` whole, or gives up at the deadline (a guest that stops reading must not hang us).
+  Status send_raw(const std::string& line, Clock::time_point deadline);
 
  private:
   enum class Read { line, closed, timed_out };
@@ -69,7 +72,7 @@ class Channel {
   // Reads lines until `accept` takes one; closed or timed_out when that comes first.
   Status await_line(Clock::time_point deadline, const std::function<bool(const std::string&)>& accept);
   Status fetch(unsigned seq, int stream, std::size_t size, Clock::time_point deadline, std::string& data);
-  int fd_;
+  Fd fd_;
   unsigned next_seq_ = 1;
   std::string buffer_;
 };

@@ -5,16 +5,17 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include <atomic>
+#include <cerrno>
 #include <cstdlib>
 #include <cstring>
-#include <thread>
+#include <fstream>
+#include <iostream>
 
 #include "core/errors.hpp"
+#include "core/fd.hpp"
+#include "core/process.hpp"
 #include "machine/cleanup.hpp"
-#include "machine/qemu/qemu_command.hpp"
-
-#include <atomic>
-#include <iostream>
 
 namespace auditvm::machine {
 namespace fs = std::filesystem;
@@ -56,20 +57,62 @@ std::string GuestMachine::kernel_command_line() const {
   return line;
 }
 
-void GuestMachine::died(const std::string& what) {
-  kill_vm();
-  throw MachineDied(what + " (console log: " + options_.console_log.string() + ")", options_.console_log);
+namespace {
+
+// The end of a log that may be large (a reused guest's console).
+std::string file_end(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary | std::ios::ate);
+  if (!in) return {};
+  const std::streamoff size = in.tellg(), start = std::max<std::streamoff>(0, size - 16384);
+  in.seekg(start);
+  std::string text(static_cast<std::size_t>(size - start), '\0');
+  in.read(text.data(), static_cast<std::streamsize>(text.size()));
+  text.resize(static_cast<std::size_t>(in.gcount()));
+  return text;
 }
 
-int GuestMachine::accept_channel(int listener, Clock::time_point deadline) {
+// The line of `text` that contains `at`.
+std::string line_at(const std::string& text, std::size_t at) {
+  auto start = text.rfind('\n', at);
+  start = start == std::string::npos ? 0 : start + 1;
+  return text.substr(start, text.find('\n', at) - start);
+}
+
+}  // namespace
+
+std::string GuestMachine::with_logs(const std::string& what) {
+  // The reason (a kernel panic, QEMU refusing an option) is in these logs: say it, not only where.
+  std::string message = what + " (console log: " + options_.console_log.string() + ")";
+  const std::string console = file_end(options_.console_log);
+  // A panic's own line comes before its stack trace, further up than the last lines.
+  if (auto panic = console.rfind("Kernel panic - not syncing"); panic != std::string::npos)
+    message += "\nthe guest kernel panicked: " + line_at(console, panic);
+  if (!console.empty()) message += "\nlast lines of the console:\n" + last_lines(console, 15);
+  if (auto messages = vm_messages(); !messages.empty()) message += "\n" + messages;
+  return message;
+}
+
+void GuestMachine::died(const std::string& what) {
+  kill_vm();
+  throw MachineDied(with_logs(what), options_.console_log);
+}
+
+void GuestMachine::timed_out_booting(const std::string& what) {
+  kill_vm();
+  throw BootTimeout(with_logs(what), options_.console_log);
+}
+
+Fd GuestMachine::accept_channel(const Fd& listener, Clock::time_point deadline) {
   while (Clock::now() < deadline) {
-    pollfd pfd{listener, POLLIN, 0};
-    if (::poll(&pfd, 1, 200) > 0) return ::accept4(listener, nullptr, nullptr, SOCK_CLOEXEC);
+    pollfd pfd{listener.get(), POLLIN, 0};
+    if (::poll(&pfd, 1, 200) > 0) {
+      Fd fd(::accept4(listener.get(), nullptr, nullptr, SOCK_CLOEXEC));
+      if (!fd) throw InfraError(std::string("accepting the VM's console connection failed: ") + std::strerror(errno));
+      return fd;
+    }
     if (!vm_running()) died("the VM exited before connecting its console");
   }
-  kill_vm();
-  throw BootTimeout("the VM did not connect its console within " + std::to_string(options_.boot_timeout.count()) + " s",
-                    options_.console_log);
+  timed_out_booting("the VM did not connect its console within " + std::to_string(options_.boot_timeout.count()) + " s");
 }
 
 namespace {
@@ -77,14 +120,21 @@ std::atomic<bool> kvm_failed{false};  // once KVM misbehaves here, the rest of t
 }
 
 void GuestMachine::boot() {
-  Accel accel = resolve_accel(options_.accel, manifest_.arch);
-  if (options_.accel != Accel::automatic || accel == Accel::tcg) return boot_with(accel, options_.boot_timeout);
-  if (!kvm_failed) {
-    // /dev/kvm can open and still fail (nested virtualisation): a KVM guest shows its shell in a
-    // second or two, so a short first attempt costs little; then fall back to TCG.
+  const std::string arch(to_string(manifest_.arch));
+  switch (options_.accel) {
+    case Accel::tcg: return boot_with(Accel::tcg, options_.boot_timeout);
+    case Accel::kvm:
+      if (!kvm_usable()) throw InfraError("--accel kvm: KVM is not usable for a " + arch + " guest here");
+      return boot_with(Accel::kvm, options_.boot_timeout);
+    case Accel::automatic: break;
+  }
+  if (!kvm_failed && kvm_usable()) {
+    // KVM can be offered and still fail (nested virtualisation: QEMU aborts, or the guest hangs):
+    // a KVM guest shows its shell in a second or two, so a short first attempt costs little.
     try {
       return boot_with(Accel::kvm, std::min(options_.boot_timeout, std::chrono::seconds(30)));
-    } catch (const MachineError& e) {
+    } catch (const InfraError& e) {
+      if (stop_requested()) throw;
       kvm_failed = true;
       std::cerr << "auditvm: KVM did not work here (" << e.what() << "); using TCG\n";
       retire();
@@ -111,17 +161,14 @@ void GuestMachine::boot_with(Accel accel, std::chrono::seconds timeout) {
   cleanup_id_ = register_cleanup([this] { teardown(); });
 
   fs::path socket_path = run_dir_ / "shell.sock";
-  int listener = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  Fd listener(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0));
+  if (!listener) throw InfraError(std::string("cannot create a unix socket: ") + std::strerror(errno));
   sockaddr_un address{};
   address.sun_family = AF_UNIX;
   if (socket_path.string().size() >= sizeof address.sun_path) throw InfraError("socket path too long: " + socket_path.string());
   std::strcpy(address.sun_path, socket_path.c_str());
-  if (listener < 0 || ::bind(listener, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0 || ::listen(listener, 1) != 0)
-    throw InfraError("cannot listen on " + socket_path.string());
-  struct CloseListener {
-    int fd;
-    ~CloseListener() { ::close(fd); }
-  } close_listener{listener};
+  if (::bind(listener.get(), reinterpret_cast<sockaddr*>(&address), sizeof address) != 0 || ::listen(listener.get(), 1) != 0)
+    throw InfraError("cannot listen on " + socket_path.string() + ": " + std::strerror(errno));
 
   auto deadline = Clock::now() + timeout;
   {
@@ -129,16 +176,18 @@ void GuestMachine::boot_with(Accel accel, std::chrono::seconds timeout) {
     if (stop_requested()) throw InfraError("auditvm is stopping: no new machines");
     start_vm(socket_path);
   }
-  int fd = accept_channel(listener, deadline);
-  channel_ = std::make_unique<Channel>(fd);
+  channel_ = std::make_unique<Channel>(accept_channel(listener, deadline));
+  const std::string no_shell = "no shell within " + std::to_string(timeout.count()) + " s";
   switch (channel_->wait_for_banner(deadline)) {
     case Channel::Wait::ready: break;
     case Channel::Wait::closed: died("the VM closed its console before the shell started");
-    case Channel::Wait::timed_out:
-      kill_vm();
-      throw BootTimeout("no shell within " + std::to_string(std::chrono::duration_cast<std::chrono::seconds>(timeout).count()) + " s", options_.console_log);
+    case Channel::Wait::timed_out: timed_out_booting(no_shell);
   }
-  channel_->install();
+  switch (channel_->install(deadline)) {
+    case Channel::Status::ok: break;
+    case Channel::Status::closed: died("the VM closed its console before the shell started");
+    case Channel::Status::timed_out: timed_out_booting(no_shell);
+  }
 }
 
 CommandResult GuestMachine::run(const std::string& script, std::chrono::seconds timeout) {
@@ -170,7 +219,7 @@ std::string GuestMachine::read_file(const std::string& guest_path, std::chrono::
 void GuestMachine::shutdown() {
   if (down_) return;
   down_ = true;
-  if (channel_) channel_->send_raw("poweroff -f\n");
+  if (channel_) channel_->send_raw("poweroff -f\n", Clock::now() + options_.shutdown_grace);
   bool clean = wait_vm_exit(options_.shutdown_grace);
   teardown();
   if (!clean) throw ShutdownTimeout("the VM did not power off within " + std::to_string(options_.shutdown_grace.count()) + " s; killed",

@@ -25,11 +25,15 @@ class GuestMachine : public Machine {
   std::filesystem::path console_log() const override { return options_.console_log; }
 
  protected:
-  // Backends: start the VM so that it connects its virtio console to `socket`.
+  // Backends: whether a KVM guest can start at all (as the backend's QEMU would run it).
+  virtual bool kvm_usable() = 0;
+  // Start the VM so that it connects its virtio console to `socket`.
   virtual void start_vm(const std::filesystem::path& socket) = 0;
   virtual bool vm_running() = 0;
   virtual bool wait_vm_exit(std::chrono::milliseconds grace) = 0;  // true when it exited
   virtual void kill_vm() = 0;                                       // idempotent
+  // What the backend knows about why the VM stopped (e.g. the tail of QEMU's own log); may be empty.
+  virtual std::string vm_messages() { return {}; }
 
   // Kills the VM and removes the run directory; idempotent.
   void teardown() noexcept;
@@ -44,8 +48,10 @@ class GuestMachine : public Machine {
 
  private:
   [[noreturn]] void died(const std::string& what);
+  [[noreturn]] void timed_out_booting(const std::string& what);
+  std::string with_logs(const std::string& what);  // + the console's (and the backend's) last lines
   void boot_with(Accel accel, std::chrono::seconds timeout);
-  int accept_channel(int listener, Clock::time_point deadline);
+  Fd accept_channel(const Fd& listener, Clock::time_point deadline);
 
   image::Manifest manifest_;
   BootOptions options_;

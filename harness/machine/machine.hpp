@@ -5,10 +5,10 @@
 #include <chrono>
 #include <filesystem>
 #include <memory>
-#include <stdexcept>
 #include <string>
 #include <vector>
 
+#include "core/errors.hpp"
 #include "image/manifest.hpp"
 
 namespace auditvm::machine {
@@ -31,11 +31,12 @@ struct BootOptions {
   unsigned memory_mib = 256;
 };
 
-// Failures of the machinery, each distinct so reports can say which (never a scenario failure).
-class MachineError : public std::runtime_error {
+// Failures of the machinery (infrastructure errors, exit 2), each distinct so reports can say which
+// (never a scenario failure). The message carries the console log's path and its last lines.
+class MachineError : public InfraError {
  public:
   MachineError(const std::string& what, std::filesystem::path console_log)
-      : std::runtime_error(what), console_log_(std::move(console_log)) {}
+      : InfraError(what), console_log_(std::move(console_log)) {}
   const std::filesystem::path& console_log() const { return console_log_; }
 
  private:

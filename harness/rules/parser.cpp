@@ -4,6 +4,7 @@
 #include <cctype>
 #include <optional>
 
+#include "core/arch_table.hpp"
 #include "core/errors.hpp"
 #include "rules/syscall_table.hpp"
 #include "rules/values.hpp"
@@ -184,7 +185,8 @@ class LineParser {
       syscall_.abi = Abi::b32;
     } else if (value == audit_machine_name(arch_, Abi::b64)) {
       syscall_.abi = Abi::b64;
-    } else if (value == audit_machine_name(arch_, Abi::b32) || (arch_ == Arch::aarch64 && value == "armeb")) {
+    } else if (const auto& aliases = arch_info(arch_).b32_machine_aliases;
+               value == audit_machine_name(arch_, Abi::b32) || std::find(aliases.begin(), aliases.end(), value) != aliases.end()) {
       syscall_.abi = Abi::b32;
     } else {
       fail(text, "arch '" + value + "' is not an ABI of " + std::string(to_string(arch_)));

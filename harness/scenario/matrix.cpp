@@ -168,6 +168,7 @@ report::RunResult run_matrix(const std::vector<Scenario>& scenarios, const RunOp
             // A guest built with its configuration boots with that system's own command line.
             if (!manifest.configuration_built_in) boot.extra_kernel_params = nixos::kernel_params(cell.configuration->config);
             boot.console_log = log_dir / ("guest-" + std::to_string(guest_counter++) + "-" + std::string(to_string(cell.arch)) + ".console.log");
+            console_log = boot.console_log.string();  // a guest that fails to boot still has its log
             guest = machine::make_machine(manifest, boot, options.backend);
             guest->boot();
             used = false;

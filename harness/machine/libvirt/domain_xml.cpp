@@ -2,11 +2,14 @@
 
 #include <pugixml.hpp>
 #include <sstream>
+#include <string>
+
+#include "core/arch_table.hpp"
 
 namespace auditvm::machine {
 
 std::string domain_xml(const DomainSpec& spec) {
-  const bool x86 = spec.manifest->arch == Arch::x86_64;
+  const auto& arch = arch_info(spec.manifest->arch);
   pugi::xml_document doc;
   auto domain = doc.append_child("domain");
   domain.append_attribute("type") = spec.kvm ? "kvm" : "qemu";
@@ -18,8 +21,8 @@ std::string domain_xml(const DomainSpec& spec) {
 
   auto os = domain.append_child("os");
   auto type = os.append_child("type");
-  type.append_attribute("arch") = x86 ? "x86_64" : "aarch64";
-  type.append_attribute("machine") = x86 ? "q35" : "virt";
+  type.append_attribute("arch") = std::string(arch.name).c_str();
+  type.append_attribute("machine") = std::string(arch.qemu_machine).c_str();
   type.text() = "hvm";
   os.append_child("kernel").text() = spec.kernel.c_str();
   os.append_child("initrd").text() = spec.initrd.c_str();
@@ -28,15 +31,15 @@ std::string domain_xml(const DomainSpec& spec) {
   auto cpu = domain.append_child("cpu");
   if (spec.kvm) {
     cpu.append_attribute("mode") = "host-passthrough";
-  } else if (x86) {
+  } else if (arch.libvirt_tcg_cpu_model.empty()) {
     cpu.append_attribute("mode") = "maximum";
   } else {
     cpu.append_attribute("mode") = "custom";
     cpu.append_attribute("match") = "exact";
-    cpu.append_child("model").text() = "cortex-a57";
+    cpu.append_child("model").text() = std::string(arch.libvirt_tcg_cpu_model).c_str();
   }
-  // x86 powers off through ACPI; without <acpi/> libvirt would pass -no-acpi and poweroff would hang.
-  if (x86) domain.append_child("features").append_child("acpi");
+  // Without <acpi/> libvirt passes -no-acpi, and an ACPI guest's poweroff would hang.
+  if (arch.acpi) domain.append_child("features").append_child("acpi");
   for (const char* event : {"on_poweroff", "on_reboot", "on_crash"}) domain.append_child(event).text() = "destroy";
 
   auto devices = domain.append_child("devices");

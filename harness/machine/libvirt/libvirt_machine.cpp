@@ -6,11 +6,11 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <cstdlib>
 #include <thread>
 
 #include "core/errors.hpp"
 #include "machine/libvirt/domain_xml.hpp"
-#include "machine/qemu/qemu_command.hpp"
 
 namespace auditvm::machine {
 namespace fs = std::filesystem;
@@ -23,8 +23,11 @@ std::string last_libvirt_error() {
   return message ? message : "unknown libvirt error";
 }
 
-// A URI without a host (qemu:///system) runs QEMU on this machine, as the libvirt-qemu user.
-bool is_local(const std::string& uri) { return uri.rfind("qemu:///", 0) == 0; }
+// A URI without a host (qemu:///system, qemu+unix:///system) runs QEMU on this machine.
+bool is_local(const std::string& uri) {
+  auto scheme_end = uri.find("://");
+  return scheme_end != std::string::npos && uri.compare(scheme_end, 4, ":///") == 0;
+}
 
 // QEMU under a local system libvirt runs as libvirt-qemu: give it the run directory, where the
 // socket, the console log and copies of kernel and initrd are.
@@ -45,15 +48,32 @@ fs::path stage(const fs::path& source, const fs::path& dir) {
 LibvirtMachine::LibvirtMachine(image::Manifest manifest, BootOptions options, std::string uri)
     : GuestMachine(std::move(manifest), std::move(options)), uri_(std::move(uri)) {}
 
-LibvirtMachine::~LibvirtMachine() {
-  retire();
-  if (connection_) virConnectClose(connection_);
+LibvirtMachine::~LibvirtMachine() { retire(); }
+
+void LibvirtMachine::CloseConnection::operator()(_virConnect* connection) const { virConnectClose(connection); }
+
+virConnectPtr LibvirtMachine::connection() {
+  if (!connection_) {
+    // The kernel, the initrd and the console socket are files here: a remote QEMU could not reach them.
+    if (!is_local(uri_)) throw InfraError("--libvirt-uri " + uri_ + ": only local URIs (qemu:///system) are supported");
+    virSetErrorFunc(nullptr, silence_libvirt);
+    connection_.reset(virConnectOpen(uri_.c_str()));
+    if (!connection_) throw InfraError("cannot connect to libvirt at " + uri_ + ": " + last_libvirt_error());
+  }
+  return connection_.get();
+}
+
+bool LibvirtMachine::kvm_usable() {
+  // Asked of libvirt, not of /dev/kvm: its QEMU runs as another user (libvirt-qemu), which may
+  // lack the access we have. No domain capabilities for virttype kvm: no KVM.
+  const std::string arch(to_string(manifest().arch));
+  char* caps = virConnectGetDomainCapabilities(connection(), nullptr, arch.c_str(), nullptr, "kvm", 0);
+  if (!caps) return false;
+  std::free(caps);
+  return true;
 }
 
 void LibvirtMachine::start_vm(const fs::path& socket) {
-  virSetErrorFunc(nullptr, silence_libvirt);
-  connection_ = virConnectOpen(uri_.c_str());
-  if (!connection_) throw InfraError("cannot connect to libvirt at " + uri_ + ": " + last_libvirt_error());
   static std::atomic<unsigned> counter{0};
   DomainSpec spec;
   spec.name = "auditvm-" + std::to_string(::getpid()) + "-" + std::to_string(counter++);
@@ -63,17 +83,13 @@ void LibvirtMachine::start_vm(const fs::path& socket) {
   spec.kvm = accel() == Accel::kvm;
   spec.console_log = console_log();
   spec.channel_socket = socket;
-  spec.kernel = manifest().kernel;
-  spec.initrd = manifest().initrd;
-  if (is_local(uri_)) {
-    spec.kernel = stage(manifest().kernel, run_directory());
-    spec.initrd = stage(manifest().initrd, run_directory());
-    for (const auto& path : {run_directory(), socket, spec.kernel, spec.initrd}) hand_over(path);
-    if (console_log().parent_path() != run_directory()) hand_over(console_log().parent_path());
-  }
+  spec.kernel = stage(manifest().kernel, run_directory());
+  spec.initrd = stage(manifest().initrd, run_directory());
+  for (const auto& path : {run_directory(), socket, spec.kernel, spec.initrd}) hand_over(path);
+  if (console_log().parent_path() != run_directory()) hand_over(console_log().parent_path());
   std::string xml = domain_xml(spec);
   // AUTODESTROY: libvirtd destroys the domain when our connection closes, even if we die.
-  domain_ = virDomainCreateXML(connection_, xml.c_str(), VIR_DOMAIN_START_AUTODESTROY);
+  domain_ = virDomainCreateXML(connection(), xml.c_str(), VIR_DOMAIN_START_AUTODESTROY);
   if (!domain_) throw InfraError("libvirt could not start the domain: " + last_libvirt_error());
 }
 

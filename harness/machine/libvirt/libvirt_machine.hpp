@@ -1,7 +1,8 @@
-// The libvirt backend: the guest as a transient domain through the libvirt C API, on any URI
-// (qemu:///system here, qemu+ssh://host/system for a fleet: the image must then exist at the
-// same paths on that host). The domain is destroyed on every exit path.
+// The libvirt backend: the guest as a transient domain through the libvirt C API on a local URI
+// (qemu:///system). The domain is destroyed on every exit path.
 #pragma once
+
+#include <memory>
 
 #include "machine/guest_machine.hpp"
 
@@ -16,14 +17,20 @@ class LibvirtMachine : public GuestMachine {
   ~LibvirtMachine() override;
 
  protected:
+  bool kvm_usable() override;
   void start_vm(const std::filesystem::path& socket) override;
   bool vm_running() override;
   bool wait_vm_exit(std::chrono::milliseconds grace) override;
   void kill_vm() override;
 
  private:
+  struct CloseConnection {
+    void operator()(_virConnect* connection) const;
+  };
+  _virConnect* connection();  // opened once per machine, closed with it (also across a KVM fallback)
+
   std::string uri_;
-  _virConnect* connection_ = nullptr;
+  std::unique_ptr<_virConnect, CloseConnection> connection_;
   _virDomain* domain_ = nullptr;
 };
 

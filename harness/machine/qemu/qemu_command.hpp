@@ -10,8 +10,8 @@
 
 namespace auditvm::machine {
 
-// auto -> kvm when /dev/kvm is usable and the guest arch is the host's, else tcg.
-Accel resolve_accel(Accel requested, Arch guest);
+// `value` inside a QEMU option list (-chardev, -virtfs): QEMU splits at ',' and reads ",," as one.
+std::string qemu_option_value(const std::string& value);
 
 std::vector<std::string> qemu_command(const image::Manifest& manifest, unsigned memory_mib, Accel accel,
                                       const std::string& kernel_command_line, const std::filesystem::path& console_log,

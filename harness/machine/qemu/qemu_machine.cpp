@@ -1,15 +1,12 @@
 #include "machine/qemu/qemu_machine.hpp"
 
-#include <boost/process.hpp>
-#include <boost/process/extend.hpp>
-#include <signal.h>
-#include <sys/prctl.h>
-#include <thread>
+#include <fcntl.h>
 
-#include "core/errors.hpp"
+#include <fstream>
+#include <sstream>
+
+#include "core/fd.hpp"
 #include "machine/qemu/qemu_command.hpp"
-
-namespace bp = boost::process;
 
 namespace auditvm::machine {
 
@@ -18,33 +15,38 @@ QemuMachine::QemuMachine(image::Manifest manifest, BootOptions options)
 
 QemuMachine::~QemuMachine() { retire(); }
 
+bool QemuMachine::kvm_usable() {
+#if defined(__x86_64__)
+  constexpr Arch host = Arch::x86_64;
+#else
+  constexpr Arch host = Arch::aarch64;
+#endif
+  // QEMU runs as us: KVM is usable when we can open /dev/kvm (whether it then works, boot finds out).
+  return manifest().arch == host && Fd(::open("/dev/kvm", O_RDWR | O_CLOEXEC));
+}
+
 void QemuMachine::start_vm(const std::filesystem::path& socket) {
   auto argv = qemu_command(manifest(), options().memory_mib, accel(), kernel_command_line(), console_log(), socket);
-  auto exe = bp::search_path(argv[0]);
-  if (exe.empty()) throw InfraError(argv[0] + " not found (run scripts/setup.sh)");
-  std::vector<std::string> args(argv.begin() + 1, argv.end());
   // QEMU's own stderr (warnings, "terminating on signal") goes next to the console log.
-  // If auditvm dies between a signal's teardown and this spawn, the kernel kills QEMU with it.
-  // (The signal follows the spawning thread: a machine lives and dies on the thread that booted it.)
-  auto die_with_parent = bp::extend::on_exec_setup([](auto&) { ::prctl(PR_SET_PDEATHSIG, SIGKILL); });
-  qemu_ = std::make_unique<bp::child>(exe, bp::args(args), bp::std_in.close(), bp::std_out > bp::null,
-                                      bp::std_err > (console_log().string() + ".qemu"), die_with_parent);
+  qemu_ = std::make_unique<ChildProcess>(argv, console_log().string() + ".qemu");
 }
 
 bool QemuMachine::vm_running() { return qemu_ && qemu_->running(); }
 
-bool QemuMachine::wait_vm_exit(std::chrono::milliseconds grace) {
-  if (!qemu_) return true;
-  std::error_code error;
-  return qemu_->wait_for(grace, error) || !qemu_->running();
-}
+bool QemuMachine::wait_vm_exit(std::chrono::milliseconds grace) { return !qemu_ || qemu_->wait_for(grace); }
 
 void QemuMachine::kill_vm() {
-  if (!qemu_) return;
-  std::error_code error;
-  if (qemu_->running(error)) qemu_->terminate(error);
-  qemu_->wait(error);
-  qemu_.reset();
+  if (qemu_) qemu_->kill();
+}
+
+std::string QemuMachine::vm_messages() {
+  // Why QEMU stopped (a refused option, a KVM failure) is only in its own stderr.
+  std::ifstream in(console_log().string() + ".qemu");
+  std::stringstream text;
+  text << in.rdbuf();
+  auto tail = last_lines(text.str(), 10);
+  return tail.empty() ? "" : "QEMU said:\n" + tail;
 }
 
 }  // namespace auditvm::machine
+

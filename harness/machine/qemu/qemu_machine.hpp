@@ -1,11 +1,10 @@
-// The default backend: QEMU started directly (Boost.Process).
+// The default backend: QEMU started directly, as a child of auditvm.
 #pragma once
 
 #include <memory>
 
+#include "core/process.hpp"
 #include "machine/guest_machine.hpp"
-
-namespace boost::process { class child; }
 
 namespace auditvm::machine {
 
@@ -15,13 +14,16 @@ class QemuMachine : public GuestMachine {
   ~QemuMachine() override;
 
  protected:
+  bool kvm_usable() override;
   void start_vm(const std::filesystem::path& socket) override;
   bool vm_running() override;
   bool wait_vm_exit(std::chrono::milliseconds grace) override;
   void kill_vm() override;
+  std::string vm_messages() override;
 
  private:
-  std::unique_ptr<boost::process::child> qemu_;
+  // Replaced only in start_vm (under the lifecycle lock); the child object itself is thread-safe.
+  std::unique_ptr<ChildProcess> qemu_;
 };
 
 }  // namespace auditvm::machine

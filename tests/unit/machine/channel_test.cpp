@@ -63,6 +63,22 @@ TEST(Framing, RepliesParseAndJunkDoesNot) {
   EXPECT_FALSE(parse_part_reply("@avm@ 7 1:3 aGkh", 8, 1, 3, part));  // another command
 }
 
+TEST(ChannelSend, APeerThatStopsReadingMeetsTheDeadline) {
+  int fds[2];
+  ASSERT_EQ(::socketpair(AF_UNIX, SOCK_STREAM, 0, fds), 0);
+  Fd peer(fds[1]);  // never read: the socket buffer fills and send() would block for ever
+  Channel channel{Fd(fds[0])};
+  auto started = Clock::now();
+  EXPECT_EQ(channel.send_raw(std::string(8 << 20, 'x') + "\n", started + 1s), Channel::Status::timed_out);
+  EXPECT_LT(Clock::now() - started, 3s);
+  CommandResult result;
+  started = Clock::now();
+  EXPECT_EQ(channel.run("echo " + std::string(1 << 20, 'y'), 1s, result), Channel::Status::timed_out);
+  EXPECT_LT(Clock::now() - started, 3s);
+  peer.reset();
+  EXPECT_EQ(channel.send_raw("x\n", Clock::now() + 1s), Channel::Status::closed);
+}
+
 class ChannelWithBash : public testing::Test {
  protected:
   void SetUp() override {
@@ -72,9 +88,9 @@ class ChannelWithBash : public testing::Test {
     shell_ = bp::child(bp::search_path("bash"), "--norc", "-c", "echo 'Spawning backdoor root shell...'; exec bash --norc",
                        bp::posix::fd.bind(0, fds[1]), bp::posix::fd.bind(1, fds[1]));
     ::close(fds[1]);
-    channel_ = std::make_unique<Channel>(fds[0]);
+    channel_ = std::make_unique<Channel>(Fd(fds[0]));
     ASSERT_EQ(channel_->wait_for_banner(Clock::now() + 10s), Channel::Wait::ready);
-    channel_->install();
+    ASSERT_EQ(channel_->install(Clock::now() + 10s), Channel::Status::ok);
   }
   void TearDown() override {
     channel_.reset();
@@ -110,7 +126,7 @@ TEST_F(ChannelWithBash, TimeoutThenRecovers) {
 
 TEST_F(ChannelWithBash, ShellExitIsReportedAsClosed) {
   CommandResult result;
-  channel_->send_raw("exit 0\n");
+  ASSERT_EQ(channel_->send_raw("exit 0\n", Clock::now() + 10s), Channel::Status::ok);
   EXPECT_EQ(channel_->run("echo never", 10s, result), Channel::Status::closed);
 }
 
@@ -144,9 +160,9 @@ class ChannelThroughLossyRelay : public testing::Test {
     relay_host_ = host[1];
     relay_guest_ = guest[0];
     relay_ = std::thread([this] { relay(); });
-    channel_ = std::make_unique<Channel>(host[0]);
+    channel_ = std::make_unique<Channel>(Fd(host[0]));
     ASSERT_EQ(channel_->wait_for_banner(Clock::now() + 10s), Channel::Wait::ready);
-    channel_->install();
+    ASSERT_EQ(channel_->install(Clock::now() + 10s), Channel::Status::ok);
   }
   void TearDown() override {
     channel_.reset();  // closes the host end: the relay ends

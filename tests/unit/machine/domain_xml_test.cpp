@@ -64,5 +64,19 @@ TEST(QemuCommand, PerArchChoicesAndNoNetwork) {
   EXPECT_TRUE(has(arm, "-cpu", "cortex-a57"));
 }
 
+TEST(QemuCommand, CommasInPathsAreDoubledInOptionValues) {
+  // QEMU splits option values at ',' (",," is a literal comma): a run directory under an
+  // XDG_RUNTIME_DIR with a comma must not split -chardev's path.
+  auto m = manifest(Arch::x86_64);
+  m.shared_directories = {{"/a,b", "tag", "/x"}};
+  auto argv = qemu_command(m, 256, Accel::tcg, "c", "/l,1/console.log", "/r,2/shell.sock");
+  std::string all;
+  for (const auto& arg : argv) all += arg + "\n";
+  EXPECT_NE(all.find("socket,id=shell,path=/r,,2/shell.sock\n"), std::string::npos) << all;
+  EXPECT_NE(all.find("path=/l,,1/console.log"), std::string::npos) << all;
+  EXPECT_NE(all.find("local,path=/a,,b,mount_tag=tag,"), std::string::npos) << all;
+  EXPECT_EQ(all.find("/r,2"), std::string::npos) << all;
+}
+
 }  // namespace
 }  // namespace auditvm::machine
