@@ -113,6 +113,9 @@ ChildProcess::ChildProcess(const std::vector<std::string>& argv, const std::file
     // (The signal follows the spawning thread: a machine lives and dies on the thread that booted it.)
     ::prctl(PR_SET_PDEATHSIG, SIGKILL);
     if (::getppid() != parent) ::_exit(127);
+    // Its own process group: a Ctrl-C at the terminal reaches auditvm only, whose signal thread
+    // then stops every child in order (QEMU dying of it first would look like a failed cell).
+    ::setpgid(0, 0);
     ::dup2(null_fd.get(), 0);
     ::dup2(null_fd.get(), 1);
     ::dup2(err_fd.get(), 2);

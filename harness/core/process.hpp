@@ -37,8 +37,8 @@ bool program_exists(const std::string& program);
 // disposition to its default.
 void reset_signals_for_exec() noexcept;
 
-// A long-lived child: stdin closed, stdout discarded, stderr into `stderr_file`; killed with
-// SIGKILL if the thread that started it dies. Thread-safe; the destructor kills and reaps it.
+// A long-lived child in its own process group: stdin closed, stdout discarded, stderr into
+// `stderr_file`; killed with SIGKILL if the thread that started it dies. Thread-safe; the destructor kills and reaps it.
 class ChildProcess {
  public:
   // Throws InfraError when the program cannot be found or started.

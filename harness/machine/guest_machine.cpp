@@ -80,6 +80,8 @@ std::string line_at(const std::string& text, std::size_t at) {
 
 }  // namespace
 
+std::string GuestMachine::log_tail(const fs::path& log, int lines) { return last_lines(file_end(log), lines); }
+
 std::string GuestMachine::with_logs(const std::string& what) {
   // The reason (a kernel panic, QEMU refusing an option) is in these logs: say it, not only where.
   std::string message = what + " (console log: " + options_.console_log.string() + ")";

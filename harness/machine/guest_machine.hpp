@@ -42,6 +42,8 @@ class GuestMachine : public Machine {
   // thread never reaches a machine that is being destroyed.
   void retire() noexcept;
   std::string kernel_command_line() const;
+  // The last `lines` lines of a log (only its end is read: a reused guest's console can be large).
+  static std::string log_tail(const std::filesystem::path& log, int lines);
   const BootOptions& options() const { return options_; }
   Accel accel() const { return accel_; }  // what this boot uses (auto already resolved)
   const std::filesystem::path& run_directory() const { return run_dir_; }

@@ -87,6 +87,7 @@ void LibvirtMachine::start_vm(const fs::path& socket) {
   spec.initrd = stage(manifest().initrd, run_directory());
   for (const auto& path : {run_directory(), socket, spec.kernel, spec.initrd}) hand_over(path);
   if (console_log().parent_path() != run_directory()) hand_over(console_log().parent_path());
+  domain_name_ = spec.name;
   std::string xml = domain_xml(spec);
   // AUTODESTROY: libvirtd destroys the domain when our connection closes, even if we die.
   domain_ = virDomainCreateXML(connection(), xml.c_str(), VIR_DOMAIN_START_AUTODESTROY);
@@ -109,6 +110,12 @@ void LibvirtMachine::kill_vm() {
   if (virDomainIsActive(domain_) == 1) virDomainDestroy(domain_);
   virDomainFree(domain_);
   domain_ = nullptr;
+}
+
+std::string LibvirtMachine::vm_messages() {
+  // libvirt keeps its QEMU's stderr in its own log (Debian's default log directory).
+  auto tail = log_tail("/var/log/libvirt/qemu/" + domain_name_ + ".log", 10);
+  return tail.empty() ? "" : "libvirt's QEMU log said:\n" + tail;
 }
 
 }  // namespace auditvm::machine

@@ -22,6 +22,7 @@ class LibvirtMachine : public GuestMachine {
   bool vm_running() override;
   bool wait_vm_exit(std::chrono::milliseconds grace) override;
   void kill_vm() override;
+  std::string vm_messages() override;
 
  private:
   struct CloseConnection {
@@ -30,6 +31,7 @@ class LibvirtMachine : public GuestMachine {
   _virConnect* connection();  // opened once per machine, closed with it (also across a KVM fallback)
 
   std::string uri_;
+  std::string domain_name_;
   std::unique_ptr<_virConnect, CloseConnection> connection_;
   _virDomain* domain_ = nullptr;
 };

@@ -2,9 +2,6 @@
 
 #include <fcntl.h>
 
-#include <fstream>
-#include <sstream>
-
 #include "core/fd.hpp"
 #include "machine/qemu/qemu_command.hpp"
 
@@ -41,10 +38,7 @@ void QemuMachine::kill_vm() {
 
 std::string QemuMachine::vm_messages() {
   // Why QEMU stopped (a refused option, a KVM failure) is only in its own stderr.
-  std::ifstream in(console_log().string() + ".qemu");
-  std::stringstream text;
-  text << in.rdbuf();
-  auto tail = last_lines(text.str(), 10);
+  auto tail = log_tail(console_log().string() + ".qemu", 10);
   return tail.empty() ? "" : "QEMU said:\n" + tail;
 }
 

@@ -4,6 +4,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <cerrno>
 #include <fstream>
@@ -72,6 +73,14 @@ TEST(ChildProcess, StartsWithNoSignalBlockedAndStopsOnSigterm) {
   EXPECT_EQ(status_field(child.pid(), "SigIgn"), "0000000000000000");
   ASSERT_EQ(::kill(child.pid(), SIGTERM), 0);
   EXPECT_TRUE(child.wait_for(5s)) << "SIGTERM did not stop the child";
+}
+
+TEST(ChildProcess, RunsInItsOwnProcessGroup) {
+  // A terminal's Ctrl-C goes to the foreground group: auditvm's, not the child's (set before exec,
+  // so before the constructor returns).
+  ChildProcess child({"sleep", "30"}, "/dev/null");
+  EXPECT_EQ(::getpgid(child.pid()), child.pid());
+  EXPECT_NE(::getpgid(child.pid()), ::getpgrp());
 }
 
 TEST(ChildProcess, KillReapsAtOnce) {
