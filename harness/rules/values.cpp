@@ -175,8 +175,9 @@ std::string listing_value(const std::string& field, std::uint32_t number) {
   char buffer[32];
   switch (audit_name_to_field(field.c_str())) {
     case AUDIT_EXIT: {
-      const char* name = audit_errno_to_name(std::abs(as_int));
-      if (as_int < 0 && name != nullptr) return std::string("-") + name;
+      // Only errno-sized values have names (and abs(INT_MIN) would overflow).
+      const char* name = as_int < 0 && as_int > -4096 ? audit_errno_to_name(-as_int) : nullptr;
+      if (name != nullptr) return std::string("-") + name;
       return std::to_string(as_int);
     }
     case AUDIT_MSGTYPE: {

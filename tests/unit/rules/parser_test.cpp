@@ -135,6 +135,10 @@ TEST(Values, NegativeFormsAuditctlListPrintsAreTheirU32) {
                             Arch::x86_64, "auditctl -l");
   EXPECT_EQ(canonical_text(listed.rules[0], Arch::x86_64),
             "-a always,exit -F arch=b64 -S finit_module -F auid>=1000 -F auid<=-2 -F gid!=-3 -F key=k");
+  auto exits = parse_rules("-a always,exit -F arch=b64 -S finit_module -F exit!=-13 -F exit>=-2147483648 -F exit<2147483648\n",
+                           Arch::x86_64, "auditctl -l");
+  EXPECT_EQ(canonical_text(exits.rules[0], Arch::x86_64),
+            "-a always,exit -F arch=b64 -S finit_module -F exit!=-EACCES -F exit>=-2147483648 -F exit<-2147483648");
 }
 
 TEST(Values, WhatAuditctlOrTheKernelRefusesIsAnErrorNamingTheToken) {
