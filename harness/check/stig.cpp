@@ -17,25 +17,14 @@ namespace {
 
 using nlohmann::json;
 
-// Reads `key` of `object` as T, with an InputError naming the file and the JSON path.
-template <typename T>
-T field(const json& object, const std::string& key, const std::string& file, const std::string& path) {
-  if (!object.contains(key)) throw InputError({file, 0, path + "/" + key}, "missing field");
-  try {
-    return object.at(key).get<T>();
-  } catch (const json::exception&) {
-    throw InputError({file, 0, path + "/" + key}, "has the wrong type");
-  }
-}
-
 RequiredEvents parse_required(const json& item, const std::string& file, const std::string& path) {
   RequiredEvents out;
-  for (const auto& name : field<std::vector<std::string>>(item, "abis", file, path)) {
+  for (const auto& name : json_field<std::vector<std::string>>(item, "abis", {file, 0, path})) {
     auto abi = parse_abi(name);
     if (!abi) throw InputError({file, 0, path + "/abis"}, "unknown ABI '" + name + "' (expected b32 or b64)");
     out.abis.push_back(*abi);
   }
-  out.syscalls = field<std::vector<std::string>>(item, "syscalls", file, path);
+  out.syscalls = json_field<std::vector<std::string>>(item, "syscalls", {file, 0, path});
   // A name no table knows would be skipped as "not on this ABI" and the rule pass for nothing; one
   // some arch lacks (rename on aarch64) is real data.
   for (std::size_t i = 0; i < out.syscalls.size(); ++i) {
@@ -45,15 +34,15 @@ RequiredEvents parse_required(const json& item, const std::string& file, const s
     if (!known)
       throw InputError({file, 0, path + "/syscalls/" + std::to_string(i)}, "unknown system call '" + out.syscalls[i] + "' (on every arch and ABI)");
   }
-  for (const auto& range : field<std::vector<std::vector<std::int64_t>>>(item, "auid", file, path)) {
+  for (const auto& range : json_field<std::vector<std::vector<std::int64_t>>>(item, "auid", {file, 0, path})) {
     if (range.size() != 2 || range[0] > range[1]) throw InputError({file, 0, path + "/auid"}, "expected [low, high] pairs");
     out.auids.push_back({range[0], range[1]});
   }
-  std::string outcome = item.value("outcome", "any");
+  std::string outcome = json_field_or<std::string>(item, "outcome", "any", {file, 0, path});
   if (outcome == "success") out.failures = false;
   else if (outcome == "failure") out.successes = false;
   else if (outcome != "any") throw InputError({file, 0, path + "/outcome"}, "expected any, success or failure");
-  for (const auto& name : item.value("failure_errnos", std::vector<std::string>{})) {
+  for (const auto& name : json_field_or<std::vector<std::string>>(item, "failure_errnos", {}, {file, 0, path})) {
     auto number = rules::errno_from_name(name);
     if (!number) throw InputError({file, 0, path + "/failure_errnos"}, "unknown errno '" + name + "'");
     out.failure_errnos.push_back(*number);
@@ -105,7 +94,7 @@ void check_published_value(const std::string& name, const json& value, const std
 
 // `unavailable` of an object at `path`: names of published fields, none of them given as well.
 std::vector<std::string> parse_unavailable(const json& object, const std::string& file, const std::string& path) {
-  auto names = object.contains("unavailable") ? field<std::vector<std::string>>(object, "unavailable", file, path)
+  auto names = object.contains("unavailable") ? json_field<std::vector<std::string>>(object, "unavailable", {file, 0, path})
                                               : std::vector<std::string>{};
   for (std::size_t i = 0; i < names.size(); ++i) {
     const InputLocation where{file, 0, path + "/unavailable/" + std::to_string(i)};
@@ -123,20 +112,20 @@ void check_release_name(const std::string& release, const std::string& file, con
 StigReleaseChanges parse_release_changes(const json& item, const std::string& group_id, const std::string& base_release,
                                          const std::string& file, const std::string& path) {
   StigReleaseChanges out;
-  out.release = field<std::string>(item, "release", file, path);
+  out.release = json_field<std::string>(item, "release", {file, 0, path});
   check_release_name(out.release, file, path + "/release");
   if (out.release == base_release) throw InputError({file, 0, path + "/release"}, "repeats the base release " + base_release);
-  out.release_date = field<std::string>(item, "release_date", file, path);
-  out.sources = field<std::vector<std::string>>(item, "source", file, path);
+  out.release_date = json_field<std::string>(item, "release_date", {file, 0, path});
+  out.sources = json_field<std::vector<std::string>>(item, "source", {file, 0, path});
   out.unavailable = parse_unavailable(item, file, path);
   for (const auto& name : kPublishedFields) {
     if (!item.contains(name)) continue;
     check_published_value(name, item.at(name), group_id, file, path + "/" + name);
     if (name == "ccis") {
-      out.ccis = field<std::vector<std::string>>(item, name, file, path);
+      out.ccis = json_field<std::vector<std::string>>(item, name, {file, 0, path});
       continue;
     }
-    auto text = field<std::string>(item, name, file, path);
+    auto text = json_field<std::string>(item, name, {file, 0, path});
     if (name == "rule_id") out.rule_id = text;
     else if (name == "stig_id") out.stig_id = text;
     else if (name == "srg_id") out.srg_id = text;
@@ -154,10 +143,10 @@ StigReleaseChanges parse_release_changes(const json& item, const std::string& gr
 void parse_publication(const json& data, StigRule& rule, const std::string& file) {
   static const std::regex group_id("V-[0-9]+");
   expect_form(rule.group_id, group_id, "V-000000", file, "/group_id");
-  rule.release = field<std::string>(data, "release", file, "");
+  rule.release = json_field<std::string>(data, "release", {file, 0, ""});
   check_release_name(rule.release, file, "/release");
-  rule.release_date = field<std::string>(data, "release_date", file, "");
-  rule.sources = field<std::vector<std::string>>(data, "source", file, "");
+  rule.release_date = json_field<std::string>(data, "release_date", {file, 0, ""});
+  rule.sources = json_field<std::vector<std::string>>(data, "source", {file, 0, ""});
   if (rule.sources.empty()) throw InputError({file, 0, "/source"}, "names no rendering the published fields come from");
   rule.unavailable = parse_unavailable(data, file, "");
   for (const auto& name : kPublishedFields) {
@@ -165,8 +154,8 @@ void parse_publication(const json& data, StigRule& rule, const std::string& file
     else if (!listed(rule.unavailable, name))
       throw InputError({file, 0, "/" + name}, "missing field (list it in \"unavailable\" if no published rendering gives it)");
   }
-  if (data.contains("ccis")) rule.ccis = field<std::vector<std::string>>(data, "ccis", file, "");
-  const auto later = data.value("later_releases", json::array());
+  if (data.contains("ccis")) rule.ccis = json_field<std::vector<std::string>>(data, "ccis", {file, 0, ""});
+  const auto later = json_field_or<std::vector<json>>(data, "later_releases", {}, {file, 0, ""});
   for (std::size_t i = 0; i < later.size(); ++i)
     rule.later_releases.push_back(
         parse_release_changes(later[i], rule.group_id, rule.release, file, "/later_releases/" + std::to_string(i)));
@@ -176,10 +165,10 @@ StigRule stig_rule_from_json(const json& data, const std::filesystem::path& file
   const std::string name = file.string();
   StigRule rule;
   rule.source = file;
-  rule.group_id = field<std::string>(data, "group_id", name, "");
+  rule.group_id = json_field<std::string>(data, "group_id", {name, 0, ""});
   parse_publication(data, rule, name);
   // Published fields a rendering did not give stay empty (parse_publication checked they are listed).
-  auto published = [&](const char* key) { return data.contains(key) ? field<std::string>(data, key, name, "") : ""; };
+  auto published = [&](const char* key) { return data.contains(key) ? json_field<std::string>(data, key, {name, 0, ""}) : ""; };
   rule.rule_id = published("rule_id");
   rule.stig_id = published("stig_id");
   rule.srg_id = published("srg_id");
@@ -188,15 +177,15 @@ StigRule stig_rule_from_json(const json& data, const std::filesystem::path& file
   rule.discussion = published("discussion");
   rule.check_text = published("check_text");
   rule.fix_text = published("fix_text");
-  rule.kind = data.value("kind", "syscall_coverage");
+  rule.kind = json_field_or<std::string>(data, "kind", "syscall_coverage", {name, 0, ""});
   if (rule.kind == "status") {
-    rule.status = field<json>(data, "status", name, "");
+    rule.status = json_field<json>(data, "status", {name, 0, ""});
     return rule;
   }
   if (rule.kind != "syscall_coverage") throw InputError({name, 0, "/kind"}, "expected syscall_coverage or status");
-  rule.literal_rules = field<std::vector<std::string>>(data, "literal_rules", name, "");
-  rule.grep_word = data.value("grep_word", "");
-  const auto& required = field<json>(data, "required", name, "");
+  rule.literal_rules = json_field<std::vector<std::string>>(data, "literal_rules", {name, 0, ""});
+  rule.grep_word = json_field_or<std::string>(data, "grep_word", "", {name, 0, ""});
+  const auto& required = json_field<json>(data, "required", {name, 0, ""});
   if (!required.is_array() || required.empty()) throw InputError({name, 0, "/required"}, "expected a non-empty array");
   for (std::size_t i = 0; i < required.size(); ++i)
     rule.required.push_back(parse_required(required[i], name, "/required/" + std::to_string(i)));
@@ -263,13 +252,14 @@ std::filesystem::path shipped_scenarios_dir() { return project_root() / "scenari
 
 std::filesystem::path shipped_stig_dir() { return shipped_scenarios_dir() / "stig"; }
 
-StigRule find_stig_rule(const std::string& group_id) {
+StigRule find_stig_rule(const std::string& group_id, const InputLocation& named_at) {
   // A group id, never a path: the rule file stays inside the shipped directory.
   static const std::regex id("V-[0-9]+");
-  if (!std::regex_match(group_id, id)) throw InputError({"--stig", 0, group_id}, "expected a STIG group id such as V-268096 (or all)");
+  if (!std::regex_match(group_id, id)) throw InputError({named_at.file, named_at.line, named_at.field.empty() ? group_id : named_at.field}, "expected a STIG group id such as V-268096 (or all)");
   auto file = shipped_stig_dir() / (group_id + ".json");
   if (!std::filesystem::exists(file))
-    throw InputError({"--stig", 0, group_id}, "unknown STIG rule (no " + file.string() + ")");
+    throw InputError({named_at.file, named_at.line, named_at.field.empty() ? group_id : named_at.field},
+                     "unknown STIG rule '" + group_id + "' (no " + file.string() + ")");
   return load_stig_rule(file);
 }
 

@@ -11,6 +11,7 @@
 
 #include "check/event_space.hpp"
 #include "core/arch.hpp"
+#include "core/errors.hpp"
 
 namespace auditvm::check {
 
@@ -70,8 +71,9 @@ std::vector<StigRule> load_stig_rules(const std::filesystem::path& dir);  // sor
 std::filesystem::path shipped_stig_dir();
 std::filesystem::path shipped_scenarios_dir();
 
-// One rule by group id ("V-268096"), from the shipped directory. InputError if unknown.
-StigRule find_stig_rule(const std::string& group_id);
+// One rule by group id ("V-268096"), from the shipped directory. InputError if unknown, naming
+// where the id was given (`named_at`: the --stig option unless a file named it).
+StigRule find_stig_rule(const std::string& group_id, const InputLocation& named_at = {"--stig", 0, ""});
 
 // The rules `--stig ID|all` selects for a verdict on rules alone (check, lint): every coverage rule
 // for "all"; a state check (kind "status") is an InputError, since only a guest can decide it.

@@ -1,5 +1,8 @@
 // auditvm: entry point. Parses the command line, runs one subcommand, maps failures to exit 2.
+#include <filesystem>
 #include <iostream>
+#include <optional>
+#include <string>
 #include <utility>
 #include <vector>
 
@@ -7,10 +10,29 @@
 #include "core/errors.hpp"
 #include "machine/cleanup.hpp"
 
-
 namespace {
 
 constexpr int kUsageOrInfraError = 2;
+
+std::string command_names(CLI::App& app) {
+  std::string out;
+  for (const auto* sub : app.get_subcommands({})) out += (out.empty() ? "" : ", ") + sub->get_name();
+  return out;
+}
+
+// The first word that is not a flag must be a command (the root takes no option values); CLI11
+// would only say "A subcommand is required".
+std::optional<std::string> unknown_command(CLI::App& app, int argc, char** argv) {
+  for (int i = 1; i < argc; ++i) {
+    std::string word = argv[i];
+    if (word == "--") return std::nullopt;
+    if (word.starts_with("-")) continue;
+    for (const auto* sub : app.get_subcommands({}))
+      if (sub->get_name() == word) return std::nullopt;
+    return word;
+  }
+  return std::nullopt;
+}
 
 }  // namespace
 
@@ -35,6 +57,11 @@ int main(int argc, char** argv) {
   add(cli::register_reproduce(app, global));
   add(cli::register_matrix(app, global));
 
+  if (auto unknown = unknown_command(app, argc, argv)) {
+    std::cerr << "auditvm: error: unknown command '" << escape_control(*unknown) << "' (commands: " << command_names(app)
+              << ")\nRun with --help for more information.\n";
+    return kUsageOrInfraError;
+  }
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -51,8 +78,14 @@ int main(int argc, char** argv) {
   } catch (const InfraError& e) {
     std::cerr << "auditvm: infrastructure error: " << e.what() << "\n";
     return kUsageOrInfraError;
+  } catch (const std::filesystem::filesystem_error& e) {
+    // A path the user named (a report directory, a scenario directory) that cannot be used.
+    std::cerr << "auditvm: error: " << escape_control(e.path1().string()) << ": " << e.code().message() << "\n";
+    return kUsageOrInfraError;
   } catch (const std::exception& e) {
-    std::cerr << "auditvm: internal error: " << e.what() << "\n";
+    // Bad input must never end here: every loader turns it into an InputError naming the file.
+    std::cerr << "auditvm: internal error (a bug in auditvm, not in your input; please report it with the command line): "
+              << escape_control(e.what()) << "\n";
     return kUsageOrInfraError;
   }
   return kUsageOrInfraError;

@@ -17,7 +17,12 @@ struct InputLocation {
 
 std::string format_location(const InputLocation& where);
 
+// `text` with control bytes other than newline and tab written as \xNN: a NUL would end the
+// message early, an escape sequence would reach the user's terminal.
+std::string escape_control(const std::string& text);
+
 // Bad input from the user: a malformed rule, an unknown option, a scenario that does not validate.
+// what() is the location and the message, control bytes escaped; detail() the message as given.
 class InputError : public std::runtime_error {
  public:
   InputError(InputLocation where, const std::string& what);

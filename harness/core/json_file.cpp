@@ -1,41 +1,28 @@
 #include "core/json_file.hpp"
 
-#include <fstream>
-#include <algorithm>
-#include <iterator>
-
-#include "core/errors.hpp"
+#include "core/files.hpp"
 
 namespace auditvm {
 
-namespace {
-
-std::string read_text(const std::filesystem::path& file, const std::string& what) {
-  std::ifstream in(file);
-  if (!in) throw InputError({file.string(), 0, ""}, "cannot read " + what);
-  return std::string(std::istreambuf_iterator<char>(in), {});
-}
-
-nlohmann::json parse(const std::string& text, const std::filesystem::path& file, const std::string& what) {
+JsonDocument parse_json_document(std::string text, const std::string& file, const std::string& what) {
   try {
-    return nlohmann::json::parse(text);
-  } catch (const nlohmann::json::parse_error& e) {
-    // nlohmann reports a byte offset; people want the line.
-    int line = 1 + static_cast<int>(std::count(text.begin(), text.begin() + static_cast<long>(std::min(e.byte, text.size())), '\n'));
-    throw InputError({file.string(), line, ""}, what + " is not valid JSON: " + e.what());
+    JsonLines lines(text, file);  // first: syntax, numbers and depth, with the line, in linear time
+    auto value = nlohmann::json::parse(text);
+    return {std::move(value), std::move(lines)};
+  } catch (const InputError& e) {
+    throw InputError(e.where(), what + " " + e.detail());
   }
 }
 
-}  // namespace
-
-nlohmann::json read_json_file(const std::filesystem::path& file, const std::string& what) {
-  return parse(read_text(file, what), file, what);
+const nlohmann::json& json_member(const nlohmann::json& object, const std::string& key, const InputLocation& at) {
+  if (!object.is_object()) throw InputError({at.file, at.line, at.field.empty() ? "/" : at.field}, "expected an object");
+  auto it = object.find(key);
+  if (it == object.end()) throw InputError({at.file, at.line, at.field + "/" + key}, "missing");
+  return *it;
 }
 
 JsonDocument read_json_document(const std::filesystem::path& file, const std::string& what) {
-  std::string text = read_text(file, what);
-  auto value = parse(text, file, what);
-  return {std::move(value), JsonLines(text)};
+  return parse_json_document(read_file(file), file.string(), what);
 }
 
 }  // namespace auditvm

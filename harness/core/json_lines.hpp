@@ -1,21 +1,27 @@
-// Which line of a JSON text each value starts on, by JSON pointer, so that an error found while
-// validating the parsed value (which only knows its JSON path) can also name the line.
+// Checks a JSON text and finds which line each value starts on, by JSON pointer, so that an error
+// found while validating the parsed value (which only knows its JSON path) can also name the line.
 #pragma once
 
-#include <map>
 #include <string>
 
 #include "core/errors.hpp"
 
 namespace auditvm {
 
+// Deeper documents are rejected: no input of auditvm's needs more than a dozen levels, and every
+// walk over a parsed value (comparison, merging, dumping) recurses once per level.
+inline constexpr int kMaxJsonDepth = 64;
+
 class JsonLines {
  public:
-  // `text` must be valid JSON (parse it first: this index reports nothing about syntax).
-  explicit JsonLines(const std::string& text);
+  // Reads `text` once, in time and memory linear in its size; throws an InputError naming `file`,
+  // the line (and, where there is one, the JSON pointer) for a syntax error, a number out of range
+  // or nesting deeper than kMaxJsonDepth.
+  explicit JsonLines(std::string text, const std::string& file = "");
 
   // The line of the value at `pointer` (for an object member: the line of its key). A pointer
   // the text does not contain gets the line of its nearest enclosing value; 0 if none.
+  // Reads the text again (errors are rare; an index of every value would cost more than the text).
   int line_of(const std::string& pointer) const;
 
   // `error` with the line of its JSON pointer (InputLocation::field) filled in, when it names a
@@ -23,7 +29,7 @@ class JsonLines {
   InputError locate(const InputError& error) const;
 
  private:
-  std::map<std::string, int> lines_;
+  std::string text_;
 };
 
 }  // namespace auditvm

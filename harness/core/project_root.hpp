@@ -1,5 +1,5 @@
 // Where auditvm's own data lives (guest/, nix/, scenarios/): $AUDITVM_HOME for an installed copy,
-// else the source tree it was built from.
+// else the source tree it was built from. InputError when AUDITVM_HOME is set but is not such a tree.
 #pragma once
 
 #include <filesystem>

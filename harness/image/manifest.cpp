@@ -8,63 +8,46 @@
 #include "core/json_file.hpp"
 
 namespace auditvm::image {
-namespace {
-
 using nlohmann::json;
 
-template <typename T>
-T required(const json& data, const std::string& key, const std::string& file) {
-  if (!data.contains(key)) throw InputError({file, 0, key}, "manifest field is missing");
-  try {
-    return data.at(key).get<T>();
-  } catch (const json::exception&) {
-    throw InputError({file, 0, key}, "manifest field has the wrong type");
-  }
-}
-
-template <typename T>
-T optional(const json& data, const std::string& key, T fallback, const std::string& file) {
-  return data.contains(key) ? required<T>(data, key, file) : fallback;
-}
-
-}  // namespace
-
 Manifest load_manifest(const std::filesystem::path& file) {
-  json data = read_json_file(file, "manifest");
+  json data = read_json_document(file, "manifest").value;
   const std::string name = file.string();
   auto resolve = [&](const std::string& path) {
     std::filesystem::path p(path);
     return p.is_absolute() ? p : file.parent_path() / p;
   };
   Manifest m;
-  m.format_version = data.value("format_version", "1");
-  m.guest_kind = data.value("guest_kind", "debian");
-  auto arch = parse_arch(required<std::string>(data, "arch", name));
+  m.format_version = json_field_or<std::string>(data, "format_version", "1", {name, 0, ""});
+  m.guest_kind = json_field_or<std::string>(data, "guest_kind", "debian", {name, 0, ""});
+  auto arch = parse_arch(json_field<std::string>(data, "arch", {name, 0, ""}));
   if (!arch) throw InputError({name, 0, "arch"}, "unknown architecture");
   m.arch = *arch;
-  m.kernel_version = data.value("kernel_version", "");
-  m.kernel = resolve(required<std::string>(data, "kernel", name));
-  m.initrd = resolve(required<std::string>(data, "initrd", name));
-  m.console = required<std::string>(data, "console", name);
-  m.kernel_params = required<std::vector<std::string>>(data, "kernel_params", name);
-  m.module_name = data.value("module_name", "nls_ascii");
-  m.module_path = required<std::string>(data, "module_path", name);
-  m.helpers = required<std::map<std::string, std::string>>(data, "helpers", name);
+  m.kernel_version = json_field_or<std::string>(data, "kernel_version", "", {name, 0, ""});
+  m.kernel = resolve(json_field<std::string>(data, "kernel", {name, 0, ""}));
+  m.initrd = resolve(json_field<std::string>(data, "initrd", {name, 0, ""}));
+  m.console = json_field<std::string>(data, "console", {name, 0, ""});
+  m.kernel_params = json_field<std::vector<std::string>>(data, "kernel_params", {name, 0, ""});
+  m.module_name = json_field_or<std::string>(data, "module_name", "nls_ascii", {name, 0, ""});
+  m.module_path = json_field<std::string>(data, "module_path", {name, 0, ""});
+  m.helpers = json_field<std::map<std::string, std::string>>(data, "helpers", {name, 0, ""});
   for (const char* abi : {"b64", "b32"})
     if (!m.helpers.count(abi)) throw InputError({name, 0, std::string("helpers.") + abi}, "manifest field is missing");
-  for (const auto& dir : data.value("shared_directories", json::array())) {
+  const auto dirs = json_field_or<std::vector<json>>(data, "shared_directories", {}, {name, 0, ""});
+  for (std::size_t i = 0; i < dirs.size(); ++i) {
+    const InputLocation at{name, 0, "/shared_directories/" + std::to_string(i)};
     SharedDirectory shared;
-    shared.host_path = required<std::string>(dir, "host_path", name);
-    shared.mount_tag = required<std::string>(dir, "mount_tag", name);
-    shared.guest_path = required<std::string>(dir, "guest_path", name);
+    shared.host_path = json_field<std::string>(dirs[i], "host_path", at);
+    shared.mount_tag = json_field<std::string>(dirs[i], "mount_tag", at);
+    shared.guest_path = json_field<std::string>(dirs[i], "guest_path", at);
     m.shared_directories.push_back(shared);
   }
-  m.packages = data.value("packages", std::map<std::string, std::string>{});
-  m.files = data.value("files", std::map<std::string, std::string>{});
-  m.cache_key = data.value("cache_key", "");
-  m.configuration_built_in = optional<bool>(data, "configuration_built_in", false, name);
-  m.memory_mib = optional<unsigned>(data, "memory_mib", 0U, name);
-  m.boot_timeout_s = optional<unsigned>(data, "boot_timeout_s", 0U, name);
+  m.packages = json_field_or<std::map<std::string, std::string>>(data, "packages", {}, {name, 0, ""});
+  m.files = json_field_or<std::map<std::string, std::string>>(data, "files", {}, {name, 0, ""});
+  m.cache_key = json_field_or<std::string>(data, "cache_key", "", {name, 0, ""});
+  m.configuration_built_in = json_field_or<bool>(data, "configuration_built_in", false, {name, 0, ""});
+  m.memory_mib = json_field_or<unsigned>(data, "memory_mib", 0U, {name, 0, ""});
+  m.boot_timeout_s = json_field_or<unsigned>(data, "boot_timeout_s", 0U, {name, 0, ""});
   for (const auto& path : {m.kernel, m.initrd})
     if (!std::filesystem::exists(path)) throw InputError({name, 0, path == m.kernel ? "kernel" : "initrd"}, "file does not exist: " + path.string());
   return m;

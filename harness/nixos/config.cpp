@@ -1,5 +1,7 @@
 #include "nixos/config.hpp"
 
+#include <charconv>
+
 #include "core/errors.hpp"
 #include "core/json_file.hpp"
 
@@ -74,10 +76,18 @@ void check_auditd(const json& auditd, const Place& place) {
     }
   const json& space = auditd["settings"]["space_left"];
   const json& admin = auditd["settings"]["admin_space_left"];
-  auto percent = [](const json& v) { return std::stoll(v.get<std::string>()); };  // "25%" -> 25
+  // "25%" -> 25; the type has already checked the form ([0-9]+%), not the size.
+  auto percent = [&](const json& v, const char* name) {
+    const std::string text = v.get<std::string>();
+    std::int64_t out = 0;
+    auto [end, error] = std::from_chars(text.data(), text.data() + text.size() - 1, out);
+    if (error != std::errc() || end != text.data() + text.size() - 1)
+      fail(place.child("settings").child(name), "The percentage \"" + text + "\" is too large for a Nix integer (lib.toInt fails on it).");
+    return out;
+  };
   bool larger = true;
   if (space.is_number() && admin.is_number()) larger = space.get<std::int64_t>() > admin.get<std::int64_t>();
-  if (space.is_string() && admin.is_string()) larger = percent(space) > percent(admin);
+  if (space.is_string() && admin.is_string()) larger = percent(space, "space_left") > percent(admin, "admin_space_left");
   if (!larger)
     fail(place.child("settings").child("space_left"),
          "Failed assertions:\n- `security.auditd.settings.space_left` must be larger than `security.auditd.settings.admin_space_left`");

@@ -1,7 +1,7 @@
 #include <algorithm>
-#include <fstream>
 #include <set>
 
+#include "check/stig.hpp"
 #include "core/errors.hpp"
 #include "core/json_file.hpp"
 #include "rules/values.hpp"
@@ -21,14 +21,13 @@ class Reader {
     throw InputError({file_, 0, path.empty() ? "/" : path}, message);
   }
   const json& member(const json& object, const std::string& path, const std::string& key) const {
-    if (!object.is_object()) fail(path, "expected an object");
-    if (!object.contains(key)) fail(path + "/" + key, "missing");
-    return object.at(key);
+    return json_member(object, key, {file_, 0, path});
   }
   std::string string(const json& object, const std::string& path, const std::string& key) const {
-    const json& value = member(object, path, key);
-    if (!value.is_string()) fail(path + "/" + key, "expected a string");
-    return value.get<std::string>();
+    return json_field<std::string>(object, key, {file_, 0, path});
+  }
+  std::string optional_string(const json& object, const std::string& path, const std::string& key) const {
+    return json_field_or<std::string>(object, key, "", {file_, 0, path});
   }
   std::uint32_t id(const json& value, const std::string& path) const {
     if (!value.is_number_unsigned() || value.get<std::uint64_t>() > 4294967295ULL) fail(path, "expected an id (0..4294967295)");
@@ -60,12 +59,14 @@ std::map<std::string, std::string> verdicts(const Reader& reader, const json& va
 Configuration load_configuration(const Reader& reader, const json& item, const std::string& path) {
   Configuration c;
   c.name = reader.string(item, path, "name");
-  c.description = item.value("description", "");
+  c.description = reader.optional_string(item, path, "description");
   c.nixos = reader.member(item, path, "nixos");
   c.config = nixos::load_config(c.nixos, reader.file(), path + "/nixos");
   c.expect = verdicts(reader, reader.member(item, path, "expect"), path + "/expect");
   if (item.contains("expect_by_arch")) {
-    for (const auto& [arch_name, value] : item["expect_by_arch"].items()) {
+    const json& by_arch = item["expect_by_arch"];
+    if (!by_arch.is_object()) reader.fail(path + "/expect_by_arch", "expected an object of arch -> {STIG id -> verdict}");
+    for (const auto& [arch_name, value] : by_arch.items()) {
       auto arch = parse_arch(arch_name);
       if (!arch) reader.fail(path + "/expect_by_arch/" + arch_name, "unknown architecture");
       c.expect_by_arch[*arch] = verdicts(reader, value, path + "/expect_by_arch/" + arch_name);
@@ -97,10 +98,12 @@ Scenario scenario_from_json(const json& data, const std::filesystem::path& path)
   s.file = path;
   s.name = reader.string(data, "", "name");
   s.stig = reader.string(data, "", "stig");
-  s.description = data.value("description", "");
+  check::find_stig_rule(s.stig, {path.string(), 0, "/stig"});  // fail here, naming this file, not later
+  s.description = reader.optional_string(data, "", "description");
   if (data.contains("arches")) {
-    for (std::size_t i = 0; i < data["arches"].size(); ++i) {
-      auto arch = data["arches"][i].is_string() ? parse_arch(data["arches"][i].get<std::string>()) : std::nullopt;
+    const json& arches = reader.array(data, "", "arches");
+    for (std::size_t i = 0; i < arches.size(); ++i) {
+      auto arch = arches[i].is_string() ? parse_arch(arches[i].get<std::string>()) : std::nullopt;
       if (!arch) reader.fail("/arches/" + std::to_string(i), "expected x86_64 or aarch64");
       s.arches.push_back(*arch);
     }

@@ -1,0 +1,180 @@
+// auditvm through its binary, the way a user meets it: exit statuses (0 compliant, 1 finding,
+// 2 bad input) and messages that name the file, the line and the field, for check, lint, render
+// and matrix on good and hostile inputs. Nothing here boots a VM.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "core/process.hpp"
+#include "support/temp_dir.hpp"
+
+namespace auditvm {
+namespace {
+
+namespace fs = std::filesystem;
+using testing::AllOf;
+using testing::HasSubstr;
+using testing::Not;
+
+const std::string kStigFix =
+    "-a always,exit -F arch=b32 -S init_module,finit_module,delete_module -F auid>=1000 -F auid!=unset -k module_chng\n"
+    "-a always,exit -F arch=b64 -S init_module,finit_module,delete_module -F auid>=1000 -F auid!=unset -k module_chng\n";
+
+std::string shipped(const std::string& name) {
+  std::ifstream in(std::string(AUDITVM_SOURCE_ROOT) + "/scenarios/" + name, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
+class Cli : public test::TempDirTest {
+ protected:
+  Cli() : TempDirTest("cli") {}
+
+  ProcessResult auditvm(std::vector<std::string> args) {
+    args.insert(args.begin(), AUDITVM_BINARY);
+    return run_process(args);
+  }
+  // Through a shell, for standard input and the environment; the command calls "$AUDITVM".
+  ProcessResult shell(const std::string& command) {
+    return run_process({"/bin/sh", "-c", "AUDITVM='" AUDITVM_BINARY "'; " + command});
+  }
+  std::string file(const std::string& name, const std::string& text) {
+    std::ofstream(dir_ / name, std::ios::binary) << text;
+    return (dir_ / name).string();
+  }
+  // The shipped default scenario with one edit.
+  std::string scenario(const std::string& from, const std::string& to) {
+    std::string text = shipped("V-268096.json");
+    auto at = text.find(from);
+    EXPECT_NE(at, std::string::npos) << from;
+    if (at != std::string::npos) text.replace(at, from.size(), to);
+    return file("scenario.json", text);
+  }
+};
+
+// Bad input: exit status 2, one "auditvm: error:" message, never "internal error".
+void expect_input_error(const ProcessResult& result, const std::string& location, const std::string& message) {
+  EXPECT_EQ(result.exit_code, 2) << result.out << result.err;
+  EXPECT_THAT(result.err, AllOf(HasSubstr("auditvm: error: " + location), HasSubstr(message), Not(HasSubstr("internal error"))));
+}
+
+// --- good input ---
+
+TEST_F(Cli, CheckSaysNotAFindingForTheStigFixAndOpenWithoutIt) {
+  auto fix = auditvm({"check", "--rules", file("fix.rules", kStigFix)});
+  EXPECT_EQ(fix.exit_code, 0) << fix.err;
+  EXPECT_THAT(fix.out, HasSubstr("V-268096 (ANIX-00-000290, medium) on x86_64: NotAFinding"));
+  auto none = auditvm({"check", "--rules", file("none.rules", "-a always,exit -F arch=b64 -S init_module -k m\n"), "--format", "json"});
+  EXPECT_EQ(none.exit_code, 1) << none.err;
+  EXPECT_EQ(nlohmann::json::parse(none.out).at("status"), "Open");
+}
+
+TEST_F(Cli, CheckReadsStandardInput) {
+  auto result = shell("cat '" + file("fix.rules", kStigFix) + "' | \"$AUDITVM\" check --rules - --arch aarch64");
+  EXPECT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_THAT(result.out, HasSubstr("on aarch64: NotAFinding"));
+}
+
+TEST_F(Cli, LintPredictsTheLineThatStopsLoading) {
+  std::string rules = file("anduril.rules", "-a always,exit -F arch=b64 -S rename -k delete\n" + kStigFix);
+  auto aarch64 = auditvm({"lint", "--rules", rules, "--arch", "aarch64"});
+  EXPECT_EQ(aarch64.exit_code, 1) << aarch64.err;
+  EXPECT_THAT(aarch64.out, HasSubstr("aarch64: auditctl -R stops at line 1"));
+  auto x86 = auditvm({"lint", "--rules", rules, "--arch", "x86_64"});
+  EXPECT_EQ(x86.exit_code, 0) << x86.err;
+  EXPECT_THAT(x86.out, HasSubstr("x86_64: all 3 lines load"));
+}
+
+TEST_F(Cli, RenderPrintsTheRulesNixosWrites) {
+  auto result = auditvm({"render", "--config", file("c.json", R"({"security":{"audit":{"enable":true,"rules":["-a always,exit -F arch=b64 -S init_module -k m"]}}})")});
+  EXPECT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_THAT(result.out, HasSubstr("-a always,exit -F arch=b64 -S init_module -k m\n"));
+}
+
+TEST_F(Cli, MatrixListsTheCellsOfAScenario) {
+  auto result = auditvm({"matrix", file("s.json", shipped("V-268096.json"))});
+  EXPECT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_GE(nlohmann::json::parse(result.out).size(), 24U);
+}
+
+// --- bad input: every message names the file, the line and the field ---
+
+TEST_F(Cli, ABadRuleNamesItsFileAndLine) {
+  std::string rules = file("bad.rules", kStigFix + "-a always,exit -F arch=b64 -S no_such_call\n");
+  expect_input_error(auditvm({"check", "--rules", rules}), rules + ":3", "no_such_call");
+}
+
+TEST_F(Cli, ADirectoryIsNotAnInputFile) {
+  std::string dir = dir_.string();
+  expect_input_error(auditvm({"check", "--rules", dir}), dir, "is a directory");
+  expect_input_error(auditvm({"lint", "--rules", dir}), dir, "is a directory");
+  expect_input_error(auditvm({"lint", "--config", dir}), dir, "is a directory");
+  expect_input_error(auditvm({"render", "--config", dir}), dir, "is a directory");
+}
+
+TEST_F(Cli, EndlessInputIsCutOffWithAMessage) {
+  expect_input_error(auditvm({"check", "--rules", "/dev/zero"}), "/dev/zero", "is larger than 16 MiB");
+  expect_input_error(shell("\"$AUDITVM\" check --rules - < /dev/zero"), "<stdin>", "is larger than 16 MiB");
+  expect_input_error(auditvm({"render", "--config", "/dev/zero"}), "/dev/zero", "is larger than 16 MiB");
+}
+
+TEST_F(Cli, DeeplyNestedJsonIsRejectedAtTheLevelItGoesTooDeep) {
+  std::string deep = std::string(20000, '[') + std::string(20000, ']');
+  std::string config = file("deep.json", "{\"security\":\n" + deep + "}");
+  expect_input_error(auditvm({"render", "--config", config}), config + ":2: /security/0/0", "nested more than 64 levels deep");
+  std::string scenario_file = file("deep-scenario.json", "{\"name\": " + deep + "}");
+  expect_input_error(auditvm({"matrix", scenario_file}), scenario_file + ":1", "nested more than 64 levels deep");
+}
+
+TEST_F(Cli, NumbersTooLargeForJsonNameTheirField) {
+  std::string config = file("big.json", "{\"security\": {\"audit\": {\n  \"backlogLimit\": 1e400}}}");
+  expect_input_error(auditvm({"render", "--config", config}), config + ":2: /security/audit/backlogLimit", "number out of range: 1e400");
+  std::string percent = file("percent.json", R"({"security": {"auditd": {"enable": true,
+    "settings": {"space_left": "99999999999999999999%", "admin_space_left": "5%"}}}})");
+  expect_input_error(auditvm({"render", "--config", percent}), percent + ":2: /security/auditd/settings/space_left", "too large");
+}
+
+TEST_F(Cli, ScenarioFieldsOfTheWrongTypeNameTheirField) {
+  std::string arches = scenario("\"arches\": [\n    \"x86_64\",\n    \"aarch64\"\n  ]", "\"arches\": \"x86_64\"");
+  expect_input_error(auditvm({"matrix", arches}), arches + ":5: /arches", "expected an array");
+  std::string description = scenario(R"("description": "Module load/unload auditing (ANIX-00-000290): the default matrix.")", R"("description": 7)");
+  expect_input_error(auditvm({"matrix", description}), description + ":4: /description", "expected a string");
+  std::string stig = scenario(R"("stig": "V-268096")", R"("stig": "V-999999")");
+  auto result = auditvm({"matrix", stig});
+  expect_input_error(result, stig + ":3: /stig", "unknown STIG rule 'V-999999'");
+  EXPECT_THAT(result.err, Not(HasSubstr("--stig")));
+}
+
+TEST_F(Cli, InvalidUtf8IsNamedByLineNotDumpedIntoJson) {
+  std::string rules = file("latin1.rules", kStigFix + "-w /etc/caf\xe9 -p wa -k x\n");
+  expect_input_error(auditvm({"lint", "--rules", rules, "--format", "json"}), rules + ":3", "not valid UTF-8 (byte 0xE9)");
+  expect_input_error(auditvm({"check", "--rules", rules, "--format", "json"}), rules + ":3", "not valid UTF-8");
+}
+
+TEST_F(Cli, NulBytesDoNotCutMessagesShort) {
+  std::string rules = file("nul.rules", std::string("-a always,exit -F arch=b64 -S init_module\0 -k m\n", 47));
+  expect_input_error(auditvm({"check", "--rules", rules}), rules + ":1", "contains a NUL byte");
+  // A NUL inside a JSON string reaches the message escaped, and the message goes on past it.
+  std::string config = file("nul.json", R"({"security": {"audit": {"ru\u0000les": []}}})");
+  expect_input_error(auditvm({"render", "--config", config}), config + ":1: /security/audit/ru\\x00les",
+                     "The option `security.audit.\"ru\\x00les\"' does not exist.");
+}
+
+TEST_F(Cli, ABadAuditvmHomeIsNamed) {
+  expect_input_error(shell("AUDITVM_HOME=" + dir_.string() + " \"$AUDITVM\" check --rules /dev/null"), "AUDITVM_HOME: " + dir_.string(),
+                     "not an auditvm tree");
+  expect_input_error(shell("AUDITVM_HOME=" + dir_.string() + " \"$AUDITVM\" matrix"), "AUDITVM_HOME", "not an auditvm tree");
+}
+
+TEST_F(Cli, AnUnknownCommandIsNamed) {
+  auto result = auditvm({"chek", "--rules", "x"});
+  EXPECT_EQ(result.exit_code, 2);
+  EXPECT_THAT(result.err, HasSubstr("auditvm: error: unknown command 'chek' (commands: check, lint, render"));
+  EXPECT_EQ(auditvm({"--quiet", "check", "--rules", file("fix.rules", kStigFix)}).exit_code, 0);
+}
+
+}  // namespace
+}  // namespace auditvm
