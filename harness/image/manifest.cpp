@@ -49,7 +49,7 @@ Manifest load_manifest(const std::filesystem::path& file) {
   m.memory_mib = json_field_or<unsigned>(data, "memory_mib", 0U, {name, 0, ""});
   m.boot_timeout_s = json_field_or<unsigned>(data, "boot_timeout_s", 0U, {name, 0, ""});
   for (const auto& path : {m.kernel, m.initrd})
-    if (!std::filesystem::exists(path)) throw InputError({name, 0, path == m.kernel ? "kernel" : "initrd"}, "file does not exist: " + path.string());
+    if (std::error_code error; !std::filesystem::exists(path, error)) throw InputError({name, 0, path == m.kernel ? "kernel" : "initrd"}, "file does not exist: " + path.string());
   return m;
 }
 
