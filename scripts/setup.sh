@@ -10,7 +10,7 @@ PACKAGES=(
   # libraries the harness links
   nlohmann-json3-dev libboost-dev libboost-filesystem-dev libgtest-dev libgmock-dev
   libvirt-dev libaudit-dev libauparse-dev libcli11-dev libpugixml-dev libarchive-dev
-  liblzma-dev libssl-dev
+  liblzma-dev libssl-dev libzstd-dev zlib1g-dev
   # guest images: Debian packages for foreign arches, module helper cross compilers
   xz-utils
   gcc-i686-linux-gnu gcc-aarch64-linux-gnu gcc-arm-linux-gnueabihf

@@ -3,6 +3,7 @@
 
 #include "cli/arch_option.hpp"
 #include "cli/command.hpp"
+#include "cli/run_options.hpp"
 #include "image/builder.hpp"
 
 namespace auditvm::cli {
@@ -18,22 +19,25 @@ std::vector<Arch> arches_from_option(const std::string& text) {
 CommandRunner register_image(CLI::App& root, const GlobalOptions& global) {
   struct Options {
     std::string arch = "all";
+    std::string suite;
     std::string cache_dir;
     std::string debs;
     bool refresh = false;
     std::string action;
   };
   auto options = std::make_shared<Options>();
-  auto* cmd = root.add_subcommand("image", "Build and locate the default guest images (Debian bookworm)");
+  auto* cmd = root.add_subcommand("image", "Build and locate the default guest images (Debian bookworm, trixie, sid, trixie-backports)");
   cmd->require_subcommand(1);
   auto* build = cmd->add_subcommand("build", "Build the image(s); a no-op when the cached one is current");
   build->add_option("--arch", options->arch, "x86_64, aarch64 or all")->capture_default_str();
   build->add_option("--debs", options->debs, "Build offline from the .deb files in this directory");
-  build->add_flag("--refresh", options->refresh, "Ask the archive for new package versions even if the host's apt lists did not change");
+  build->add_flag("--refresh", options->refresh, "Ask the archive for new package versions even if the last resolution is less than a day old");
   auto* list = cmd->add_subcommand("list", "List cached images");
   auto* path = cmd->add_subcommand("path", "Print the directory of the current image of an arch");
   path->add_option("--arch", options->arch, "x86_64 or aarch64")->required();
   auto* prune = cmd->add_subcommand("prune", "Remove every cached image but the current one of each arch");
+  for (auto* sub : {build, path})
+    sub->add_option("--suite", options->suite, sub == build ? "Debian suites, comma-separated (default: bookworm)" : "Debian suite (default: bookworm)");
   for (auto* sub : {build, list, path, prune}) {
     sub->add_option("--cache-dir", options->cache_dir, "Image cache (default: $XDG_CACHE_HOME/auditvm/images)");
     sub->callback([options, sub] { options->action = sub->get_name(); });
@@ -42,20 +46,27 @@ CommandRunner register_image(CLI::App& root, const GlobalOptions& global) {
     if (options->action == "build") {
       image::BuildOptions build_options{options->cache_dir, std::nullopt, global.quiet, options->refresh};
       if (!options->debs.empty()) build_options.debs_dir = options->debs;
-      for (Arch arch : arches_from_option(options->arch)) {
-        auto manifest = image::build_image(arch, build_options);
-        std::cout << to_string(arch) << " " << manifest.kernel.parent_path().string() << "\n";
-      }
+      for (const auto& suite : suites_from_option(options->suite))
+        for (Arch arch : arches_from_option(options->arch)) {
+          build_options.suite = suite;
+          auto manifest = image::build_image(arch, build_options);
+          std::cout << to_string(arch) << " " << suite.name << " " << manifest.kernel.parent_path().string() << "\n";
+        }
     } else if (options->action == "list") {
       for (const auto& manifest : image::list_images(options->cache_dir))
-        std::cout << to_string(manifest.arch) << "\t" << manifest.kernel_version << "\t" << manifest.cache_key << "\t"
+        std::cout << to_string(manifest.arch) << "\t" << manifest.suite << "\t" << manifest.kernel_version << "\t" << manifest.audit_version << "\t"
+                  << manifest.cache_key << "\t"
                   << manifest.kernel.parent_path().string() << "\n";
     } else if (options->action == "prune") {
       for (const auto& dir : image::prune_images(options->cache_dir)) std::cout << "removed " << dir.string() << "\n";
     } else {
       Arch arch = arch_from_option(options->arch);
-      auto manifest = image::find_image(arch, options->cache_dir);
-      if (!manifest) throw InfraError("no current image for " + std::string(to_string(arch)) + ": run auditvm image build --arch " + std::string(to_string(arch)));
+      auto suites = suites_from_option(options->suite);
+      if (suites.size() != 1) throw InputError({"--suite", 0, options->suite}, "image path takes one suite");
+      auto manifest = image::find_image(arch, suites.front(), options->cache_dir);
+      if (!manifest)
+        throw InfraError("no current image for " + std::string(to_string(arch)) + " " + suites.front().name + ": run auditvm image build --arch " +
+                         std::string(to_string(arch)) + " --suite " + suites.front().name);
       std::cout << manifest->kernel.parent_path().string() << "\n";
     }
     return 0;

@@ -1,12 +1,19 @@
-// Options shared by the commands that boot guests (run, reproduce).
+// Options shared by the commands that boot guests (run, reproduce): the machine, and which
+// default guest images (--suite, --image).
 #pragma once
 
 #include <CLI/CLI.hpp>
+#include <map>
 #include <string>
+#include <vector>
 
+#include "image/manifest.hpp"
+#include "image/suite.hpp"
 #include "machine/machine.hpp"
 
 namespace auditvm::cli {
+
+std::vector<std::string> split_commas(const std::string& text);
 
 struct MachineOptions {
   std::string backend = "qemu";
@@ -16,6 +23,36 @@ struct MachineOptions {
   void add_to(CLI::App& cmd);
   machine::BackendOptions backend_options() const;
   machine::Accel accel_value() const;
+};
+
+// The suites named by --suite (comma-separated; InputError naming an unknown one). Empty text: bookworm.
+std::vector<image::Suite> suites_from_option(const std::string& text);
+
+struct ImageOptions {
+  std::string suites;                   // --suite S[,S...]
+  std::vector<std::string> image_dirs;  // --image DIR (repeatable)
+  void add_to(CLI::App& cmd, bool several_suites);
+};
+
+// The default guests of a run, one image per arch and suite: an --image directory; else the
+// current image of the cache (the last `auditvm image build`, online or from --debs: an
+// air-gapped machine never resolves again); else one built now.
+class DefaultGuests {
+ public:
+  DefaultGuests(const ImageOptions& options, std::filesystem::path cache_dir, bool quiet);
+  // The suites to run (--suite, else those of the --image directories, else bookworm).
+  const std::vector<std::string>& suites() const { return suites_; }
+  // The arches of the --image directories (empty without --image).
+  std::vector<Arch> image_arches() const;
+  // Not thread-safe: call it for every arch and suite before the workers start.
+  const image::Manifest& get(Arch arch, const std::string& suite);
+
+ private:
+  std::filesystem::path cache_dir_;
+  bool quiet_;
+  bool from_image_dirs_ = false;
+  std::vector<std::string> suites_;
+  std::map<std::pair<Arch, std::string>, image::Manifest> images_;
 };
 
 }  // namespace auditvm::cli

@@ -20,28 +20,30 @@ fs::path cache_dir_or_default(const fs::path& dir) { return dir.empty() ? defaul
 
 std::string arch_name(Arch arch) { return std::string(to_string(arch)); }
 
-// Image directories are named <arch>-<inputs>-<packages>, so the project's inputs alone tell
-// whether an image is current for this checkout (find_image) without asking apt.
-std::string image_dir_name(Arch arch, const std::string& key) { return arch_name(arch) + "-" + key; }
+// <arch><suite tag>: x86_64 (bookworm), x86_64-trixie. Names the image directories, the
+// .current and .lock files and the build directories of that arch and suite.
+std::string flavour(Arch arch, const Suite& suite) { return arch_name(arch) + suite_tag(suite); }
 
-// Only the files a guest is made of leave the .debs: no docs, no locales, and of the kernel's
-// ~4000 modules only the drivers and the test module.
-std::function<bool(const std::string&)> guest_files_filter() {
-  auto modules = guest_kernel_modules();
-  return [modules](const std::string& path) {
-    for (const char* skipped : {"usr/share/doc/", "usr/share/man/", "usr/share/locale/", "usr/share/info/", "usr/share/lintian/"})
-      if (path.rfind(skipped, 0) == 0) return false;
-    if (path.find("/modules/") != std::string::npos && path.ends_with(".ko")) {
-      auto name = fs::path(path).stem().string();
-      return modules.count(name) > 0;
-    }
-    return true;
-  };
+// Image directories are named <arch><suite tag>-<inputs>-<packages>, so the project's inputs
+// alone tell whether an image is current for this checkout (find_image) without asking apt.
+std::string image_dir_name(Arch arch, const Suite& suite, const std::string& key) { return flavour(arch, suite) + "-" + key; }
+
+// The suite an image directory name belongs to (x86_64-trixie-... is trixie's, x86_64-<hex>-...
+// bookworm's), or none when it is not one of this arch's.
+std::optional<Suite> suite_of(const std::string& name, Arch arch) {
+  if (name.rfind(arch_name(arch) + "-", 0) != 0) return std::nullopt;
+  std::optional<Suite> found = default_suite();
+  for (const auto& suite_name : suite_names()) {
+    auto suite = *parse_suite(suite_name);
+    // The longest tag wins: x86_64-trixie-backports-... is not trixie's.
+    if (!suite_tag(suite).empty() && name.rfind(flavour(arch, suite) + "-", 0) == 0 && suite_tag(suite).size() > suite_tag(*found).size()) found = suite;
+  }
+  return found;
 }
 
-// Replaces <cache>/<arch>.current atomically.
-void mark_current(const fs::path& cache, Arch arch, const std::string& dir_name) {
-  fs::path current = cache / (arch_name(arch) + ".current");
+// Replaces <cache>/<arch><suite tag>.current atomically.
+void mark_current(const fs::path& cache, Arch arch, const Suite& suite, const std::string& dir_name) {
+  fs::path current = cache / (flavour(arch, suite) + ".current");
   fs::path temporary = current.string() + "." + std::to_string(::getpid());
   std::ofstream(temporary) << dir_name << "\n";
   fs::rename(temporary, current);
@@ -71,15 +73,22 @@ std::string image_key(const std::string& inputs, const std::map<std::string, std
   return inputs + "-" + sha256_hex(versions).substr(0, 8);
 }
 
-std::optional<Manifest> find_image(Arch arch, const fs::path& cache_dir) {
+std::optional<Manifest> find_image(Arch arch, const Suite& suite, const fs::path& cache_dir) {
   const fs::path cache = cache_dir_or_default(cache_dir);
-  std::ifstream current(cache / (arch_name(arch) + ".current"));
+  std::ifstream current(cache / (flavour(arch, suite) + ".current"));
   std::string name;
   if (!(current >> name)) return std::nullopt;
   // Built from other guest files or helpers than this checkout's: not current.
-  if (name.rfind(image_dir_name(arch, input_key(arch)) + "-", 0) != 0) return std::nullopt;
+  if (name.rfind(image_dir_name(arch, suite, input_key(arch)) + "-", 0) != 0) return std::nullopt;
   if (!fs::exists(cache / name / "manifest.json")) return std::nullopt;
   return load_manifest(cache / name / "manifest.json");
+}
+
+std::optional<Manifest> find_image(Arch arch, const fs::path& cache_dir) { return find_image(arch, default_suite(), cache_dir); }
+
+Manifest image_for_run(Arch arch, const BuildOptions& options) {
+  if (auto current = find_image(arch, options.suite, options.cache_dir)) return *current;
+  return build_image(arch, options);
 }
 
 std::vector<fs::path> prune_images(const fs::path& cache_dir) {
@@ -87,17 +96,22 @@ std::vector<fs::path> prune_images(const fs::path& cache_dir) {
   std::vector<fs::path> removed;
   if (!fs::exists(cache)) return removed;
   for (Arch arch : all_arches()) {
-    FileLock lock(cache / (arch_name(arch) + ".lock"));  // no build of this arch runs meanwhile
-    std::string current;
-    std::ifstream(cache / (arch_name(arch) + ".current")) >> current;
-    for (const auto& entry : fs::directory_iterator(cache)) {
-      const std::string name = entry.path().filename().string();
-      bool image = name.rfind(arch_name(arch) + "-", 0) == 0 && fs::exists(entry.path() / "manifest.json");
-      // .build-<arch>-<pid>: a builder that died; ours would hold the lock.
-      bool leftover = name.rfind(".build-" + arch_name(arch) + "-", 0) == 0;
-      if ((image && name != current) || leftover) {
-        fs::remove_all(entry.path());
-        removed.push_back(entry.path());
+    for (const auto& suite_name : suite_names()) {
+      const Suite suite = *parse_suite(suite_name);
+      FileLock lock(cache / (flavour(arch, suite) + ".lock"));  // no build of this arch and suite runs meanwhile
+      std::string current;
+      std::ifstream(cache / (flavour(arch, suite) + ".current")) >> current;
+      const std::string build_prefix = ".build-" + flavour(arch, suite) + "-";
+      for (const auto& entry : fs::directory_iterator(cache)) {
+        const std::string name = entry.path().filename().string();
+        bool image = suite_of(name, arch) == suite && fs::exists(entry.path() / "manifest.json");
+        // .build-<arch><tag>-<pid>: a builder that died; ours would hold the lock.
+        bool leftover = name.rfind(build_prefix, 0) == 0 &&
+                        name.find_first_not_of("0123456789", build_prefix.size()) == std::string::npos;
+        if ((image && name != current) || leftover) {
+          fs::remove_all(entry.path());
+          removed.push_back(entry.path());
+        }
       }
     }
   }
@@ -119,20 +133,21 @@ Manifest build_image(Arch arch, const BuildOptions& options) {
   fs::create_directories(cache, error);
   if (error) throw InfraError("cannot create cache directory " + cache.string() + ": " + error.message());
   const Progress progress = progress_for(options.quiet);
-  FileLock lock(cache / (arch_name(arch) + ".lock"));  // a concurrent builder waits here
+  const Suite& suite = options.suite;
+  FileLock lock(cache / (flavour(arch, suite) + ".lock"));  // a concurrent builder waits here
 
   ResolvedPackages packages = options.debs_dir ? resolve_offline(arch, *options.debs_dir)
-                                               : resolve_online(arch, cache, options.refresh, progress);
+                                               : resolve_online(arch, suite, cache, options.refresh, progress);
   const std::string key = image_key(input_key(arch), packages.versions());
-  const std::string name = image_dir_name(arch, key);
+  const std::string name = image_dir_name(arch, suite, key);
   const fs::path final_dir = cache / name;
   if (fs::exists(final_dir / "manifest.json")) {
-    mark_current(cache, arch, name);
+    mark_current(cache, arch, suite, name);
     return load_manifest(final_dir / "manifest.json");
   }
 
   // Build next to the final place and rename: a half-built image is never visible.
-  const fs::path work = cache / (".build-" + arch_name(arch) + "-" + std::to_string(::getpid()));
+  const fs::path work = cache / (".build-" + flavour(arch, suite) + "-" + std::to_string(::getpid()));
   fs::remove_all(work);
   fs::create_directories(work / "image");
   struct Cleanup {
@@ -142,10 +157,12 @@ Manifest build_image(Arch arch, const BuildOptions& options) {
       fs::remove_all(dir, ignored);
     }
   } cleanup{work};
-  auto debs = fetch_debs(arch, packages, cache, progress);
+  auto debs = fetch_debs(arch, suite, packages, cache, progress);
   extract_debs(debs, work / "tree", guest_files_filter(), progress);
-  Manifest manifest = lay_out_guest(arch, work / "tree", work / "image", progress);
+  Manifest manifest = lay_out_guest(arch, work / "tree", work / "image", kernel_package_names(packages), progress);
   manifest.packages = packages.versions();
+  manifest.suite = suite.name;
+  if (manifest.packages.count("auditd")) manifest.audit_version = manifest.packages.at("auditd");
   manifest.cache_key = key;
   manifest.kernel = manifest.kernel.filename();  // relative: the image directory is renamed below
   manifest.initrd = manifest.initrd.filename();
@@ -157,8 +174,8 @@ Manifest build_image(Arch arch, const BuildOptions& options) {
                                       fs::perms::others_exec);
   fs::remove_all(final_dir);
   fs::rename(work / "image", final_dir);
-  mark_current(cache, arch, name);
-  if (progress) progress(arch_name(arch) + " ready in " + final_dir.string());
+  mark_current(cache, arch, suite, name);
+  if (progress) progress(flavour(arch, suite) + " ready in " + final_dir.string());
   return load_manifest(final_dir / "manifest.json");
 }
 

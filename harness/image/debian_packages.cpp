@@ -3,6 +3,7 @@
 #include <chrono>
 #include <fstream>
 #include <iostream>
+#include <regex>
 #include <set>
 
 #include <nlohmann/json.hpp>
@@ -17,29 +18,18 @@ namespace {
 
 using nlohmann::json;
 
-const fs::path kHostLists = "/var/lib/apt/lists";
+// A resolution is reused while the suite's sources and the guest's packages are the same and it
+// is younger than this (the archive moves: sid daily, stable with point releases and security).
+constexpr auto kResolutionMaxAge = std::chrono::hours(24);
 
-// What decides whether a resolution is still current: the host's sources and the Release files
-// of its lists (they change on every `apt-get update` that saw a new archive state).
-std::string host_apt_fingerprint(Arch arch) {
-  std::string text = std::string(debian_arch(arch)) + "\n";
+std::string resolution_fingerprint(Arch arch, const Suite& suite) {
+  std::string text = std::string(debian_arch(arch)) + "\n" + sources_list(suite) + apt_preferences(suite);
   for (const auto& name : guest_packages(arch)) text += name + "\n";
-  std::vector<fs::path> files;
-  for (const fs::path dir : {fs::path("/etc/apt/sources.list.d"), kHostLists})
-    if (fs::is_directory(dir))
-      for (const auto& entry : fs::directory_iterator(dir)) files.push_back(entry.path());
-  files.push_back("/etc/apt/sources.list");
-  std::sort(files.begin(), files.end());
-  for (const auto& file : files) {
-    std::error_code error;
-    auto name = file.filename().string();
-    bool is_source = file.parent_path() != kHostLists && (file.extension() == ".sources" || file.extension() == ".list");
-    bool is_release = file.parent_path() == kHostLists && name.size() > 7 && name.ends_with("Release");
-    if (!fs::is_regular_file(file, error) || (!is_source && !is_release)) continue;
-    text += file.string() + " " + (is_source ? sha256_file(file) : sha256_hex(std::to_string(fs::file_size(file, error)) + ":" +
-                                   std::to_string(fs::last_write_time(file, error).time_since_epoch().count()))) + "\n";
-  }
   return sha256_hex(text);
+}
+
+std::int64_t now_seconds() {
+  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
 }
 
 json to_json(const DebPackage& p) {
@@ -50,16 +40,43 @@ DebPackage from_json(const json& j) {
   return {j.at("name"), j.at("version"), j.at("filename"), j.at("uri"), j.at("size"), j.at("sha256")};
 }
 
+// The kernel's own packages, from its meta package down: bookworm's linux-image-amd64 ->
+// linux-image-6.1.0-57-amd64; 7.x's -> linux-image-7.2.13+deb14-amd64 (a meta package) ->
+// linux-binary-* (the kernel), linux-modules-*, linux-base-* (modules.builtin). Not their other
+// dependencies (initramfs-tools, kmod, ...): only the kernel's files are used.
+std::vector<std::string> kernel_packages(PrivateApt& apt, const std::string& meta) {
+  std::vector<std::string> found{meta};
+  std::set<std::string> seen{meta};
+  for (std::size_t i = 0; i < found.size(); ++i)
+    for (const auto& dependency : apt.depends(found[i]))
+      if (is_kernel_package(dependency) && seen.insert(dependency).second) found.push_back(dependency);
+  return found;
+}
+
 std::vector<DebPackage> resolve_with_apt(PrivateApt& apt, Arch arch) {
   auto names = apt.dependency_closure({"busybox-static", "auditd", "bash"});
-  // The kernel without its dependencies (initramfs-tools, kmod, ...): only its files are used.
-  const std::string meta = guest_packages(arch).front();
-  names.push_back(meta);
-  names.push_back(apt.first_dependency(meta));
+  for (const auto& name : kernel_packages(apt, guest_packages(arch).front()))
+    if (std::find(names.begin(), names.end(), name) == names.end()) names.push_back(name);
   return apt.describe(names);
 }
 
 }  // namespace
+
+bool is_kernel_package(const std::string& name) {
+  static const std::regex kernel(R"(linux-(image|binary|modules|base)-.+)");
+  return std::regex_match(name, kernel);
+}
+
+std::string kernel_package_names(const ResolvedPackages& resolved) {
+  std::string names;
+  for (const auto& package : resolved.packages)
+    if (is_kernel_package(package.name)) names += (names.empty() ? "" : ", ") + package.name + " " + package.version;
+  return names.empty() ? "the kernel packages" : names;
+}
+
+std::filesystem::path suite_state_dir(const fs::path& cache_dir, const std::string& kind, Arch arch, const Suite& suite) {
+  return cache_dir / kind / (std::string(debian_arch(arch)) + suite_tag(suite));
+}
 
 std::vector<std::string> guest_packages(Arch arch) {
   return {"linux-image-" + std::string(debian_arch(arch)), "busybox-static", "auditd", "bash"};
@@ -71,17 +88,18 @@ std::map<std::string, std::string> ResolvedPackages::versions() const {
   return out;
 }
 
-ResolvedPackages resolve_online(Arch arch, const fs::path& cache_dir, bool refresh, const Progress& progress) {
+ResolvedPackages resolve_online(Arch arch, const Suite& suite, const fs::path& cache_dir, bool refresh, const Progress& progress) {
   const std::string debian = std::string(debian_arch(arch));
-  const fs::path state = cache_dir / "apt" / debian;
+  const fs::path state = suite_state_dir(cache_dir, "apt", arch, suite);
   const fs::path record = state / "resolved.json";
-  ResolvedPackages resolved{{}, cache_dir / "debs" / debian, true};
-  const std::string fingerprint = host_apt_fingerprint(arch);
+  ResolvedPackages resolved{{}, suite_state_dir(cache_dir, "debs", arch, suite), true};
+  const std::string fingerprint = resolution_fingerprint(arch, suite);
   json previous;
   if (fs::exists(record)) {
     try {
       previous = json::parse(std::ifstream(record));
-      if (!refresh && previous.at("fingerprint") == fingerprint) {
+      bool young = now_seconds() - previous.value("resolved_at", std::int64_t{0}) < std::chrono::seconds(kResolutionMaxAge).count();
+      if (!refresh && young && previous.at("fingerprint") == fingerprint) {
         for (const auto& package : previous.at("packages")) resolved.packages.push_back(from_json(package));
         return resolved;
       }
@@ -89,22 +107,23 @@ ResolvedPackages resolve_online(Arch arch, const fs::path& cache_dir, bool refre
       previous = json();  // unreadable: resolve again
     }
   }
-  if (progress) progress("resolving " + debian + " package versions (the host's package lists changed)");
-  PrivateApt apt(arch, state);
+  if (progress) progress("resolving " + debian + " package versions of Debian " + suite.name);
+  fs::create_directories(state);
+  PrivateApt apt(arch, suite, state);
   try {
     apt.update();
     resolved.packages = resolve_with_apt(apt, arch);
   } catch (const InfraError& error) {
-    if (!previous.contains("packages")) throw;
+    if (!previous.contains("packages") || previous.value("fingerprint", "") != fingerprint) throw;
     // Offline, or the mirror is down: the last resolution still names packages we may have.
-    std::cerr << "auditvm: warning: cannot refresh the " << debian << " package lists; using the versions resolved before\n  ("
+    std::cerr << "auditvm: warning: cannot refresh the " << debian << " package lists of " << suite.name << "; using the versions resolved before\n  ("
               << error.what() << ")\n";
     for (const auto& package : previous.at("packages")) resolved.packages.push_back(from_json(package));
     return resolved;
   }
   json packages = json::array();
   for (const auto& package : resolved.packages) packages.push_back(to_json(package));
-  std::ofstream(record.string() + ".tmp") << json{{"fingerprint", fingerprint}, {"packages", packages}}.dump(2) << "\n";
+  std::ofstream(record.string() + ".tmp") << json{{"fingerprint", fingerprint}, {"resolved_at", now_seconds()}, {"packages", packages}}.dump(2) << "\n";
   fs::rename(record.string() + ".tmp", record);
   return resolved;
 }
@@ -135,12 +154,12 @@ ResolvedPackages resolve_offline(Arch arch, const fs::path& dir) {
   return resolved;
 }
 
-std::vector<fs::path> fetch_debs(Arch arch, const ResolvedPackages& resolved, const fs::path& cache_dir, const Progress& progress) {
+std::vector<fs::path> fetch_debs(Arch arch, const Suite& suite, const ResolvedPackages& resolved, const fs::path& cache_dir, const Progress& progress) {
   std::vector<fs::path> files;
   for (const auto& package : resolved.packages) files.push_back(resolved.debs_dir / package.filename);
   if (!resolved.online) return files;
   fs::create_directories(resolved.debs_dir);
-  PrivateApt(arch, cache_dir / "apt" / std::string(debian_arch(arch))).download(resolved.packages, resolved.debs_dir, progress);
+  PrivateApt(arch, suite, suite_state_dir(cache_dir, "apt", arch, suite)).download(resolved.packages, resolved.debs_dir, progress);
   // Keep exactly the current set: bounded disk use, and the directory is a valid --debs input.
   std::set<fs::path> current(files.begin(), files.end());
   for (const auto& entry : fs::directory_iterator(resolved.debs_dir))

@@ -12,6 +12,7 @@
 #include "image/cache.hpp"
 #include "image/cpio_writer.hpp"
 #include "image/debian_packages.hpp"
+#include "image/kernel_tree.hpp"
 #include "image/elf_closure.hpp"
 #include "image/vmlinux.hpp"
 
@@ -59,6 +60,10 @@ class InitramfsLayout {
     directory(fs::path(path).parent_path().string());
     cpio_.add_host_file(path.substr(1), source, mode);
   }
+  void file(const std::string& path, const std::string& data, unsigned mode) {
+    directory(fs::path(path).parent_path().string());
+    cpio_.add_file(path.substr(1), data, mode);
+  }
   void console() {
     directory("/dev");
     cpio_.add_char_device("dev/console", 5, 1);  // the kernel opens it for /init before devtmpfs
@@ -70,26 +75,17 @@ class InitramfsLayout {
   std::set<std::string> dirs_;
 };
 
-// name -> path of the unpacked kernel modules.
-std::map<std::string, fs::path> kernel_modules(const fs::path& modules_dir) {
-  std::map<std::string, fs::path> modules;
-  for (const auto& entry : fs::recursive_directory_iterator(modules_dir))
-    if (entry.path().extension() == ".ko") modules[entry.path().stem().string()] = entry.path();
-  return modules;
-}
-
-void write_kernel(Arch arch, const fs::path& tree, const std::string& version, Manifest& m, const fs::path& out) {
-  std::string vmlinuz = read_file(resolve_in_root(tree, "/boot/vmlinuz-" + version));
+void write_kernel(Arch arch, const fs::path& vmlinuz_file, const std::string& what, Manifest& m, const fs::path& out) {
+  std::string vmlinuz = read_file(vmlinuz_file);
   const auto& info = arch_info(arch);
   m.kernel = out / info.kernel_file;
   m.console = info.console;
   switch (info.kernel_format) {
     case KernelFormat::pvh_vmlinux:  // PVH boot of the ELF skips the bzImage's slow decompressor
-      write_file(m.kernel, extract_vmlinux(vmlinuz));
+      write_file(m.kernel, extract_vmlinux(vmlinuz, what));
       break;
-    case KernelFormat::arm64_image:  // a plain Image: "ARM\x64" at offset 56
-      if (vmlinuz.size() < 64 || vmlinuz.compare(56, 4, "ARM\x64") != 0) throw InfraError("the arm64 kernel is not an uncompressed Image");
-      write_file(m.kernel, vmlinuz);
+    case KernelFormat::arm64_image:  // plain, compressed or zboot: QEMU gets the plain Image
+      write_file(m.kernel, arm64_image(vmlinuz, what));
       break;
   }
 }
@@ -116,6 +112,17 @@ std::vector<fs::path> guest_input_files(Arch arch) {
   return files;
 }
 
+std::function<bool(const std::string&)> guest_files_filter() {
+  auto modules = guest_kernel_modules();
+  return [modules](const std::string& path) {
+    for (const char* skipped : {"usr/share/doc/", "usr/share/man/", "usr/share/locale/", "usr/share/info/", "usr/share/lintian/"})
+      if (path.rfind(skipped, 0) == 0) return false;
+    if (path.find("/modules/") == std::string::npos) return true;
+    auto name = module_name(path);
+    return !name || modules.count(*name) > 0;
+  };
+}
+
 std::set<std::string> guest_kernel_modules() {
   auto names = drivers();
   std::set<std::string> modules(names.begin(), names.end());
@@ -123,17 +130,16 @@ std::set<std::string> guest_kernel_modules() {
   return modules;
 }
 
-Manifest lay_out_guest(Arch arch, const fs::path& tree, const fs::path& out, const Progress& progress) {
-  fs::path modules_root = resolve_in_root(tree, "/lib/modules");
-  if (!fs::is_directory(modules_root) || fs::is_empty(modules_root)) throw InfraError("the kernel package brought no modules");
+Manifest lay_out_guest(Arch arch, const fs::path& tree, const fs::path& out, const std::string& kernel_packages, const Progress& progress) {
+  const KernelTree kernel = find_kernel(tree, kernel_packages);
   Manifest m;
   m.arch = arch;
-  m.kernel_version = fs::directory_iterator(modules_root)->path().filename().string();
+  m.kernel_version = kernel.version;
   m.module_name = kTestModule;
   m.module_path = "/lib/modules/auditvm/" + kTestModule + ".ko";
   m.helpers = {{"b64", "/opt/auditvm/modhelper-b64"}, {"b32", "/opt/auditvm/modhelper-b32"}};
   if (progress) progress("kernel " + m.kernel_version);
-  write_kernel(arch, tree, m.kernel_version, m, out);
+  write_kernel(arch, kernel.vmlinuz, kernel_packages + ": /" + fs::relative(kernel.vmlinuz, tree).string(), m, out);
   m.kernel_params = {"console=" + m.console, "quiet", "panic=-1", "oops=panic"};
 
   if (progress) progress("writing the initramfs");
@@ -150,11 +156,9 @@ Manifest lay_out_guest(Arch arch, const fs::path& tree, const fs::path& out, con
   initramfs.host_file("/bin/busybox", resolve_in_root(tree, "/bin/busybox"), 0755);
   for (const auto& program : dynamic) initramfs.host_file(program, resolve_in_root(tree, program), 0755);
   for (const auto& library : library_closure(tree, arch, dynamic)) initramfs.host_file(library, resolve_in_root(tree, library), 0755);
-  auto modules = kernel_modules(modules_root / m.kernel_version);
-  for (const auto& driver : drivers())
-    if (modules.count(driver)) initramfs.host_file("/lib/modules/auditvm/drivers/" + driver + ".ko", modules[driver], 0644);
-  if (!modules.count(m.module_name)) throw InfraError("the kernel has no " + m.module_name + " module");
-  initramfs.host_file(m.module_path, modules[m.module_name], 0644);
+  // Modules go in uncompressed: /init's busybox insmod and the helper's init_module take ELF.
+  for (const auto& driver : guest_drivers(kernel, drivers())) initramfs.file("/lib/modules/auditvm/drivers/" + driver.name + ".ko", driver.elf, 0644);
+  initramfs.file(m.module_path, loadable_module(kernel, m.module_name).elf, 0644);
   for (const auto& [abi, path] : m.helpers) initramfs.host_file(path, helper_binary(arch, abi), 0755);
   initramfs.close();
 

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <set>
 #include <string>
@@ -22,8 +23,16 @@ std::vector<std::filesystem::path> guest_input_files(Arch arch);
 // The kernel modules the guest needs (drivers, 9p, the test module): all others stay unpacked.
 std::set<std::string> guest_kernel_modules();
 
+// Which files of the .debs a guest is made of: no docs, no locales, and of the kernel's ~4000
+// modules (any compression) only the drivers and the test module.
+std::function<bool(const std::string& path)> guest_files_filter();
+
 // Writes the kernel and initrd.cpio into `out` from an unpacked package tree and returns the
-// manifest describing them (paths absolute; the caller makes them relative).
-Manifest lay_out_guest(Arch arch, const std::filesystem::path& tree, const std::filesystem::path& out, const Progress& progress);
+// manifest describing them (paths absolute; the caller makes them relative). `kernel_packages`
+// names the kernel's packages in errors ("linux-binary-7.2.13+deb14-amd64, ..."). Kernel modules
+// may be compressed (gzip, xz, zstd) and go in uncompressed; a driver the kernel has built in
+// (modules.builtin) is left out.
+Manifest lay_out_guest(Arch arch, const std::filesystem::path& tree, const std::filesystem::path& out, const std::string& kernel_packages,
+                       const Progress& progress);
 
 }  // namespace auditvm::image

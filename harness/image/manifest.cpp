@@ -45,6 +45,9 @@ Manifest load_manifest(const std::filesystem::path& file) {
   m.packages = json_field_or<std::map<std::string, std::string>>(data, "packages", {}, {name, 0, ""});
   m.files = json_field_or<std::map<std::string, std::string>>(data, "files", {}, {name, 0, ""});
   m.cache_key = json_field_or<std::string>(data, "cache_key", "", {name, 0, ""});
+  // Images from before suites were all bookworm, and their auditd version is among the packages.
+  m.suite = json_field_or<std::string>(data, "suite", m.guest_kind == "debian" ? "bookworm" : "", {name, 0, ""});
+  m.audit_version = json_field_or<std::string>(data, "audit_version", m.packages.count("auditd") ? m.packages.at("auditd") : "", {name, 0, ""});
   m.configuration_built_in = json_field_or<bool>(data, "configuration_built_in", false, {name, 0, ""});
   m.memory_mib = json_field_or<unsigned>(data, "memory_mib", 0U, {name, 0, ""});
   m.boot_timeout_s = json_field_or<unsigned>(data, "boot_timeout_s", 0U, {name, 0, ""});
@@ -61,6 +64,8 @@ void save_manifest(const Manifest& m, const std::filesystem::path& file) {
                {"guest_kind", m.guest_kind},
                {"arch", to_string(m.arch)},
                {"kernel_version", m.kernel_version},
+               {"suite", m.suite},
+               {"audit_version", m.audit_version},
                {"kernel", m.kernel.string()},
                {"initrd", m.initrd.string()},
                {"console", m.console},

@@ -22,7 +22,9 @@ struct Manifest {
   std::string format_version = "1";
   std::string guest_kind = "debian";  // "debian" (built by auditvm image build) or "nixos"
   Arch arch = Arch::x86_64;
-  std::string kernel_version;
+  std::string kernel_version;        // uname -r of the guest's kernel
+  std::string suite;                 // Debian suite of a default guest (bookworm, trixie, ...); empty for NixOS
+  std::string audit_version;         // the audit userspace's package version (auditd 1:4.0.2-2+deb13u1)
   std::filesystem::path kernel;        // what QEMU's -kernel gets (x86_64: ELF vmlinux for PVH; arm64: Image)
   std::filesystem::path initrd;
   std::string console;                 // serial console device: ttyS0 or ttyAMA0

@@ -35,6 +35,12 @@ std::string megabytes(std::uint64_t bytes) {
   return out.str();
 }
 
+void write_text(const fs::path& file, const std::string& text) {
+  std::ofstream out(file);
+  out << text;
+  if (!out.flush()) throw InfraError("cannot write " + file.string());
+}
+
 bool already_downloaded(const DebPackage& package, const fs::path& file) {
   std::error_code error;
   if (fs::file_size(file, error) != package.size || error) return false;
@@ -58,14 +64,18 @@ std::vector<DebPackage> parse_print_uris(const std::string& output) {
   return packages;
 }
 
-PrivateApt::PrivateApt(Arch arch, fs::path state_dir) : arch_(arch), state_dir_(std::move(state_dir)) {
-  for (const char* dir : {"lists/partial", "cache/archives/partial"}) fs::create_directories(state_dir_ / dir);
+PrivateApt::PrivateApt(Arch arch, const Suite& suite, fs::path state_dir) : arch_(arch), state_dir_(std::move(state_dir)) {
+  for (const char* dir : {"lists/partial", "cache/archives/partial", "sources.list.d", "preferences.d"}) fs::create_directories(state_dir_ / dir);
   if (!fs::exists(state_dir_ / "status")) std::ofstream(state_dir_ / "status").flush();  // no package is installed
-  std::ofstream conf(state_dir_ / "apt.conf");
   const std::string state = state_dir_.string(), debian = std::string(debian_arch(arch_));
-  conf << "// auditvm's own apt state for " << debian << " guests; sources are the host's.\n"
+  write_text(state_dir_ / "sources.list", sources_list(suite));
+  write_text(state_dir_ / "preferences", apt_preferences(suite));
+  std::ofstream conf(state_dir_ / "apt.conf");
+  conf << "// auditvm's own apt state for " << debian << " guests of Debian " << suite.name << "; the host's sources are not used.\n"
        << "Dir::State \"" << state << "\";\nDir::State::Lists \"" << state << "/lists\";\n"
        << "Dir::State::status \"" << state << "/status\";\nDir::Cache \"" << state << "/cache\";\n"
+       << "Dir::Etc::sourcelist \"" << state << "/sources.list\";\nDir::Etc::sourceparts \"" << state << "/sources.list.d\";\n"
+       << "Dir::Etc::preferences \"" << state << "/preferences\";\nDir::Etc::preferencesparts \"" << state << "/preferences.d\";\n"
        << "APT::Architecture \"" << debian << "\";\nAPT::Architectures { \"" << debian << "\"; };\n"
        << "APT::Install-Recommends \"false\";\nAcquire::Languages \"none\";\nDebug::NoLocking \"true\";\n";
   // apt drops to _apt to download; _apt cannot write into a private cache under a 0700 home.
@@ -85,12 +95,14 @@ std::string PrivateApt::run(const std::string& program, const std::vector<std::s
 
 void PrivateApt::update() { run("apt-get", {"-q", "update"}, "downloading the package lists"); }
 
-std::string PrivateApt::first_dependency(const std::string& package) {
-  std::smatch m;
-  std::string out = run("apt-cache", {"depends", "--no-recommends", package}, "resolving " + package);
-  static const std::regex depends(R"(\n\s+Depends: (\S+))");
-  if (!std::regex_search(out, m, depends)) throw InfraError(package + " depends on nothing in the package lists");
-  return m[1];
+std::vector<std::string> PrivateApt::depends(const std::string& package) {
+  std::string out = run("apt-cache", {"depends", "--no-recommends", "--no-suggests", "--no-conflicts", "--no-breaks", "--no-replaces",
+                                      "--no-enhances", package}, "resolving " + package);
+  // "  Depends: name", "  PreDepends: name", " |Depends: name" (an alternative); "<virtual>" skipped.
+  static const std::regex depends(R"(\n\s*\|?(?:Pre)?Depends: ([^<\s]\S*))");
+  std::vector<std::string> names;
+  for (std::sregex_iterator it(out.begin(), out.end(), depends), end; it != end; ++it) names.push_back((*it)[1]);
+  return names;
 }
 
 std::vector<std::string> PrivateApt::dependency_closure(const std::vector<std::string>& roots) {

@@ -1,5 +1,6 @@
-// Debian packages of any arch through the host's apt sources, without touching the host's
-// dpkg state or architectures: apt-get with its own lists, status and archives under the cache.
+// Debian packages of any arch and suite through auditvm's own apt sources, without touching the
+// host's apt configuration, dpkg state or architectures: apt-get with its own sources, lists,
+// status and archives under the cache.
 #pragma once
 
 #include <cstdint>
@@ -9,6 +10,7 @@
 #include <vector>
 
 #include "core/arch.hpp"
+#include "image/suite.hpp"
 
 namespace auditvm::image {
 
@@ -29,13 +31,15 @@ std::vector<DebPackage> parse_print_uris(const std::string& output);
 
 class PrivateApt {
  public:
-  // Keeps apt's state for one arch in state_dir (created on first use).
-  PrivateApt(Arch arch, std::filesystem::path state_dir);
+  // Keeps apt's state for one arch and suite in state_dir (created on first use): its own
+  // sources.list and preferences (suite.hpp), lists, an empty dpkg status and archives.
+  PrivateApt(Arch arch, const Suite& suite, std::filesystem::path state_dir);
 
-  // Downloads the package lists of the host's sources for this arch (network).
+  // Downloads the package lists of the suite's sources for this arch (network).
   void update();
-  // The package a meta package depends on first (linux-image-arm64 -> linux-image-6.1.0-56-arm64).
-  std::string first_dependency(const std::string& package);
+  // The direct dependencies of the candidate of `package` (Depends, PreDepends, alternatives),
+  // without virtual packages: linux-image-amd64 -> linux-image-6.1.0-57-amd64.
+  std::vector<std::string> depends(const std::string& package);
   // The names of `roots` and everything they depend on.
   std::vector<std::string> dependency_closure(const std::vector<std::string>& roots);
   // Exact versions, files and hashes of these packages (no dependencies added).

@@ -1,32 +1,54 @@
 #include "image/vmlinux.hpp"
 
-#include <lzma.h>
+#include <cstdint>
 
 #include "core/errors.hpp"
+#include "image/decompress.hpp"
 
 namespace auditvm::image {
+namespace {
 
-std::string extract_vmlinux(const std::string& bzimage) {
-  static const std::string xz_magic("\xFD" "7zXZ\0", 6);
-  for (size_t at = bzimage.find(xz_magic); at != std::string::npos; at = bzimage.find(xz_magic, at + 1)) {
-    lzma_stream stream = LZMA_STREAM_INIT;
-    // The payload is followed by other data: decode one stream, stop at its end.
-    if (lzma_stream_decoder(&stream, UINT64_MAX, 0) != LZMA_OK) throw InfraError("liblzma: cannot start decoder");
-    std::string elf;
-    char buffer[1 << 16];
-    stream.next_in = reinterpret_cast<const uint8_t*>(bzimage.data() + at);
-    stream.avail_in = bzimage.size() - at;
-    lzma_ret status = LZMA_OK;
-    while (status == LZMA_OK) {
-      stream.next_out = reinterpret_cast<uint8_t*>(buffer);
-      stream.avail_out = sizeof buffer;
-      status = lzma_code(&stream, LZMA_FINISH);
-      elf.append(buffer, sizeof buffer - stream.avail_out);
-    }
-    lzma_end(&stream);
-    if (status == LZMA_STREAM_END && elf.size() > 4 && elf.compare(0, 4, "\x7F" "ELF") == 0) return elf;
+std::uint32_t le32(const std::string& data, std::size_t at) {
+  std::uint32_t value = 0;
+  for (int i = 3; i >= 0; --i) value = (value << 8) | static_cast<unsigned char>(data[at + static_cast<std::size_t>(i)]);
+  return value;
+}
+
+bool is_arm64_image(const std::string& data) { return data.size() >= 64 && data.compare(56, 4, "ARM\x64") == 0; }
+
+}  // namespace
+
+std::string extract_vmlinux(const std::string& bzimage, const std::string& what) {
+  // Boot protocol: "HdrS" at 0x202, version at 0x206 (payload fields since 2.08), setup_sects
+  // at 0x1f1 (0 means 4), payload_offset/length at 0x248/0x24c, relative to the protected-mode code.
+  if (bzimage.size() < 0x250 || bzimage.compare(0x202, 4, "HdrS") != 0) throw InfraError(what + ": not a bzImage (no HdrS header)");
+  unsigned version = static_cast<unsigned char>(bzimage[0x206]) | static_cast<unsigned char>(bzimage[0x207]) << 8;
+  if (version < 0x208) throw InfraError(what + ": bzImage boot protocol " + std::to_string(version >> 8) + "." + std::to_string(version & 0xff) + " has no payload fields");
+  std::size_t setup_sects = static_cast<unsigned char>(bzimage[0x1f1]);
+  std::size_t start = ((setup_sects ? setup_sects : 4) + 1) * 512 + le32(bzimage, 0x248);
+  std::size_t length = le32(bzimage, 0x24c);
+  if (start + length > bzimage.size()) throw InfraError(what + ": the bzImage's payload runs past its end");
+  std::string_view payload(bzimage.data() + start, length);
+  Compression compression = detect_compression(payload);
+  if (compression == Compression::none) throw InfraError(what + ": the bzImage's payload is in a compression auditvm does not read (gzip, xz, zstd)");
+  std::string elf = decompress(payload, compression, what + " (" + std::string(to_string(compression)) + " payload)");
+  if (elf.size() < 4 || elf.compare(0, 4, "\x7F" "ELF") != 0) throw InfraError(what + ": the bzImage's payload is not an ELF kernel");
+  return elf;
+}
+
+std::string arm64_image(const std::string& vmlinuz, const std::string& what) {
+  if (is_arm64_image(vmlinuz)) return vmlinuz;
+  std::string_view payload = vmlinuz;
+  if (vmlinuz.size() >= 32 && vmlinuz.compare(0, 2, "MZ") == 0 && vmlinuz.compare(4, 4, "zimg") == 0) {
+    std::size_t offset = le32(vmlinuz, 8), size = le32(vmlinuz, 12);
+    if (offset + size > vmlinuz.size()) throw InfraError(what + ": the zboot image's payload runs past its end");
+    payload = payload.substr(offset, size);
   }
-  throw InfraError("no XZ-compressed ELF kernel found in the bzImage");
+  Compression compression = detect_compression(payload);
+  if (compression == Compression::none) throw InfraError(what + ": not an arm64 Image, compressed Image or zboot image");
+  std::string image = decompress(payload, compression, what + " (" + std::string(to_string(compression)) + ")");
+  if (!is_arm64_image(image)) throw InfraError(what + ": decompressed, but not an arm64 Image (no ARM\\x64 magic at offset 56)");
+  return image;
 }
 
 }  // namespace auditvm::image

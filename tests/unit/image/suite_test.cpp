@@ -1,0 +1,86 @@
+// Debian suites: names, auditvm's own apt sources per suite (the host's are not used), the
+// backports pin, and how images of several suites share one cache.
+#include <gtest/gtest.h>
+
+#include <fstream>
+
+#include "image/builder.hpp"
+#include "image/debian_packages.hpp"
+#include "image/suite.hpp"
+#include "support/temp_dir.hpp"
+
+namespace auditvm::image {
+namespace {
+
+namespace fs = std::filesystem;
+
+TEST(Suites, KnownNamesAndBookwormIsTheDefault) {
+  EXPECT_EQ(default_suite().name, "bookworm");
+  EXPECT_EQ(suite_names(), (std::vector<std::string>{"bookworm", "trixie", "sid", "trixie-backports"}));
+  EXPECT_FALSE(parse_suite("buster"));
+  auto backports = parse_suite("trixie-backports");
+  ASSERT_TRUE(backports);
+  EXPECT_EQ(backports->userspace, "trixie");
+  EXPECT_EQ(backports->kernel, "trixie-backports");
+}
+
+TEST(Suites, EachHasItsOwnSourcesSignedByDebiansKeyring) {
+  const std::string line = "deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] ";
+  EXPECT_EQ(sources_list(*parse_suite("trixie")), line + "http://deb.debian.org/debian trixie main\n" + line +
+                                                      "http://deb.debian.org/debian trixie-updates main\n" + line +
+                                                      "http://deb.debian.org/debian-security trixie-security main\n");
+  EXPECT_EQ(sources_list(*parse_suite("sid")), line + "http://deb.debian.org/debian sid main\n");  // no updates, no security
+  auto backports = sources_list(*parse_suite("trixie-backports"));
+  EXPECT_NE(backports.find(" trixie main\n"), std::string::npos);  // the userspace
+  EXPECT_NE(backports.find(" trixie-backports main\n"), std::string::npos);
+}
+
+TEST(Suites, OnlyBackportsPinsTheKernelPackages) {
+  EXPECT_EQ(apt_preferences(*parse_suite("trixie")), "");
+  auto pin = apt_preferences(*parse_suite("trixie-backports"));
+  EXPECT_NE(pin.find("Package: linux-image-* linux-binary-* linux-modules-*"), std::string::npos);
+  EXPECT_NE(pin.find("Pin: release n=trixie-backports"), std::string::npos);  // the codename: a= is stable-backports
+  EXPECT_NE(pin.find("Pin-Priority: 990"), std::string::npos);
+}
+
+TEST(Suites, BookwormKeepsTheLayoutFromBeforeSuites) {
+  EXPECT_EQ(suite_tag(default_suite()), "");
+  EXPECT_EQ(suite_state_dir("/c", "apt", Arch::x86_64, default_suite()), fs::path("/c/apt/amd64"));
+  EXPECT_EQ(suite_state_dir("/c", "debs", Arch::aarch64, *parse_suite("sid")), fs::path("/c/debs/arm64-sid"));
+}
+
+TEST(KernelPackages, BothPackagingsButNotTheKernelsOtherDependencies) {
+  for (const char* name : {"linux-image-amd64", "linux-image-6.1.0-57-amd64", "linux-binary-7.2.13+deb14-amd64",
+                           "linux-modules-7.2.13+deb14-amd64", "linux-base-7.3.4+deb13-amd64"})
+    EXPECT_TRUE(is_kernel_package(name)) << name;
+  for (const char* name : {"linux-base", "initramfs-tools", "kmod", "linux-firmware"}) EXPECT_FALSE(is_kernel_package(name)) << name;
+}
+
+class SuiteCache : public test::TempDirTest {
+ protected:
+  SuiteCache() : TempDirTest("suites") {}
+  void image(const std::string& name) {
+    fs::create_directories(dir_ / name);
+    std::ofstream(dir_ / name / "manifest.json") << "{}";
+  }
+};
+
+TEST_F(SuiteCache, PruneKeepsTheCurrentImageOfEachArchAndSuite) {
+  for (const char* name : {"x86_64-inputs-bookworm", "x86_64-inputs-old", "x86_64-trixie-inputs-new", "x86_64-trixie-inputs-old",
+                           "x86_64-trixie-backports-inputs-new", "x86_64-sid-inputs-new"})
+    image(name);
+  std::ofstream(dir_ / "x86_64.current") << "x86_64-inputs-bookworm\n";
+  std::ofstream(dir_ / "x86_64-trixie.current") << "x86_64-trixie-inputs-new\n";
+  std::ofstream(dir_ / "x86_64-trixie-backports.current") << "x86_64-trixie-backports-inputs-new\n";
+  fs::create_directories(dir_ / ".build-x86_64-sid-4194303");  // a sid builder that died
+  auto removed = prune_images(dir_);
+  for (const char* kept : {"x86_64-inputs-bookworm", "x86_64-trixie-inputs-new", "x86_64-trixie-backports-inputs-new"})
+    EXPECT_TRUE(fs::exists(dir_ / kept)) << kept;
+  // sid has no current image: its one image is not current either.
+  for (const char* gone : {"x86_64-inputs-old", "x86_64-trixie-inputs-old", "x86_64-sid-inputs-new", ".build-x86_64-sid-4194303"})
+    EXPECT_FALSE(fs::exists(dir_ / gone)) << gone;
+  EXPECT_EQ(removed.size(), 4U);
+}
+
+}  // namespace
+}  // namespace auditvm::image
