@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/setup.sh
 ./scripts/build.sh
-./build/harness/cli/auditvm image build --arch all
+./build/harness/cli/auditvm image build --arch all --suite bookworm,trixie
 ./scripts/start-libvirt.sh
 cd build
 ctest -L unit --output-on-failure -j"$(nproc)"

@@ -23,6 +23,7 @@ CommandRunner register_reproduce(CLI::App& root, const GlobalOptions& global) {
   struct Options {
     std::string rules_file, arch = "x86_64", format = "text", report_dir = "results-reproduce";
     MachineOptions machine;
+    ImageOptions images;
   };
   auto options = std::make_shared<Options>();
   auto* cmd = root.add_subcommand("reproduce", "Load captured `auditctl -l` output into a guest and gather the kernel's evidence");
@@ -31,9 +32,19 @@ CommandRunner register_reproduce(CLI::App& root, const GlobalOptions& global) {
   cmd->add_option("--format", options->format, "Output format")->check(CLI::IsMember({"text", "json"}))->capture_default_str();
   cmd->add_option("--report-dir", options->report_dir, "Where logs and reports go")->capture_default_str();
   options->machine.add_to(*cmd);
+  options->images.add_to(*cmd, false);
   cmd->footer("Exit status: 0 NotAFinding and 1 Open when model and kernel agree, 3 when they disagree, 2 on errors.");
-  return [options, &global] {
+  return [options, &global, cmd] {
+    DefaultGuests guests(options->images, options->machine.cache_dir, global.quiet);
+    if (guests.suites().size() != 1) throw InputError({"--suite", 0, options->images.suites}, "reproduce runs on one suite");
+    if (options->images.image_dirs.size() > 1) throw InputError({"--image", 0, options->images.image_dirs[1]}, "reproduce boots one image");
     Arch arch = arch_from_option(options->arch);
+    // --image: its arch, unless --arch names another (then that is a mistake).
+    if (auto arches = guests.image_arches(); !arches.empty()) {
+      if (cmd->count("--arch") && arches.front() != arch)
+        throw InputError({"--arch", 0, options->arch}, "the --image directory holds a " + std::string(to_string(arches.front())) + " image");
+      arch = arches.front();
+    }
     std::string text = read_input(options->rules_file);
     // Bad input is reported before any VM starts; a syscall the arch lacks is not bad input but
     // exactly what the guest is to show (auditctl -R stops there).
@@ -62,7 +73,8 @@ CommandRunner register_reproduce(CLI::App& root, const GlobalOptions& global) {
     run_options.accel = options->machine.accel_value();
     run_options.report_dir = options->report_dir;
     run_options.quiet = global.quiet;
-    auto manifest = image::build_image(arch, {options->machine.cache_dir, std::nullopt, global.quiet, false});
+    run_options.suites = guests.suites();
+    auto manifest = guests.get(arch, guests.suites().front());
     run_options.guest_for = [&](const scenario::Cell&) { return manifest; };
     auto run = scenario::run_matrix({scenario}, run_options);
     auto& cell = run.cells.at(0);
@@ -91,6 +103,7 @@ CommandRunner register_reproduce(CLI::App& root, const GlobalOptions& global) {
       std::cout << out.dump(2) << "\n";
     } else {
       std::cout << summary.headline << "\n";
+      std::cout << "  guest: Debian " << manifest.suite << ", kernel " << manifest.kernel_version << ", audit " << manifest.audit_version << "\n";
       if (cell.load_failure)
         std::cout << "  cause: the rules stop loading at line " << cell.load_failure->line << " of " << options->rules_file << " (" << cell.load_failure->text << "): "
                   << cell.load_failure->message << "\n";

@@ -2,6 +2,7 @@
 #include <fstream>
 #include <iostream>
 #include <mutex>
+#include <optional>
 
 #include "check/stig.hpp"
 #include "cli/arch_option.hpp"
@@ -27,15 +28,8 @@ struct RunCliOptions {
   std::string shard;
   std::string guest = "debian";
   MachineOptions machine;
+  ImageOptions images;
 };
-
-std::vector<std::string> split_commas(const std::string& text) {
-  std::vector<std::string> out;
-  std::stringstream in(text);
-  for (std::string item; std::getline(in, item, ',');)
-    if (!item.empty()) out.push_back(item);
-  return out;
-}
 
 std::pair<unsigned, unsigned> parse_shard(const std::string& text) {
   unsigned index = 0, count = 0;
@@ -66,6 +60,15 @@ int run(const RunCliOptions& options, const GlobalOptions& global) {
 
   scenario::RunOptions run_options;
   for (const auto& arch : split_commas(options.arches)) run_options.arches.push_back(arch_from_option(arch));
+  std::optional<DefaultGuests> default_guests;
+  if (options.guest == "debian") {
+    default_guests.emplace(options.images, options.machine.cache_dir, global.quiet);
+    run_options.suites = default_guests->suites();
+    // --image alone: the arches of the images given.
+    if (run_options.arches.empty()) run_options.arches = default_guests->image_arches();
+  } else if (!options.images.suites.empty() || !options.images.image_dirs.empty()) {
+    throw InputError({"--guest", 0, "nixos"}, "--suite and --image choose default (Debian) guests; a NixOS guest brings its own kernel");
+  }
   run_options.configurations = split_commas(options.configurations);
   for (const auto& name : run_options.configurations) {
     bool known = false;
@@ -80,7 +83,6 @@ int run(const RunCliOptions& options, const GlobalOptions& global) {
   run_options.accel = options.machine.accel_value();
   run_options.report_dir = options.report_dir;
   run_options.quiet = global.quiet;
-  std::map<Arch, image::Manifest> images;
   std::mutex images_mutex;
   if (options.guest == "nixos") {
     // One NixOS build per configuration and arch (cached); a failed build fails only its cell.
@@ -89,13 +91,11 @@ int run(const RunCliOptions& options, const GlobalOptions& global) {
       return image::build_nixos_guest(cell.configuration->nixos, cell.arch, options.machine.cache_dir);
     };
   } else {
-    // The default guests: built (or found in the cache) once per arch, before any VM starts.
-    image::BuildOptions build{options.machine.cache_dir, std::nullopt, global.quiet, false};
-    for (const auto& cell : scenario::plan_cells(scenarios, run_options))
-      if (!images.count(cell.arch)) images.emplace(cell.arch, image::build_image(cell.arch, build));
+    // The default guests: found (or built) once per arch and suite, before any VM starts.
+    for (const auto& cell : scenario::plan_cells(scenarios, run_options)) default_guests->get(cell.arch, cell.suite);
     run_options.guest_for = [&](const scenario::Cell& cell) {
       std::lock_guard lock(images_mutex);
-      return images.at(cell.arch);
+      return default_guests->get(cell.arch, cell.suite);
     };
   }
 
@@ -113,7 +113,7 @@ CommandRunner register_run(CLI::App& root, const GlobalOptions& global) {
   auto options = std::make_shared<RunCliOptions>();
   auto* cmd = root.add_subcommand("run", "Run scenario matrices in real guests and assert verdicts and records");
   cmd->add_option("scenarios", options->scenario_files, "Scenario files (default: every scenarios/*.json)")->check(CLI::ExistingFile);
-  cmd->add_option("--arch", options->arches, "Architectures, comma-separated (default: each scenario's)");
+  cmd->add_option("--arch", options->arches, "Architectures, comma-separated (default: each scenario's, or those of the --image directories)");
   cmd->add_option("--config", options->configurations, "Configurations to run, comma-separated (default: all)");
   cmd->add_option("--jobs,-j", options->jobs, "Guests at once (default: fits cores and memory)");
   cmd->add_flag("--fresh-vm", options->fresh_vm, "Boot a fresh guest for every cell");
@@ -121,6 +121,7 @@ CommandRunner register_run(CLI::App& root, const GlobalOptions& global) {
   cmd->add_option("--shard", options->shard, "Run only shard I of N (for CI fan-out)");
   cmd->add_option("--guest", options->guest, "debian (default guests) or nixos")->check(CLI::IsMember({"debian", "nixos"}))->capture_default_str();
   options->machine.add_to(*cmd);
+  options->images.add_to(*cmd, true);
   cmd->footer("Exit status: 0 everything as expected, 1 an assertion failed, 2 bad input or infrastructure error.");
   return [options, &global] { return run(*options, global); };
 }

@@ -16,9 +16,22 @@ FindingStatus cell_status(const CellResult& cell) {
   return cell.verdict == "NotAFinding" && cell.status() == Status::pass ? FindingStatus::not_a_finding : FindingStatus::open;
 }
 
+// "Debian trixie, kernel 6.12.117+deb13-amd64, audit 1:4.0.2-2+deb13u1, image ..." (what is known).
+std::string guest_line(const CellResult& cell) {
+  std::string line;
+  auto add = [&](const std::string& label, const std::string& value) {
+    if (!value.empty()) line += (line.empty() ? "" : ", ") + label + value;
+  };
+  add("Debian ", cell.suite);
+  add("kernel ", cell.kernel_version);
+  add("audit ", cell.audit_version);
+  add("image ", cell.image);
+  return line.empty() ? "" : "Guest: " + line + ".\n";
+}
+
 std::string cell_details(const CellResult& cell) {
   std::ostringstream out;
-  out << "auditvm verified " << cell.configuration << " on a real " << to_string(cell.arch) << " guest.\n";
+  out << "auditvm verified " << cell.configuration << " on a real " << to_string(cell.arch) << " guest.\n" << guest_line(cell);
   if (!cell.infra_error.empty()) out << "NOT EVALUATED: the guest could not run the check to the end: " << cell.infra_error << "\n";
   out << "Check model verdict: " << (cell.verdict.empty() ? "none" : cell.verdict) << "; kernel evidence: "
       << (cell.kernel_verdict.empty() ? "none" : cell.kernel_verdict) << "; records " << cell.records_matched << "/" << cell.records_expected
@@ -37,7 +50,7 @@ std::string cell_details(const CellResult& cell) {
 
 std::string status_check_details(const CellResult& cell, const nlohmann::json& check) {
   std::ostringstream out;
-  out << "auditvm read the state of a real " << to_string(cell.arch) << " guest with configuration " << cell.configuration << ".\n";
+  out << "auditvm read the state of a real " << to_string(cell.arch) << " guest with configuration " << cell.configuration << ".\n" << guest_line(cell);
   auto reasons = check.value("reasons", std::vector<std::string>{});
   if (reasons.empty()) out << "Every condition holds.\n";
   for (const auto& reason : reasons) out << "Not met: " << reason << "\n";

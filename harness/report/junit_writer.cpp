@@ -24,6 +24,10 @@ void add_properties(pugi::xml_node suite, const CellResult& cell) {
   add("kernel_verdict", cell.kernel_verdict);
   add("literal_match", cell.literal_match ? "true" : "false");
   add("records", std::to_string(cell.records_matched) + "/" + std::to_string(cell.records_expected));
+  add("suite", cell.suite);
+  add("kernel_version", cell.kernel_version);
+  add("audit_version", cell.audit_version);
+  add("image", cell.image);
   if (cell.load_failure) add("load_failure", load_failure_text(*cell.load_failure));
 }
 

@@ -14,6 +14,12 @@ std::string_view to_string(Status status) {
   return "?";
 }
 
+std::string cell_id(const std::string& configuration, Arch arch, const std::string& suite) {
+  std::string id = configuration + "@" + std::string(auditvm::to_string(arch));
+  if (!suite.empty() && suite != "bookworm") id += "@" + suite;
+  return id;
+}
+
 namespace {
 
 // Severity order for summarising: an infrastructure error never hides behind a pass.

@@ -30,11 +30,20 @@ struct LoadFailure {
   std::string message;
 };
 
+// configuration@arch, and @suite for a Debian suite other than bookworm (the default guests'
+// suite is left out, so ids, checklist and log names stay as they were before suites).
+std::string cell_id(const std::string& configuration, Arch arch, const std::string& suite);
+
 struct CellResult {
   std::string scenario;
   std::string configuration;
   std::string description;
   Arch arch = Arch::x86_64;
+  // The guest that produced the result (from its image manifest).
+  std::string suite;                // Debian suite (bookworm, trixie, ...); empty for NixOS guests
+  std::string kernel_version;       // uname -r
+  std::string audit_version;        // the audit userspace (auditd's package version)
+  std::string image;                // the image's cache key
   std::string stig;                 // V-268096
   std::string expected_verdict;     // from the scenario
   std::string verdict;              // the model's, on what `auditctl -l` showed
@@ -53,7 +62,7 @@ struct CellResult {
   std::string infra_error;          // non-empty: the cell could not run to the end
   nlohmann::json evidence;          // auditctl -l / -s, each action with its prediction and record
   Status status() const;
-  std::string id() const { return configuration + "@" + std::string(auditvm::to_string(arch)); }
+  std::string id() const { return cell_id(configuration, arch, suite); }
 };
 
 struct RunResult {

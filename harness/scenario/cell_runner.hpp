@@ -14,7 +14,8 @@ struct Cell {
   const Scenario* scenario = nullptr;
   const Configuration* configuration = nullptr;
   Arch arch = Arch::x86_64;
-  std::string id() const { return configuration->name + "@" + std::string(to_string(arch)); }
+  std::string suite;  // Debian suite of the default guest; empty: the guest's own (NixOS)
+  std::string id() const { return report::cell_id(configuration->name, arch, suite); }
 };
 
 // Runs `cell` on `guest` (reset first when the guest served an earlier cell). Machine errors

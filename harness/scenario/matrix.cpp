@@ -18,13 +18,13 @@ namespace {
 
 using namespace std::chrono_literals;
 
-// Cells that can share one boot: same scenario guest, arch and kernel command line.
+// Cells that can share one boot: same guest image (arch, suite) and kernel command line.
 struct Session {
   std::vector<std::size_t> cells;  // indexes into the plan
 };
 
 std::string boot_key(const Cell& cell) {
-  std::string key = std::string(to_string(cell.arch));
+  std::string key = std::string(to_string(cell.arch)) + " " + cell.suite;
   for (const auto& p : nixos::kernel_params(cell.configuration->config)) key += " " + p;
   return key;
 }
@@ -51,6 +51,14 @@ std::vector<Session> plan_sessions(const std::vector<Cell>& cells, bool fresh_vm
   // Longest sessions first keeps the workers busy to the end.
   std::stable_sort(sessions.begin(), sessions.end(), [](const Session& a, const Session& b) { return a.cells.size() > b.cells.size(); });
   return sessions;
+}
+
+// Which guest produced a result: what its image's manifest says.
+void record_guest(report::CellResult& result, const image::Manifest& manifest) {
+  result.suite = manifest.suite;
+  result.kernel_version = manifest.kernel_version;
+  result.audit_version = manifest.audit_version;
+  result.image = manifest.cache_key;
 }
 
 std::string now_iso8601() {
@@ -97,7 +105,8 @@ std::vector<Cell> plan_cells(const std::vector<Scenario>& scenarios, const RunOp
         continue;
       for (Arch arch : scenario.arches) {
         if (!options.arches.empty() && std::find(options.arches.begin(), options.arches.end(), arch) == options.arches.end()) continue;
-        cells.push_back({&scenario, &configuration, arch});
+        if (options.suites.empty()) cells.push_back({&scenario, &configuration, arch, ""});
+        for (const auto& suite : options.suites) cells.push_back({&scenario, &configuration, arch, suite});
       }
     }
   }
@@ -126,13 +135,15 @@ report::RunResult run_matrix(const std::vector<Scenario>& scenarios, const RunOp
   Progress progress(cells.size(), options.quiet);
   const auto log_dir = options.report_dir / "logs";
 
-  auto fail_cell = [&](std::size_t index, const std::string& why, const std::string& console_log) {
+  auto fail_cell = [&](std::size_t index, const std::string& why, const std::string& console_log, const image::Manifest* manifest) {
     auto& result = run.cells[index];
     const Cell& cell = cells[index];
     result.scenario = cell.scenario->name;
     result.configuration = cell.configuration->name;
     result.description = cell.configuration->description;
     result.arch = cell.arch;
+    result.suite = cell.suite;
+    if (manifest) record_guest(result, *manifest);
     result.stig = cell.scenario->stig;
     result.expected_verdict = cell.configuration->expected_verdict(cell.scenario->stig, cell.arch);
     result.infra_error = why;
@@ -154,6 +165,7 @@ report::RunResult run_matrix(const std::vector<Scenario>& scenarios, const RunOp
   auto worker = [&] {
     for (std::size_t s; (s = next_session++) < sessions.size();) {
       std::unique_ptr<machine::Machine> guest;
+      std::optional<image::Manifest> manifest;  // of the guest booted (or being booted) for this session
       bool used = false;
       for (std::size_t index : sessions[s].cells) {
         const Cell& cell = cells[index];
@@ -162,27 +174,30 @@ report::RunResult run_matrix(const std::vector<Scenario>& scenarios, const RunOp
         try {
           if (!guest) {
             progress.say(cell, "booting");
-            auto manifest = options.guest_for(cell);
+            manifest = options.guest_for(cell);
             machine::BootOptions boot;
             boot.accel = options.accel;
             // A guest built with its configuration boots with that system's own command line.
-            if (!manifest.configuration_built_in) boot.extra_kernel_params = nixos::kernel_params(cell.configuration->config);
-            boot.console_log = log_dir / ("guest-" + std::to_string(guest_counter++) + "-" + std::string(to_string(cell.arch)) + ".console.log");
+            if (!manifest->configuration_built_in) boot.extra_kernel_params = nixos::kernel_params(cell.configuration->config);
+            boot.console_log = log_dir / ("guest-" + std::to_string(guest_counter++) + "-" + std::string(to_string(cell.arch)) +
+                                          (cell.suite.empty() ? "" : "-" + cell.suite) + ".console.log");
             console_log = boot.console_log.string();  // a guest that fails to boot still has its log
-            guest = machine::make_machine(manifest, boot, options.backend);
+            guest = machine::make_machine(*manifest, boot, options.backend);
             guest->boot();
             used = false;
           }
           console_log = guest->console_log().string();
           progress.say(cell, "running");
           run.cells[index] = run_cell(*guest, cell, stigs.at(cell.scenario->stig), used, log_dir);
+          run.cells[index].suite = cell.suite;
+          record_guest(run.cells[index], *manifest);
           used = true;
           progress.finished(run.cells[index]);
           // A guest built with its configuration cannot be reset to another one: it serves one cell.
           if (guest->manifest().configuration_built_in) shut_down(guest);
         } catch (const std::exception& e) {
           // The guest is suspect now: the next cell of this session gets a fresh one.
-          fail_cell(index, e.what(), console_log);
+          fail_cell(index, e.what(), console_log, manifest ? &*manifest : nullptr);
           guest.reset();
         }
       }

@@ -17,6 +17,7 @@ namespace auditvm::scenario {
 
 struct RunOptions {
   std::vector<Arch> arches;                 // empty: every arch of each scenario
+  std::vector<std::string> suites;          // Debian suites of the default guests, a matrix axis; empty: the guest's own
   std::vector<std::string> configurations;  // empty: all
   unsigned jobs = 1;
   bool fresh_vm = false;
@@ -29,7 +30,7 @@ struct RunOptions {
   std::function<image::Manifest(const Cell&)> guest_for;
 };
 
-// The cells of the scenarios after --arch/--config/--shard, in report order.
+// The cells of the scenarios (configuration x arch x suite) after --arch/--suite/--config/--shard, in report order.
 std::vector<Cell> plan_cells(const std::vector<Scenario>& scenarios, const RunOptions& options);
 
 report::RunResult run_matrix(const std::vector<Scenario>& scenarios, const RunOptions& options);

@@ -71,6 +71,63 @@ TEST(Writers, JunitHasASuitePerCellAndDistinguishesFailuresFromErrors) {
   EXPECT_STREQ(lock.child("testcase").child("error").attribute("type").value(), "infra_error");
 }
 
+// Each cell names the guest it ran on: suite, kernel, audit userspace and image key.
+RunResult two_suites() {
+  RunResult run = sample();
+  run.cells.resize(1);
+  run.cells[0].suite = "bookworm";
+  run.cells[0].kernel_version = "6.1.0-57-arm64";
+  run.cells[0].audit_version = "1:3.0.9-1";
+  run.cells[0].image = "1efebb4485a706bc-47abaf8c";
+  CellResult trixie = run.cells[0];
+  trixie.suite = "trixie";
+  trixie.kernel_version = "6.12.117+deb13-arm64";
+  trixie.audit_version = "1:4.0.2-2+deb13u1";
+  trixie.image = "1efebb4485a706bc-0badcafe";
+  run.cells.push_back(trixie);
+  return run;
+}
+
+TEST(Result, IdsNameTheSuiteUnlessItIsBookworm) {
+  auto run = two_suites();
+  EXPECT_EQ(run.cells[0].id(), "stig-fix@aarch64");
+  EXPECT_EQ(run.cells[1].id(), "stig-fix@aarch64@trixie");
+  EXPECT_EQ(cell_id("lock", Arch::x86_64, ""), "lock@x86_64");  // a NixOS guest has no suite
+}
+
+TEST(Writers, EveryFormatRecordsKernelAuditAndImageOfEachCell) {
+  auto run = two_suites();
+  auto json = to_json(run);
+  EXPECT_EQ(json["cells"][1]["suite"], "trixie");
+  EXPECT_EQ(json["cells"][1]["kernel_version"], "6.12.117+deb13-arm64");
+  EXPECT_EQ(json["cells"][1]["audit_version"], "1:4.0.2-2+deb13u1");
+  EXPECT_EQ(json["cells"][1]["image"], "1efebb4485a706bc-0badcafe");
+  std::ostringstream xml;
+  write_junit(run, xml);
+  pugi::xml_document doc;
+  ASSERT_TRUE(doc.load_string(xml.str().c_str()));
+  auto suite = doc.child("testsuites").find_child_by_attribute("testsuite", "name", "V-268096/stig-fix@aarch64@trixie");
+  ASSERT_TRUE(suite);
+  auto property = [&](const char* name) { return std::string(suite.child("properties").find_child_by_attribute("property", "name", name).attribute("value").value()); };
+  EXPECT_EQ(property("kernel_version"), "6.12.117+deb13-arm64");
+  EXPECT_EQ(property("audit_version"), "1:4.0.2-2+deb13u1");
+  EXPECT_EQ(property("image"), "1efebb4485a706bc-0badcafe");
+  EXPECT_EQ(property("suite"), "trixie");
+}
+
+TEST(Writers, TheTableShowsSuiteKernelAndAuditOnlyWhenSeveralSuitesRan) {
+  std::ostringstream both;
+  write_table(two_suites(), both);
+  EXPECT_NE(both.str().find("kernel"), std::string::npos);
+  EXPECT_NE(both.str().find("6.12.117+deb13-arm64"), std::string::npos);
+  EXPECT_NE(both.str().find("1:3.0.9-1"), std::string::npos);
+  auto one = two_suites();
+  one.cells.pop_back();
+  std::ostringstream single;
+  write_table(one, single);
+  EXPECT_EQ(single.str().find("6.1.0-57-arm64"), std::string::npos);
+}
+
 TEST(Writers, JsonCarriesVerdictsLoadFailureAndStatus) {
   auto json = to_json(sample());
   EXPECT_EQ(json["status"], "infra_error");
@@ -188,6 +245,14 @@ TEST(Cklb, ACellHasTheStigIdsItsStatusAndTheEvidence) {
             std::string::npos);
   EXPECT_NE(details.find("Not audited: b64 init_module"), std::string::npos);
   EXPECT_NE(details.find("Assertion model_mismatch: #3 root b64 finit_module"), std::string::npos);
+}
+
+TEST(Cklb, FindingDetailsNameTheGuestsSuiteKernelAndAudit) {
+  auto cell = two_suites().cells[1];
+  auto doc = cklb(cell, stig_rule("V-268096", "SV-268096r1039563_rule"));
+  auto details = doc["stigs"][0]["rules"][0]["finding_details"].get<std::string>();
+  EXPECT_NE(details.find("Guest: Debian trixie, kernel 6.12.117+deb13-arm64, audit 1:4.0.2-2+deb13u1, image 1efebb4485a706bc-0badcafe.\n"),
+            std::string::npos) << details;
 }
 
 TEST(Cklb, ACellThatDidNotRunToTheEndIsNotReviewed) {

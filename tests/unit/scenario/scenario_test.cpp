@@ -80,6 +80,19 @@ TEST(Plan, FiltersAndShardsCells) {
   EXPECT_EQ(shard.size(), (all.size() + 1) / 3);
 }
 
+TEST(Plan, SuitesAreAnAxisNextToTheArch) {
+  std::vector<Scenario> scenarios{load_scenario(shipped())};
+  RunOptions options;
+  options.configurations = {"stig-fix"};
+  options.arches = {Arch::x86_64};
+  options.suites = {"bookworm", "trixie", "sid"};
+  auto cells = plan_cells(scenarios, options);
+  ASSERT_EQ(cells.size(), 3U);
+  EXPECT_EQ(cells[0].id(), "stig-fix@x86_64");  // bookworm: the ids from before suites
+  EXPECT_EQ(cells[1].id(), "stig-fix@x86_64@trixie");
+  EXPECT_EQ(cells[2].suite, "sid");
+}
+
 TEST(GuestOutput, LoadFailureNamesLineTextAndMessage) {
   std::string rules = "-D\n-a always,exit -F arch=b64 -S open -k x\n-a always,exit -S init_module\n";
   auto failure = parse_load_failure("Syscall name unknown: open\nThere was an error in line 2 of /etc/audit/audit.rules\n", rules);
