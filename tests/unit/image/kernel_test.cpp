@@ -127,7 +127,8 @@ TEST_P(EachCompression, AnArm64ImageIsDecompressedPlainOrInsideAZbootWrapper) {
   zboot.replace(4, 4, "zimg");
   put_le32(zboot, 8, 512);
   put_le32(zboot, 12, static_cast<uint32_t>(packed.size()));
-  zboot.replace(24, 4, std::string(to_string(GetParam())));
+  const std::string name(to_string(GetParam()));
+  zboot.replace(24, name.size(), name);
   EXPECT_EQ(arm64_image(zboot + packed + std::string(64, '\0'), "vmlinuz"), image);
 }
 
