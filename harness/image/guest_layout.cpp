@@ -157,7 +157,15 @@ Manifest lay_out_guest(Arch arch, const fs::path& tree, const fs::path& out, con
   for (const auto& program : dynamic) initramfs.host_file(program, resolve_in_root(tree, program), 0755);
   for (const auto& library : library_closure(tree, arch, dynamic)) initramfs.host_file(library, resolve_in_root(tree, library), 0755);
   // Modules go in uncompressed: /init's busybox insmod and the helper's init_module take ELF.
-  for (const auto& driver : guest_drivers(kernel, drivers())) initramfs.file("/lib/modules/auditvm/drivers/" + driver.name + ".ko", driver.elf, 0644);
+  const GuestDrivers loaded = guest_drivers(kernel, drivers());
+  for (const auto& driver : loaded.modules) initramfs.file("/lib/modules/auditvm/drivers/" + driver.name + ".ko", driver.elf, 0644);
+  auto names = [](const std::vector<std::string>& list) {
+    std::string text;
+    for (const auto& name : list) text += (text.empty() ? "" : " ") + name;
+    return text;
+  };
+  if (progress && !loaded.built_in.empty()) progress("built into the kernel: " + names(loaded.built_in));
+  if (progress && !loaded.absent.empty()) progress("not in this kernel (neither a module nor built in): " + names(loaded.absent));
   initramfs.file(m.module_path, loadable_module(kernel, m.module_name).elf, 0644);
   for (const auto& [abi, path] : m.helpers) initramfs.host_file(path, helper_binary(arch, abi), 0755);
   initramfs.close();

@@ -59,13 +59,13 @@ KernelTree find_kernel(const fs::path& tree, const std::string& packages) {
   throw InfraError("no kernel in " + packages + ": neither /boot/vmlinuz-" + kernel.version + " nor /usr/lib/modules/" + kernel.version + "/vmlinuz");
 }
 
-std::vector<ModuleImage> guest_drivers(const KernelTree& kernel, const std::vector<std::string>& drivers) {
-  std::vector<ModuleImage> images;
+GuestDrivers guest_drivers(const KernelTree& kernel, const std::vector<std::string>& drivers) {
+  GuestDrivers out;
   for (const auto& driver : drivers) {
-    if (kernel.modules.count(driver)) images.push_back(decompressed(kernel, driver));
-    else if (!kernel.builtin.count(driver)) throw InfraError("the guest needs the " + driver + " driver, missing from " + where(kernel, driver));
+    if (kernel.modules.count(driver)) out.modules.push_back(decompressed(kernel, driver));
+    else (kernel.builtin.count(driver) ? out.built_in : out.absent).push_back(driver);
   }
-  return images;
+  return out;
 }
 
 ModuleImage loadable_module(const KernelTree& kernel, const std::string& name) {

@@ -34,10 +34,16 @@ struct ModuleImage {
   std::string elf;
 };
 
-// The drivers the guest loads at boot, decompressed, in the order given; a driver the kernel has
-// built in is skipped (7.x has virtio built in). InfraError naming the packages when a driver is
-// neither a module nor built in.
-std::vector<ModuleImage> guest_drivers(const KernelTree& kernel, const std::vector<std::string>& drivers);
+// The drivers the guest loads at boot, decompressed, in the order given. A driver the kernel has
+// built in (7.x: virtio) is left out, and so is one this kernel does not have at all (fscache is
+// part of netfs since 6.8): /init loads what is there, and the caller reports what was not.
+struct GuestDrivers {
+  std::vector<ModuleImage> modules;
+  std::vector<std::string> built_in;
+  std::vector<std::string> absent;
+};
+GuestDrivers guest_drivers(const KernelTree& kernel, const std::vector<std::string>& drivers);
+
 // A module that must be loadable (the test module): InfraError when it is missing or built in.
 ModuleImage loadable_module(const KernelTree& kernel, const std::string& name);
 

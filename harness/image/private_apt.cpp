@@ -51,7 +51,8 @@ bool already_downloaded(const DebPackage& package, const fs::path& file) {
 
 std::vector<DebPackage> parse_print_uris(const std::string& output) {
   // 'http://.../auditd_3.0.9-1_arm64.deb' auditd_1%3a3.0.9-1_arm64.deb 206028 SHA256:ab...
-  static const std::regex line(R"('([^']+)' (([^_ ]+)_([^_ ]+)_[^_ ]+\.deb) (\d+)(?: (\S+))?)");
+  // Packages of the security archive come without a hash: "... 328056 " (a trailing space).
+  static const std::regex line(R"('([^']+)' (([^_ ]+)_([^_ ]+)_[^_ ]+\.deb) (\d+)(?: (\S+))? *)");
   std::vector<DebPackage> packages;
   std::istringstream lines(output);
   for (std::string text; std::getline(lines, text);) {

@@ -44,8 +44,14 @@ TEST(PrintUris, ParsesNamesVersionsSizesAndHashes) {
   auto packages = parse_print_uris(
       "'http://deb.debian.org/debian/pool/main/a/audit/auditd_3.0.9-1_arm64.deb' auditd_1%3a3.0.9-1_arm64.deb 206028 SHA256:ab12\n"
       "Reading package lists...\n"
-      "'http://deb.debian.org/debian/pool/main/b/bash/bash_5.2.15-2+b7_arm64.deb' bash_5.2.15-2+b7_arm64.deb 1434896\n");
-  ASSERT_EQ(packages.size(), 2U);
+      "'http://deb.debian.org/debian/pool/main/b/bash/bash_5.2.15-2+b7_arm64.deb' bash_5.2.15-2+b7_arm64.deb 1434896\n"
+      // The security archive's packages come without a hash, the size followed by a space.
+      "'http://deb.debian.org/debian-security/pool/updates/main/k/krb5/libkrb5-3_1.21.3-5%2bdeb13u2_amd64.deb' "
+      "libkrb5-3_1.21.3-5+deb13u2_amd64.deb 328056 \n");
+  ASSERT_EQ(packages.size(), 3U);
+  EXPECT_EQ(packages[2].name, "libkrb5-3");
+  EXPECT_EQ(packages[2].version, "1.21.3-5+deb13u2");
+  EXPECT_EQ(packages[2].size, 328056U);
   EXPECT_EQ(packages[0].name, "auditd");
   EXPECT_EQ(packages[0].version, "1:3.0.9-1");  // the epoch, URL-decoded
   EXPECT_EQ(packages[0].filename, "auditd_1%3a3.0.9-1_arm64.deb");
