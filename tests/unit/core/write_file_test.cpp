@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <fstream>
+#include <iostream>
 #include <sstream>
 
 #include "core/errors.hpp"
@@ -75,6 +76,28 @@ TEST_F(WriteFileTest, ADirectoryThatCannotBeWrittenIsAnInfraErrorNamingThePath) 
       },
       InfraError);
   EXPECT_THROW(make_directories(dir_ / "a-file" / "logs"), InfraError);
+}
+
+// What `auditvm run > /dev/full` gives std::cout: a buffer that cannot be written out.
+class FullDevice : public std::streambuf {
+ protected:
+  int_type overflow(int_type) override { return traits_type::eof(); }
+};
+
+TEST(StandardOutput, AnOutputThatCannotBeWrittenIsAnInfraError) {
+  FullDevice full;
+  auto* saved = std::cout.rdbuf(&full);
+  std::cout << "overall: pass\n";
+  bool threw = false;
+  try {
+    flush_standard_output();
+  } catch (const InfraError& e) {
+    threw = std::string(e.what()).find("standard output") != std::string::npos;
+  }
+  std::cout.rdbuf(saved);
+  std::cout.clear();
+  EXPECT_TRUE(threw);
+  EXPECT_NO_THROW(flush_standard_output());
 }
 
 TEST(FileNames, OnlyPlainNamesThatStayInTheirDirectoryAreSafe) {
