@@ -10,9 +10,11 @@
 #include "cli/reproduce_summary.hpp"
 #include "cli/run_options.hpp"
 #include "core/files.hpp"
+#include "core/write_file.hpp"
 #include "image/builder.hpp"
 #include "machine/cleanup.hpp"
 #include "nixos/render.hpp"
+#include "report/report_dir.hpp"
 #include "report/writers.hpp"
 #include "rules/parser.hpp"
 #include "scenario/matrix.hpp"
@@ -71,7 +73,8 @@ CommandRunner register_reproduce(CLI::App& root, const GlobalOptions& global) {
     run_options.jobs = 1;
     run_options.backend = options->machine.backend_options();
     run_options.accel = options->machine.accel_value();
-    run_options.report_dir = options->report_dir;
+    report::ReportDir reports(options->report_dir);  // locked and cleared before any guest starts
+    run_options.report_dir = reports.path();
     run_options.quiet = global.quiet;
     run_options.suites = guests.suites();
     auto manifest = guests.get(arch, guests.suites().front());
@@ -89,12 +92,11 @@ CommandRunner register_reproduce(CLI::App& root, const GlobalOptions& global) {
 
     auto summary = summarise_reproduce(cell);
     bool mismatch = !summary.agree;
-    nlohmann::json records = nlohmann::json::array();
-    for (const auto& action : cell.evidence["actions"])
-      for (const auto& record : action["records"]) records.push_back(record);
+    std::vector<std::string> records;
+    for (const auto& action : cell.evidence->actions) records.insert(records.end(), action.records.begin(), action.records.end());
     nlohmann::json out = report::to_json(cell);
-    out["status"] = cell.verdict;
-    out["kernel_status"] = cell.kernel_verdict;
+    out["status"] = report::verdict_name(cell.verdict);
+    out["kernel_status"] = report::verdict_name(cell.kernel_verdict);
     out["agree"] = !mismatch;
     out["disagreement"] = summary.disagreement.empty() ? nlohmann::json() : nlohmann::json(summary.disagreement);
     out["records"] = records;
@@ -105,13 +107,13 @@ CommandRunner register_reproduce(CLI::App& root, const GlobalOptions& global) {
       std::cout << summary.headline << "\n";
       std::cout << "  guest: Debian " << manifest.suite << ", kernel " << manifest.kernel_version << ", audit " << manifest.audit_version << "\n";
       if (cell.load_failure)
-        std::cout << "  cause: the rules stop loading at line " << cell.load_failure->line << " of " << options->rules_file << " (" << cell.load_failure->text << "): "
-                  << cell.load_failure->message << "\n";
+        std::cout << "  cause: " << cell.load_failure->sentence(options->rules_file) << "\n";
       for (const auto& u : cell.uncovered) std::cout << "  not audited: " << u << "\n";
       std::cout << "  records: " << records.size() << " module-call records; evidence in " << options->report_dir << "/logs\n";
     }
+    flush_standard_output();
     if (mismatch) return 3;
-    return cell.verdict == "NotAFinding" ? 0 : 1;
+    return cell.verdict == report::Verdict::NotAFinding ? 0 : 1;
   };
 }
 

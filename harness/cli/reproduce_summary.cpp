@@ -10,7 +10,7 @@ ReproduceSummary summarise_reproduce(const report::CellResult& cell) {
   ReproduceSummary out;
   // The kernel's calls sample the required events: a kernel NotAFinding under a model Open is no
   // contradiction, a missing record under a model NotAFinding is.
-  bool verdicts_clash = cell.verdict == "NotAFinding" && cell.kernel_verdict == "Open";
+  bool verdicts_clash = cell.verdict == report::Verdict::NotAFinding && cell.kernel_verdict == report::Verdict::Open;
   bool only_load_prediction = !verdicts_clash, mismatch = verdicts_clash;
   std::string load_message;
   for (const auto& assertion : cell.assertions) {
@@ -20,7 +20,8 @@ ReproduceSummary summarise_reproduce(const report::CellResult& cell) {
     else only_load_prediction = false;
   }
   out.agree = !mismatch;
-  out.headline = cell.stig + " on " + std::string(to_string(cell.arch)) + ": model " + cell.verdict + ", kernel evidence " + cell.kernel_verdict;
+  out.headline = cell.stig + " on " + std::string(to_string(cell.arch)) + ": model " + report::verdict_name(cell.verdict) + ", kernel evidence " +
+                 report::verdict_name(cell.kernel_verdict);
   if (!mismatch) {
     out.headline += " (agree)";
   } else if (only_load_prediction) {

@@ -1,17 +1,20 @@
 // auditvm run: the scenario matrix in real guests, with reports.
-#include <fstream>
 #include <iostream>
+#include <map>
 #include <mutex>
 #include <optional>
+#include <sstream>
 
 #include "check/stig.hpp"
 #include "cli/arch_option.hpp"
 #include "cli/command.hpp"
 #include "cli/run_options.hpp"
 #include "core/errors.hpp"
+#include "core/write_file.hpp"
 #include "image/builder.hpp"
 #include "image/nix_builder.hpp"
 #include "machine/cleanup.hpp"
+#include "report/report_dir.hpp"
 #include "report/writers.hpp"
 #include "scenario/matrix.hpp"
 
@@ -38,17 +41,6 @@ std::pair<unsigned, unsigned> parse_shard(const std::string& text) {
   if (!(in >> index >> slash >> count) || slash != '/' || index < 1 || index > count)
     throw InputError({"--shard", 0, text}, "expected I/N with 1 <= I <= N");
   return {index, count};
-}
-
-void write_reports(const report::RunResult& run, const std::vector<scenario::Scenario>& scenarios, const std::filesystem::path& dir) {
-  std::filesystem::create_directories(dir / "cklb");
-  std::ofstream(dir / "result.json") << report::to_json(run).dump(2) << "\n";
-  std::ofstream junit(dir / "junit.xml");
-  report::write_junit(run, junit);
-  std::map<std::string, check::StigRule> stigs;
-  for (const auto& s : scenarios) stigs.emplace(s.stig, check::find_stig_rule(s.stig));
-  for (const auto& cell : run.cells)
-    std::ofstream(dir / "cklb" / (cell.id() + ".cklb")) << report::cklb(cell, stigs.at(cell.stig)).dump(2) << "\n";
 }
 
 int run(const RunCliOptions& options, const GlobalOptions& global) {
@@ -81,7 +73,9 @@ int run(const RunCliOptions& options, const GlobalOptions& global) {
   if (!options.shard.empty()) run_options.shard = parse_shard(options.shard);
   run_options.backend = options.machine.backend_options();
   run_options.accel = options.machine.accel_value();
-  run_options.report_dir = options.report_dir;
+  // Before any guest or image: an unusable or busy report directory stops the run here.
+  report::ReportDir reports(options.report_dir);
+  run_options.report_dir = reports.path();
   run_options.quiet = global.quiet;
   std::mutex images_mutex;
   if (options.guest == "nixos") {
@@ -101,9 +95,12 @@ int run(const RunCliOptions& options, const GlobalOptions& global) {
 
   auto result = scenario::run_matrix(scenarios, run_options);
   result.version = AUDITVM_VERSION_STRING;
-  write_reports(result, scenarios, options.report_dir);
+  std::vector<check::StigRule> stigs;
+  for (const auto& s : scenarios) stigs.push_back(check::find_stig_rule(s.stig));
   report::write_table(result, std::cout);
+  reports.write_reports(result, stigs);  // a report that cannot be written whole ends the run with exit 2
   std::cout << "reports: " << options.report_dir << "/{result.json,junit.xml,cklb/,logs/}\n";
+  flush_standard_output();
   return result.exit_code();
 }
 

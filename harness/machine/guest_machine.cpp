@@ -16,6 +16,7 @@
 #include "core/fd.hpp"
 #include "core/process.hpp"
 #include "machine/cleanup.hpp"
+#include "machine/run_directory.hpp"
 
 namespace auditvm::machine {
 namespace fs = std::filesystem;
@@ -150,9 +151,7 @@ void GuestMachine::boot_with(Accel accel, std::chrono::seconds timeout) {
   // A private 0700 directory (or the caller's) for the socket; removed on every exit path.
   if (options_.run_directory.empty()) {
     const char* base = std::getenv("XDG_RUNTIME_DIR");
-    std::string pattern = std::string(base && *base ? base : "/tmp") + "/auditvm-XXXXXX";
-    if (!::mkdtemp(pattern.data())) throw InfraError("cannot create a run directory under " + pattern);
-    run_dir_ = pattern;
+    run_dir_ = make_run_directory(base && *base ? base : "/tmp");  // also sweeps those of killed runs
     owns_run_dir_ = true;
   } else {
     run_dir_ = options_.run_directory;

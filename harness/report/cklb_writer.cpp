@@ -1,11 +1,8 @@
 // STIG Viewer 3 checklists (.cklb, "cklb_version": "1.0"): one target, one STIG, a rule entry per
 // finding with the STIG's ids and texts, the status and the evidence as finding details.
-#include <chrono>
-#include <ctime>
-#include <iomanip>
 #include <random>
-#include <sstream>
 
+#include "core/clock.hpp"
 #include "report/writers.hpp"
 
 namespace auditvm::report {
@@ -27,15 +24,6 @@ std::string uuid() {
     else if (c == 'y') c = "89ab"[hex(random) & 3];
   }
   return out;
-}
-
-std::string now_iso8601() {
-  std::time_t now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
-  std::tm utc{};
-  gmtime_r(&now, &utc);
-  std::ostringstream out;
-  out << std::put_time(&utc, "%FT%TZ");
-  return out.str();
 }
 
 // STIG Viewer keeps the rule id without its revision suffix apart from the full one:

@@ -21,7 +21,7 @@ struct Finding {
 };
 
 // The cell's own rule (the one in `rules` with group id cell.stig) and every state check the
-// runner recorded in cell.evidence["status_checks"] ([{rule, status, reasons}]) whose rule is
+// runner recorded in cell.evidence->status_checks whose rule is
 // in `rules`. The cell's rule is not_a_finding only when the model said NotAFinding and every
 // assertion passed (the kernel's records agreed); not_reviewed when the cell did not run to the end.
 std::vector<Finding> cell_findings(const CellResult& cell, const std::vector<check::StigRule>& rules);

@@ -12,8 +12,8 @@ const check::StigRule* find_rule(const std::vector<check::StigRule>& rules, cons
 }
 
 FindingStatus cell_status(const CellResult& cell) {
-  if (!cell.infra_error.empty() || cell.verdict.empty()) return FindingStatus::not_reviewed;
-  return cell.verdict == "NotAFinding" && cell.status() == Status::pass ? FindingStatus::not_a_finding : FindingStatus::open;
+  if (!cell.infra_error.empty() || !cell.verdict) return FindingStatus::not_reviewed;
+  return cell.verdict == Verdict::NotAFinding && cell.status() == Status::pass ? FindingStatus::not_a_finding : FindingStatus::open;
 }
 
 // "Debian trixie, kernel 6.12.117+deb13-amd64, audit 1:4.0.2-2+deb13u1, image ..." (what is known).
@@ -33,29 +33,26 @@ std::string cell_details(const CellResult& cell) {
   std::ostringstream out;
   out << "auditvm verified " << cell.configuration << " on a real " << to_string(cell.arch) << " guest.\n" << guest_line(cell);
   if (!cell.infra_error.empty()) out << "NOT EVALUATED: the guest could not run the check to the end: " << cell.infra_error << "\n";
-  out << "Check model verdict: " << (cell.verdict.empty() ? "none" : cell.verdict) << "; kernel evidence: "
-      << (cell.kernel_verdict.empty() ? "none" : cell.kernel_verdict) << "; records " << cell.records_matched << "/" << cell.records_expected
+  out << "Check model verdict: " << (cell.verdict ? verdict_name(cell.verdict) : "none") << "; kernel evidence: "
+      << (cell.kernel_verdict ? verdict_name(cell.kernel_verdict) : "none") << "; records " << cell.records_matched << "/" << cell.records_expected
       << " as predicted.\n";
   out << "Literal check (auditctl -l | grep -w): " << (cell.grep_match ? "rules found" : "nothing found")
       << (cell.literal_match ? ", the check text's lines are present" : ", the check text's lines are not all present") << ".\n";
-  if (cell.load_failure)
-    out << "CAUSE: the rules failed to load at line " << cell.load_failure->line << " (" << cell.load_failure->text
-        << "): " << cell.load_failure->message << "; every rule after it was never loaded.\n";
+  if (cell.load_failure) out << "CAUSE: " << cell.load_failure->sentence() << ".\n";
   for (const auto& u : cell.uncovered) out << "Not audited: " << u << "\n";
   for (const auto& a : cell.assertions)
     if (a.status != Status::pass) out << "Assertion " << to_string(a.status) << ": " << a.name << ": " << a.message << "\n";
-  if (cell.evidence.contains("auditctl_l")) out << "\nauditctl -l:\n" << cell.evidence["auditctl_l"].get<std::string>();
+  if (cell.evidence) out << "\nauditctl -l:\n" << cell.evidence->auditctl_l;
   return out.str();
 }
 
-std::string status_check_details(const CellResult& cell, const nlohmann::json& check) {
+std::string status_check_details(const CellResult& cell, const StatusCheckRow& check) {
   std::ostringstream out;
   out << "auditvm read the state of a real " << to_string(cell.arch) << " guest with configuration " << cell.configuration << ".\n" << guest_line(cell);
-  auto reasons = check.value("reasons", std::vector<std::string>{});
-  if (reasons.empty()) out << "Every condition holds.\n";
-  for (const auto& reason : reasons) out << "Not met: " << reason << "\n";
-  if (cell.evidence.contains("cmdline")) out << "\n/proc/cmdline: " << cell.evidence["cmdline"].get<std::string>();
-  if (cell.evidence.contains("auditctl_s_before")) out << "\nauditctl -s:\n" << cell.evidence["auditctl_s_before"].get<std::string>();
+  if (check.reasons.empty()) out << "Every condition holds.\n";
+  for (const auto& reason : check.reasons) out << "Not met: " << reason << "\n";
+  out << "\n/proc/cmdline: " << cell.evidence->cmdline;
+  out << "\nauditctl -s:\n" << cell.evidence->auditctl_s_before;
   return out.str();
 }
 
@@ -73,11 +70,11 @@ std::string_view cklb_status(FindingStatus status) {
 std::vector<Finding> cell_findings(const CellResult& cell, const std::vector<check::StigRule>& rules) {
   std::vector<Finding> findings;
   if (const auto* rule = find_rule(rules, cell.stig)) findings.push_back({*rule, cell_status(cell), cell_details(cell)});
-  if (!cell.evidence.is_object() || !cell.evidence.contains("status_checks")) return findings;
-  for (const auto& check : cell.evidence["status_checks"]) {
-    const auto* rule = find_rule(rules, check.value("rule", ""));
+  if (!cell.evidence) return findings;
+  for (const auto& check : cell.evidence->status_checks) {
+    const auto* rule = find_rule(rules, check.rule);
     if (!rule) continue;
-    auto status = check.value("status", "") == "NotAFinding" ? FindingStatus::not_a_finding : FindingStatus::open;
+    auto status = check.verdict == Verdict::NotAFinding ? FindingStatus::not_a_finding : FindingStatus::open;
     findings.push_back({*rule, status, status_check_details(cell, check)});
   }
   return findings;

@@ -5,11 +5,6 @@
 namespace auditvm::report {
 namespace {
 
-std::string load_failure_text(const LoadFailure& failure) {
-  return "the rules failed to load at line " + std::to_string(failure.line) + " (" + failure.text + "): " + failure.message +
-         "; nothing after it was loaded";
-}
-
 // CI systems show testsuite properties next to the cases: the verdicts behind the assertions.
 void add_properties(pugi::xml_node suite, const CellResult& cell) {
   auto properties = suite.append_child("properties");
@@ -19,16 +14,16 @@ void add_properties(pugi::xml_node suite, const CellResult& cell) {
     property.append_attribute("value") = value.c_str();
   };
   add("rule", cell.stig);
-  add("verdict", cell.verdict);
-  add("expected_verdict", cell.expected_verdict);
-  add("kernel_verdict", cell.kernel_verdict);
+  add("verdict", verdict_name(cell.verdict));
+  add("expected_verdict", verdict_name(cell.expected_verdict));
+  add("kernel_verdict", verdict_name(cell.kernel_verdict));
   add("literal_match", cell.literal_match ? "true" : "false");
   add("records", std::to_string(cell.records_matched) + "/" + std::to_string(cell.records_expected));
   add("suite", cell.suite);
   add("kernel_version", cell.kernel_version);
   add("audit_version", cell.audit_version);
   add("image", cell.image);
-  if (cell.load_failure) add("load_failure", load_failure_text(*cell.load_failure));
+  if (cell.load_failure) add("load_failure", cell.load_failure->sentence());
 }
 
 }  // namespace
@@ -56,7 +51,7 @@ void write_junit(const RunResult& run, std::ostream& out) {
       node.append_attribute("message") = message.c_str();
       // A rules file that stopped loading is the cause of whatever failed after it.
       std::string body = message;
-      if (cell.load_failure) body += "\ncause: " + load_failure_text(*cell.load_failure);
+      if (cell.load_failure) body += "\ncause: " + cell.load_failure->sentence();
       node.text() = body.c_str();
       (is_error ? errors : failures)++;
     };
@@ -66,9 +61,9 @@ void write_junit(const RunResult& run, std::ostream& out) {
     suite.append_attribute("failures") = failures;
     suite.append_attribute("errors") = errors;
     auto system_out = suite.append_child("system-out");
-    std::string summary = "verdict " + cell.verdict + " (expected " + cell.expected_verdict + "), records " +
+    std::string summary = "verdict " + verdict_name(cell.verdict) + " (expected " + verdict_name(cell.expected_verdict) + "), records " +
                           std::to_string(cell.records_matched) + "/" + std::to_string(cell.records_expected);
-    if (cell.load_failure) summary += "\n" + load_failure_text(*cell.load_failure);
+    if (cell.load_failure) summary += "\n" + cell.load_failure->sentence();
     for (const auto& u : cell.uncovered) summary += "\nuncovered: " + u;
     system_out.text() = summary.c_str();
   }

@@ -20,6 +20,19 @@ std::string cell_id(const std::string& configuration, Arch arch, const std::stri
   return id;
 }
 
+std::string verdict_name(const std::optional<Verdict>& verdict) { return verdict ? std::string(check::to_string(*verdict)) : ""; }
+
+std::optional<Verdict> parse_verdict(std::string_view name) {
+  for (Verdict verdict : {Verdict::NotAFinding, Verdict::Open})
+    if (check::to_string(verdict) == name) return verdict;
+  return std::nullopt;
+}
+
+std::string LoadFailure::sentence(const std::string& file) const {
+  return "the rules failed to load at line " + std::to_string(line) + (file.empty() ? "" : " of " + file) + " (" + text + "): " + message +
+         "; nothing after it was loaded";
+}
+
 namespace {
 
 // Severity order for summarising: an infrastructure error never hides behind a pass.

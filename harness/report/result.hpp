@@ -1,26 +1,48 @@
 // The result model of a run: cells (configuration x arch), each with its STIG finding, the
-// evidence behind it and the assertions that compare model, kernel and expectations.
+// evidence behind it and the assertions that compare model, kernel and expectations. Typed all
+// the way: JSON exists only in the JSON writer.
 #pragma once
 
 #include <optional>
 #include <string>
 #include <vector>
 
-#include <nlohmann/json.hpp>
-
+#include "check/coverage.hpp"
+#include "check/kernel_model.hpp"
 #include "core/arch.hpp"
 
 namespace auditvm::report {
+
+using check::Verdict;  // NotAFinding | Open
+// The name of a verdict, "" for none (a cell that did not get that far, a verdict not expected).
+std::string verdict_name(const std::optional<Verdict>& verdict);
+// "NotAFinding" / "Open" (as scenario files write them); none for anything else.
+std::optional<Verdict> parse_verdict(std::string_view name);
 
 // model_mismatch: the check model and the kernel disagree; infra_error: the machinery failed.
 enum class Status { pass, fail, model_mismatch, infra_error };
 std::string_view to_string(Status status);
 
+// One scenario action as it ran: the call, what it returned, the model's prediction, the records.
+struct ActionRow {
+  int index = 0;
+  std::string actor;
+  Abi abi = Abi::b64;
+  std::string syscall;
+  std::string expect;                 // "success" or an errno name, from the scenario
+  std::string helper;                 // the module helper's output line, as printed
+  std::optional<std::string> result;  // "success" or the errno name; none: the helper did not run
+  // Only when the call ran:
+  check::Fate predicted = check::Fate::no_rule;
+  std::string prediction_reason;
+  std::vector<std::string> records;  // the kernel's records of this call, as text
+};
+
 struct Assertion {
   std::string name;
   Status status = Status::pass;
   std::string message;
-  nlohmann::json evidence;
+  std::optional<ActionRow> action;  // the action the assertion is about, if any
 };
 
 // `auditctl -R` stopped at a line: the rules after it were never loaded.
@@ -28,6 +50,35 @@ struct LoadFailure {
   int line = 0;
   std::string text;
   std::string message;
+  // The one sentence every report uses: "the rules failed to load at line 2 (TEXT): MESSAGE;
+  // nothing after it was loaded", with " of FILE" after the line number when `file` is given.
+  std::string sentence(const std::string& file = "") const;
+};
+
+// What `auditctl -R` printed, and its exit status.
+struct LoadOutput {
+  int exit_status = 0;
+  std::string output;
+};
+
+// A state check (V-268092, V-268093, V-268119) read from /proc/cmdline and `auditctl -s`.
+struct StatusCheckRow {
+  std::string rule;
+  Verdict verdict = Verdict::Open;
+  std::vector<std::string> reasons;  // the conditions not met
+};
+
+// What the guest showed: the captured text behind the verdicts, and every action.
+struct CellEvidence {
+  std::optional<LoadOutput> auditctl_R;            // when the configuration loads rules
+  std::optional<std::string> rules_file_rendered;  // a NixOS-built guest: auditvm's rendering, compared with its file
+  std::string rules_file;                          // the rules file the guest loaded
+  std::string auditctl_l;
+  std::string auditctl_s_before;  // before the actions
+  std::string auditctl_s_after;
+  std::string cmdline;            // /proc/cmdline
+  std::vector<StatusCheckRow> status_checks;
+  std::vector<ActionRow> actions;
 };
 
 // configuration@arch, and @suite for a Debian suite other than bookworm (the default guests'
@@ -40,14 +91,14 @@ struct CellResult {
   std::string description;
   Arch arch = Arch::x86_64;
   // The guest that produced the result (from its image manifest).
-  std::string suite;                // Debian suite (bookworm, trixie, ...); empty for NixOS guests
-  std::string kernel_version;       // uname -r
-  std::string audit_version;        // the audit userspace (auditd's package version)
-  std::string image;                // the image's cache key
-  std::string stig;                 // V-268096
-  std::string expected_verdict;     // from the scenario
-  std::string verdict;              // the model's, on what `auditctl -l` showed
-  std::string kernel_verdict;       // what the records support
+  std::string suite;                       // Debian suite (bookworm, trixie, ...); empty for NixOS guests
+  std::string kernel_version;              // uname -r
+  std::string audit_version;               // the audit userspace (auditd's package version)
+  std::string image;                       // the image's cache key
+  std::string stig;                        // V-268096
+  std::optional<Verdict> expected_verdict; // from the scenario, if it states one
+  std::optional<Verdict> verdict;          // the model's, on what `auditctl -l` showed
+  std::optional<Verdict> kernel_verdict;   // what the records support
   bool literal_match = false;
   bool grep_match = false;
   std::vector<std::string> uncovered;
@@ -59,8 +110,8 @@ struct CellResult {
   std::string console_log;
   std::string audit_log;
   double seconds = 0;
-  std::string infra_error;          // non-empty: the cell could not run to the end
-  nlohmann::json evidence;          // auditctl -l / -s, each action with its prediction and record
+  std::string infra_error;              // non-empty: the cell could not run to the end
+  std::optional<CellEvidence> evidence; // none when the cell did not run to the end
   Status status() const;
   std::string id() const { return cell_id(configuration, arch, suite); }
 };

@@ -17,8 +17,7 @@ void write_table(const RunResult& run, std::ostream& out) {
     std::string records = std::to_string(cell.records_matched) + "/" + std::to_string(cell.records_expected);
     out << std::setw(28) << cell.configuration << std::setw(9) << auditvm::to_string(cell.arch);
     if (versions) out << std::setw(18) << cell.suite << std::setw(24) << cell.kernel_version << std::setw(20) << cell.audit_version;
-    out << std::setw(13)
-        << (cell.verdict.empty() ? "-" : cell.verdict) << std::setw(13) << cell.expected_verdict << std::setw(10) << records
+    out << std::setw(13) << (cell.verdict ? verdict_name(cell.verdict) : "-") << std::setw(13) << verdict_name(cell.expected_verdict) << std::setw(10) << records
         << to_string(cell.status());
     if (cell.load_failure) out << "  (rules stopped loading at line " << cell.load_failure->line << ")";
     if (!cell.infra_error.empty()) out << "  (" << cell.infra_error << ")";

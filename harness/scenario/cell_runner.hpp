@@ -18,6 +18,9 @@ struct Cell {
   std::string id() const { return report::cell_id(configuration->name, arch, suite); }
 };
 
+// The cell's names and expected verdict, before anything ran (what a cell that failed to start reports).
+report::CellResult describe_cell(const Cell& cell);
+
 // Runs `cell` on `guest` (reset first when the guest served an earlier cell). Machine errors
 // propagate (the caller marks the cell as an infrastructure error); everything else is in the result.
 report::CellResult run_cell(machine::Machine& guest, const Cell& cell, const check::StigRule& stig, bool reset_first,

@@ -1,6 +1,9 @@
 #include "scenario/evidence.hpp"
 
+#include <algorithm>
 #include <sstream>
+
+#include <nlohmann/json.hpp>
 
 #include "rules/syscall_table.hpp"
 
@@ -64,18 +67,23 @@ ActionEvidence judge_actions(const Scenario& scenario, Arch arch, const rules::R
   ActionEvidence out;
   for (const auto& action : scenario.actions) {
     const CallResult& call = calls[static_cast<size_t>(action.index)];
-    Assertion assertion{describe(action), Status::pass, "", nlohmann::json::object()};
-    nlohmann::json row = {{"index", action.index}, {"actor", action.actor}, {"abi", to_string(action.abi)},
-                          {"syscall", action.syscall}, {"expect", action.expect}, {"helper", call.raw}};
+    Assertion assertion{describe(action), Status::pass, "", std::nullopt};
+    report::ActionRow row;
+    row.index = action.index;
+    row.actor = action.actor;
+    row.abi = action.abi;
+    row.syscall = action.syscall;
+    row.expect = action.expect;
+    row.helper = call.raw;
     if (!call.ran) {
       assertion.status = Status::infra_error;
       assertion.message = "the module helper did not run: " + (call.raw.empty() ? "no output" : call.raw);
       out.assertions.push_back(assertion);
-      out.table.push_back(row);
+      out.rows.push_back(row);
       continue;
     }
     std::string got = call.ret == 0 ? "success" : call.error;
-    row["result"] = got;
+    row.result = got;
     std::vector<std::string> problems;
     if (got != action.expect) problems.push_back("call returned " + got + ", the scenario expected " + action.expect);
 
@@ -86,10 +94,9 @@ ActionEvidence judge_actions(const Scenario& scenario, Arch arch, const rules::R
     std::vector<const records::SyscallRecord*> mine;
     for (const auto& record : records)
       if (record.pid == call.pid && record.syscall == number && record.arch == audit_arch_value(arch, action.abi)) mine.push_back(&record);
-    row["predicted"] = std::string(check::to_string(prediction.fate));
-    row["prediction_reason"] = prediction.reason;
-    row["records"] = nlohmann::json::array();
-    for (const auto* record : mine) row["records"].push_back(record->text);
+    row.predicted = prediction.fate;
+    row.prediction_reason = prediction.reason;
+    for (const auto* record : mine) row.records.push_back(record->text);
 
     bool required = in_required_set(stig, action, call);
     if (required) {
@@ -122,9 +129,9 @@ ActionEvidence judge_actions(const Scenario& scenario, Arch arch, const rules::R
     } else {
       assertion.message = got + (mine.empty() ? ", no record" : ", recorded") + " (" + prediction.reason + ")";
     }
-    assertion.evidence = row;
+    assertion.action = row;
     out.assertions.push_back(assertion);
-    out.table.push_back(row);
+    out.rows.push_back(row);
   }
   return out;
 }

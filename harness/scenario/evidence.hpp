@@ -5,8 +5,6 @@
 #include <string>
 #include <vector>
 
-#include <nlohmann/json.hpp>
-
 #include "check/coverage.hpp"
 #include "records/audit_log.hpp"
 #include "report/result.hpp"
@@ -32,7 +30,7 @@ struct ActionEvidence {
   int records_matched = 0;
   bool required_event_unrecorded = false;  // a call the STIG requires left no record
   bool required_event_tried = false;
-  nlohmann::json table = nlohmann::json::array();
+  std::vector<report::ActionRow> rows;  // one per action, in order
 };
 
 ActionEvidence judge_actions(const Scenario& scenario, Arch arch, const rules::RuleSet& loaded, const check::StigRule& stig,

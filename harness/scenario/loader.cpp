@@ -4,6 +4,7 @@
 #include "check/stig.hpp"
 #include "core/errors.hpp"
 #include "core/json_file.hpp"
+#include "core/write_file.hpp"
 #include "rules/values.hpp"
 #include "scenario/scenario.hpp"
 
@@ -59,6 +60,9 @@ std::map<std::string, std::string> verdicts(const Reader& reader, const json& va
 Configuration load_configuration(const Reader& reader, const json& item, const std::string& path) {
   Configuration c;
   c.name = reader.string(item, path, "name");
+  // The name becomes file names (checklist, audit log): nothing that could leave the report directory.
+  if (!is_safe_file_name(c.name))
+    reader.fail(path + "/name", "expected a name usable as a file name: letters, digits, '.', '_', '-', '@', not starting with '.', at most 100 characters");
   c.description = reader.optional_string(item, path, "description");
   c.nixos = reader.member(item, path, "nixos");
   c.config = nixos::load_config(c.nixos, reader.file(), path + "/nixos");

@@ -2,16 +2,16 @@
 
 #include <atomic>
 #include <chrono>
-#include <ctime>
 #include <iostream>
 #include <map>
-#include <mutex>
 #include <thread>
 
 #include "check/stig.hpp"
+#include "core/clock.hpp"
 #include "core/errors.hpp"
 #include "machine/cleanup.hpp"
 #include "nixos/render.hpp"
+#include "scenario/progress.hpp"
 
 namespace auditvm::scenario {
 namespace {
@@ -61,39 +61,6 @@ void record_guest(report::CellResult& result, const image::Manifest& manifest) {
   result.image = manifest.cache_key;
 }
 
-std::string now_iso8601() {
-  std::time_t t = std::time(nullptr);
-  char buffer[32];
-  std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&t));
-  return buffer;
-}
-
-class Progress {
- public:
-  Progress(std::size_t total, bool quiet) : total_(total), quiet_(quiet) {}
-  void say(const Cell& cell, const std::string& what) {
-    if (quiet_) return;
-    std::lock_guard lock(mutex_);
-    std::cerr << "[" << done_ << "/" << total_ << "] " << cell.id() << ": " << what << "\n";
-  }
-  void finished(const report::CellResult& result) {
-    if (quiet_) {
-      ++done_;
-      return;
-    }
-    std::lock_guard lock(mutex_);
-    ++done_;
-    std::cerr << "[" << done_ << "/" << total_ << "] " << result.id() << ": done, " << result.verdict << ", "
-              << report::to_string(result.status()) << " (" << static_cast<int>(result.seconds) << " s)\n";
-  }
-
- private:
-  std::mutex mutex_;
-  std::size_t total_;
-  std::size_t done_ = 0;
-  bool quiet_;
-};
-
 }  // namespace
 
 std::vector<Cell> plan_cells(const std::vector<Scenario>& scenarios, const RunOptions& options) {
@@ -132,20 +99,14 @@ report::RunResult run_matrix(const std::vector<Scenario>& scenarios, const RunOp
   auto sessions = plan_sessions(cells, options.fresh_vm);
   std::atomic<std::size_t> next_session{0};
   std::atomic<unsigned> guest_counter{0};
-  Progress progress(cells.size(), options.quiet);
+  Progress progress(cells.size(), options.quiet, std::cerr);
   const auto log_dir = options.report_dir / "logs";
 
   auto fail_cell = [&](std::size_t index, const std::string& why, const std::string& console_log, const image::Manifest* manifest) {
     auto& result = run.cells[index];
-    const Cell& cell = cells[index];
-    result.scenario = cell.scenario->name;
-    result.configuration = cell.configuration->name;
-    result.description = cell.configuration->description;
-    result.arch = cell.arch;
-    result.suite = cell.suite;
+    result = describe_cell(cells[index]);
+    result.suite = cells[index].suite;
     if (manifest) record_guest(result, *manifest);
-    result.stig = cell.scenario->stig;
-    result.expected_verdict = cell.configuration->expected_verdict(cell.scenario->stig, cell.arch);
     result.infra_error = why;
     result.console_log = console_log;
     progress.finished(result);
@@ -173,7 +134,7 @@ report::RunResult run_matrix(const std::vector<Scenario>& scenarios, const RunOp
         std::string console_log;
         try {
           if (!guest) {
-            progress.say(cell, "booting");
+            progress.say(cell.id(), "booting");
             manifest = options.guest_for(cell);
             machine::BootOptions boot;
             boot.accel = options.accel;
@@ -187,7 +148,7 @@ report::RunResult run_matrix(const std::vector<Scenario>& scenarios, const RunOp
             used = false;
           }
           console_log = guest->console_log().string();
-          progress.say(cell, "running");
+          progress.say(cell.id(), "running");
           run.cells[index] = run_cell(*guest, cell, stigs.at(cell.scenario->stig), used, log_dir);
           run.cells[index].suite = cell.suite;
           record_guest(run.cells[index], *manifest);

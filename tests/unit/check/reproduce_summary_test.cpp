@@ -8,8 +8,8 @@ namespace {
 report::CellResult cell(const std::string& model, const std::string& kernel) {
   report::CellResult c;
   c.stig = "V-268096";
-  c.verdict = model;
-  c.kernel_verdict = kernel;
+  c.verdict = report::parse_verdict(model);
+  c.kernel_verdict = report::parse_verdict(kernel);
   c.assertions.push_back({"check verdict is NotAFinding", report::Status::pass, "", {}});
   return c;
 }

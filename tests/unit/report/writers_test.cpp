@@ -18,15 +18,15 @@ RunResult sample() {
   ok.configuration = "stig-fix";
   ok.arch = Arch::aarch64;
   ok.stig = "V-268096";
-  ok.verdict = ok.expected_verdict = "NotAFinding";
-  ok.assertions = {{"check verdict is NotAFinding", Status::pass, "", {}}};
+  ok.verdict = ok.expected_verdict = Verdict::NotAFinding;
+  ok.assertions = {{"check verdict is NotAFinding", Status::pass, "", std::nullopt}};
   CellResult broken = ok;
   broken.configuration = "anduril";
-  broken.verdict = "Open";
+  broken.verdict = Verdict::Open;
   broken.load_failure = LoadFailure{2, "-a always,exit -F arch=b64 -S open", "Syscall name unknown: open"};
   broken.uncovered = {"b64 init_module, auid 1000..4294967294, success and failure: no rule"};
-  broken.assertions = {{"check verdict is NotAFinding", Status::fail, "the model says Open", {}},
-                       {"#3 root b64 finit_module", Status::model_mismatch, "predicted a record, none written", {}}};
+  broken.assertions = {{"check verdict is NotAFinding", Status::fail, "the model says Open", std::nullopt},
+                       {"#3 root b64 finit_module", Status::model_mismatch, "predicted a record, none written", std::nullopt}};
   CellResult crashed = ok;
   crashed.configuration = "lock";
   crashed.assertions.clear();
@@ -134,6 +134,44 @@ TEST(Writers, JsonCarriesVerdictsLoadFailureAndStatus) {
   EXPECT_EQ(json["cells"][1]["load_failure"]["line"], 2);
   EXPECT_EQ(json["cells"][1]["status"], "model_mismatch");
   EXPECT_EQ(json["cells"][0]["load_failure"], nullptr);
+}
+
+TEST(Writers, JsonKeepsTheShapeOfTheEvidenceAndVerdictsForConsumers) {
+  auto run = sample();
+  ActionRow row;
+  row.index = 3;
+  row.actor = "root";
+  row.syscall = "finit_module";
+  row.expect = "EEXIST";
+  row.helper = R"({"syscall":"finit_module"})";
+  row.result = "EEXIST";
+  row.predicted = check::Fate::recorded;
+  row.prediction_reason = "rule 2 records it";
+  row.records = {"type=SYSCALL ..."};
+  ActionRow not_run = row;
+  not_run.result.reset();
+  run.cells[0].evidence = CellEvidence{};
+  run.cells[0].evidence->auditctl_l = "-a always,exit ...\n";
+  run.cells[0].evidence->status_checks = {{"V-268092", Verdict::Open, {"audit=1 missing"}}};
+  run.cells[0].evidence->actions = {row, not_run};
+  run.cells[0].assertions[0].action = row;
+  auto json = to_json(run);
+  const auto& cell = json["cells"][0];
+  EXPECT_EQ(cell["verdict"], "NotAFinding");
+  EXPECT_EQ(cell["evidence"]["auditctl_l"], "-a always,exit ...\n");
+  EXPECT_FALSE(cell["evidence"].contains("auditctl_R"));  // present only when rules were loaded
+  EXPECT_EQ(cell["evidence"]["status_checks"][0], (nlohmann::json{{"rule", "V-268092"}, {"status", "Open"}, {"reasons", {"audit=1 missing"}}}));
+  EXPECT_EQ(cell["evidence"]["actions"][0],
+            (nlohmann::json{{"index", 3}, {"actor", "root"}, {"abi", "b64"}, {"syscall", "finit_module"}, {"expect", "EEXIST"},
+                            {"helper", R"({"syscall":"finit_module"})"}, {"result", "EEXIST"}, {"predicted", "recorded"},
+                            {"prediction_reason", "rule 2 records it"}, {"records", {"type=SYSCALL ..."}}}));
+  EXPECT_EQ(cell["evidence"]["actions"][1].size(), 6u);  // a call that did not run: no result, prediction or records
+  EXPECT_EQ(cell["assertions"][0]["evidence"], cell["evidence"]["actions"][0]);
+  EXPECT_EQ(json["cells"][1]["assertions"][0]["evidence"], nlohmann::json::object());
+  // A cell that did not run to the end: no evidence, no verdict.
+  run.cells[2].verdict.reset();
+  EXPECT_TRUE(to_json(run)["cells"][2]["evidence"].is_null());
+  EXPECT_EQ(to_json(run)["cells"][2]["verdict"], "");
 }
 
 TEST(Writers, TableHasARowPerCellWithVerdictRecordsResultAndTheLoadFailure) {
@@ -257,7 +295,7 @@ TEST(Cklb, FindingDetailsNameTheGuestsSuiteKernelAndAudit) {
 
 TEST(Cklb, ACellThatDidNotRunToTheEndIsNotReviewed) {
   auto crashed = sample().cells[2];
-  crashed.verdict.clear();
+  crashed.verdict.reset();
   auto doc = cklb(crashed, stig_rule("V-268096", "SV-268096r1039563_rule"));
   expect_cklb_shape(doc);
   EXPECT_EQ(doc["stigs"][0]["rules"][0]["status"], "not_reviewed");
@@ -266,11 +304,11 @@ TEST(Cklb, ACellThatDidNotRunToTheEndIsNotReviewed) {
 
 TEST(Cklb, StateChecksOfTheSameGuestBecomeRulesOfTheChecklist) {
   auto cell = sample().cells[0];
-  cell.evidence = {{"cmdline", "console=ttyS0 audit=1 audit_backlog_limit=1024"},
-                   {"status_checks",
-                    {{{"rule", "V-268092"}, {"status", "NotAFinding"}, {"reasons", nlohmann::json::array()}},
-                     {{"rule", "V-268093"}, {"status", "Open"}, {"reasons", {"audit_backlog_limit on the kernel command line is 1024, not >= 8192"}}},
-                     {{"rule", "V-999999"}, {"status", "Open"}, {"reasons", {"a rule the caller has no data for"}}}}}};
+  cell.evidence = CellEvidence{};
+  cell.evidence->cmdline = "console=ttyS0 audit=1 audit_backlog_limit=1024";
+  cell.evidence->status_checks = {{"V-268092", Verdict::NotAFinding, {}},
+                                  {"V-268093", Verdict::Open, {"audit_backlog_limit on the kernel command line is 1024, not >= 8192"}},
+                                  {"V-999999", Verdict::Open, {"a rule the caller has no data for"}}};
   std::vector<check::StigRule> rules = {stig_rule("V-268096", "SV-268096r1039563_rule"), stig_rule("V-268092", "SV-268092r1039527_rule"),
                                         stig_rule("V-268093", "SV-268093r1039530_rule")};
   auto doc = cklb(cell, rules);

@@ -63,6 +63,13 @@ TEST(Scenario, ErrorsNameTheJsonPathAndLine) {
   expect_error(R"("enable": true)", R"("enable": "yes")", "/configurations/0/nixos/security/audit/enable");
 }
 
+TEST(Scenario, AConfigurationNameMustBeAFileName) {
+  // The name becomes the checklist's and the audit log's file name: nothing may lead out of the
+  // report directory or into a subdirectory.
+  for (const char* bad : {"../../../../tmp/x", "a/b", "..", ".", "", ".hidden"})
+    expect_error(R"("name": "stig-fix")", std::string(R"("name": ")") + bad + "\"", "/configurations/0/name");
+}
+
 TEST(Plan, FiltersAndShardsCells) {
   std::vector<Scenario> scenarios{load_scenario(shipped())};
   RunOptions options;

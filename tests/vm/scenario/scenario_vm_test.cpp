@@ -34,10 +34,10 @@ RunOptions options_for(const std::vector<std::string>& configurations, bool fres
 std::vector<std::string> fingerprint(const report::RunResult& run) {
   std::vector<std::string> out;
   for (const auto& cell : run.cells) {
-    std::string line = cell.id() + " " + cell.verdict + " " + std::string(report::to_string(cell.status())) + " " +
+    std::string line = cell.id() + " " + report::verdict_name(cell.verdict) + " " + std::string(report::to_string(cell.status())) + " " +
                        std::to_string(cell.records_matched) + "/" + std::to_string(cell.records_expected);
-    for (const auto& action : cell.evidence.value("actions", nlohmann::json::array()))
-      line += " " + action.value("result", std::string("?")) + ":" + std::to_string(action["records"].size());
+    if (cell.evidence)
+      for (const auto& action : cell.evidence->actions) line += " " + action.result.value_or("?") + ":" + std::to_string(action.records.size());
     out.push_back(line);
   }
   return out;
@@ -66,8 +66,8 @@ TEST_F(ScenarioVmTest, ReducedMatrixOnBothArchesIsAsSpecifiedAndReuseEqualsFresh
   // The never rule: the auditor's grep passes, the records are missing, and both are reported.
   auto shadow = std::find_if(reused.cells.begin(), reused.cells.end(), [](const auto& c) { return c.configuration == "never-shadows-finit"; });
   EXPECT_TRUE(shadow->grep_match);
-  EXPECT_EQ(shadow->verdict, "Open");
-  EXPECT_EQ(shadow->kernel_verdict, "Open");
+  EXPECT_EQ(shadow->verdict, check::Verdict::Open);
+  EXPECT_EQ(shadow->kernel_verdict, check::Verdict::Open);
 
   auto fresh = run_matrix(scenarios_, options_for(configurations, true, dir_ / "fresh"));
   EXPECT_EQ(fingerprint(reused), fingerprint(fresh));
@@ -81,7 +81,7 @@ TEST_F(ScenarioVmTest, AndurilRulesStopLoadingOnAarch64AtTheLineLintPredicts) {
     EXPECT_EQ(cell.status(), report::Status::pass) << cell.id() << " " << cell.infra_error;
     bool stops = cell.configuration == "anduril-syscall-families" && cell.arch == Arch::aarch64;
     EXPECT_EQ(cell.load_failure.has_value(), stops) << cell.id();
-    EXPECT_EQ(cell.verdict, stops ? "Open" : "NotAFinding") << cell.id();
+    EXPECT_EQ(cell.verdict, stops ? check::Verdict::Open : check::Verdict::NotAFinding) << cell.id();
     EXPECT_EQ(cell.records_matched, stops ? 0 : 36) << cell.id();  // the records are the evidence
   }
 }

@@ -1,0 +1,16 @@
+#include "core/clock.hpp"
+
+#include <ctime>
+
+namespace auditvm {
+
+std::string now_iso8601() {
+  std::time_t now = std::time(nullptr);
+  std::tm utc{};
+  gmtime_r(&now, &utc);  // gmtime's static buffer is shared between threads
+  char buffer[32];
+  std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%SZ", &utc);
+  return buffer;
+}
+
+}  // namespace auditvm

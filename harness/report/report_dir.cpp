@@ -1,0 +1,93 @@
+#include "report/report_dir.hpp"
+
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <sstream>
+
+#include "core/errors.hpp"
+#include "core/write_file.hpp"
+#include "report/writers.hpp"
+
+namespace auditvm::report {
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr const char* kLockFile = ".auditvm.lock";
+
+bool ends_with(const std::string& text, const std::string& suffix) {
+  return text.size() >= suffix.size() && text.compare(text.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+
+// Only what a run writes goes: result.json, junit.xml, cklb/*.cklb, logs/*.log(.qemu) and the temporary
+// files of an interrupted write; anything else the user keeps there stays.
+bool written_by_a_run(const fs::path& file, bool top) {
+  std::string name = file.filename().string();
+  if (name.rfind('.', 0) == 0 && name.find(".tmp-") != std::string::npos) return true;
+  if (top) return name == "result.json" || name == "junit.xml";
+  return ends_with(name, ".cklb") || ends_with(name, ".log") || ends_with(name, ".log.qemu");
+}
+
+void remove_previous_results(const fs::path& dir) {
+  const std::pair<fs::path, bool> places[] = {{dir, true}, {dir / "cklb", false}, {dir / "logs", false}};
+  for (const auto& [sub, top] : places) {
+    if (!fs::is_directory(sub)) continue;
+    std::error_code error;
+    for (fs::directory_iterator it(sub, error), end; !error && it != end; it.increment(error)) {
+      if (!it->is_regular_file() || !written_by_a_run(it->path(), top)) continue;
+      std::error_code removed;
+      if (!fs::remove(it->path(), removed) && removed)
+        throw InfraError("cannot remove the previous run's " + it->path().string() + ": " + removed.message());
+    }
+    if (error) throw InfraError("cannot read the report directory " + sub.string() + ": " + error.message());
+  }
+}
+
+}  // namespace
+
+ReportDir::ReportDir(fs::path dir) : dir_(std::move(dir)) {
+  make_directories(dir_);
+  fs::path lock = dir_ / kLockFile;
+  lock_fd_ = ::open(lock.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  if (lock_fd_ < 0)
+    throw InfraError("cannot use the report directory " + dir_.string() + ": cannot create " + lock.string() + ": " + std::strerror(errno));
+  // The lock lives as long as this descriptor, which no child inherits (O_CLOEXEC): a killed run
+  // never leaves it held.
+  if (::flock(lock_fd_, LOCK_EX | LOCK_NB) != 0) {
+    int error = errno;
+    ::close(lock_fd_);
+    if (error == EWOULDBLOCK)
+      throw InfraError("the report directory " + dir_.string() + " is in use by another auditvm run (" + lock.string() +
+                       " is locked); give this run its own --report-dir");
+    throw InfraError("cannot lock " + lock.string() + ": " + std::strerror(error));
+  }
+  try {
+    remove_previous_results(dir_);
+    make_directories(logs());
+  } catch (...) {
+    ::close(lock_fd_);
+    throw;
+  }
+}
+
+ReportDir::~ReportDir() { ::close(lock_fd_); }
+
+void ReportDir::write_reports(const RunResult& run, const std::vector<check::StigRule>& rules) const {
+  write_file_atomic(dir_ / "result.json", to_json(run).dump(2) + "\n");
+  std::ostringstream junit;
+  write_junit(run, junit);
+  write_file_atomic(dir_ / "junit.xml", junit.str());
+  make_directories(dir_ / "cklb");
+  for (const auto& cell : run.cells) {
+    auto rule = std::find_if(rules.begin(), rules.end(), [&](const check::StigRule& r) { return r.group_id == cell.stig; });
+    if (rule == rules.end()) throw InfraError("no STIG rule data for " + cell.stig + " to write the checklist of " + cell.id());
+    write_file_atomic(file_in(dir_ / "cklb", cell.id() + ".cklb"), cklb(cell, *rule).dump(2) + "\n");
+  }
+}
+
+}  // namespace auditvm::report

@@ -1,0 +1,35 @@
+// The directory a run leaves its reports and logs in (--report-dir), held for the whole run:
+// locked so that a second run on it stops instead of mixing its files in, and cleared of a
+// previous (perhaps interrupted) run's results and logs, so that what is there is this run's.
+#pragma once
+
+#include <filesystem>
+#include <vector>
+
+#include "check/stig.hpp"
+#include "report/result.hpp"
+
+namespace auditvm::report {
+
+class ReportDir {
+ public:
+  // Creates the directory and logs/, takes the lock (.auditvm.lock, flock) and removes the files
+  // an earlier run wrote. InfraError naming the path when the directory is unusable or in use.
+  explicit ReportDir(std::filesystem::path dir);
+  ~ReportDir();
+  ReportDir(const ReportDir&) = delete;
+  ReportDir& operator=(const ReportDir&) = delete;
+
+  const std::filesystem::path& path() const { return dir_; }
+  std::filesystem::path logs() const { return dir_ / "logs"; }
+
+  // result.json, junit.xml and cklb/<cell>.cklb, each written whole or not at all (InfraError).
+  // `rules`: the STIG rule data, so a checklist can hold the state checks run in the same guest.
+  void write_reports(const RunResult& run, const std::vector<check::StigRule>& rules) const;
+
+ private:
+  std::filesystem::path dir_;
+  int lock_fd_ = -1;
+};
+
+}  // namespace auditvm::report

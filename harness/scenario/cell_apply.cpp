@@ -1,0 +1,51 @@
+#include "core/errors.hpp"
+#include "nixos/render.hpp"
+#include "scenario/cell_steps.hpp"
+#include "scenario/guest_commands.hpp"
+
+namespace auditvm::scenario {
+namespace {
+
+using namespace std::chrono_literals;
+
+void record_load(const machine::CommandResult& load, const std::string& rules_text, report::CellResult& cell,
+                 report::CellEvidence& evidence) {
+  evidence.auditctl_R = report::LoadOutput{load.exit_status, load.out};
+  cell.load_failure = parse_load_failure(load.out, rules_text);
+  if (load.exit_status != 0 && !cell.load_failure) cell.load_failure = report::LoadFailure{0, "", load.out};
+}
+
+// NixOS applied the configuration while booting: watch what it did, and compare its rules file
+// with the one auditvm renders for the same fragment.
+std::string watch_booted(machine::Machine& guest, const nixos::NixosConfig& config, report::CellResult& cell, report::CellEvidence& evidence) {
+  std::string rendered = nixos::render_rules(config);
+  must(guest, "waiting for the guest to finish booting", booted_configuration_settle_script(nixos::runs_auditd(config)), 400s);
+  if (!nixos::loads_rules(config)) return rendered;
+  std::string loaded = must(guest, "reading the rules file NixOS loaded", booted_rules_file_script()).out;
+  evidence.rules_file_rendered = rendered;
+  add_assertion(cell, "NixOS wrote the rules file auditvm renders", loaded == rendered,
+                loaded == rendered ? "identical" : "NixOS's rules file differs from nixos::render_rules (see evidence)",
+                report::Status::model_mismatch);
+  record_load(guest.run(booted_load_output_script(), 60s), loaded, cell, evidence);
+  return loaded;
+}
+
+// As NixOS does it: rules file, sysctls, audit-rules-nixos (auditctl -R), auditd.
+std::string apply(machine::Machine& guest, const nixos::NixosConfig& config, report::CellResult& cell, report::CellEvidence& evidence) {
+  std::string rules_text = nixos::render_rules(config);
+  must(guest, "writing the rules", prepare_script(config, rules_text));
+  if (nixos::loads_rules(config)) record_load(guest.run(load_rules_script(), 60s), rules_text, cell, evidence);
+  if (nixos::runs_auditd(config)) must(guest, "starting auditd", start_auditd_script());
+  return rules_text;
+}
+
+}  // namespace
+
+std::string apply_configuration(machine::Machine& guest, const Configuration& configuration, report::CellResult& cell,
+                                report::CellEvidence& evidence) {
+  evidence.rules_file = guest.manifest().configuration_built_in ? watch_booted(guest, configuration.config, cell, evidence)
+                                                                : apply(guest, configuration.config, cell, evidence);
+  return evidence.rules_file;
+}
+
+}  // namespace auditvm::scenario

@@ -1,0 +1,33 @@
+#include "core/write_file.hpp"
+#include "nixos/render.hpp"
+#include "records/audit_log.hpp"
+#include "scenario/cell_steps.hpp"
+#include "scenario/guest_commands.hpp"
+
+namespace auditvm::scenario {
+
+using namespace std::chrono_literals;
+
+Exercise exercise(machine::Machine& guest, const Scenario& scenario, const nixos::NixosConfig& config, report::CellEvidence& evidence) {
+  Exercise out;
+  // All actions in one guest command: round trips are slow under emulation.
+  auto run = guest.run(actions_script(scenario, guest.manifest()), 600s);
+  out.calls = parse_call_results(run.out, scenario.actions.size());
+  if (nixos::runs_auditd(config)) {
+    must(guest, "waiting for auditd to write", sync_audit_log_script("auditvm-sync"));
+    out.audit_log = guest.read_file(kAuditLog, 120s);
+  } else {
+    out.audit_log = records::kernel_log_to_audit_log(must(guest, "dmesg", "dmesg").out);
+  }
+  evidence.auditctl_s_after = must(guest, "auditctl -s", "auditctl -s").out;
+  return out;
+}
+
+void write_audit_log(report::CellResult& cell, const std::filesystem::path& log_dir, const std::string& log) {
+  make_directories(log_dir);
+  auto file = file_in(log_dir, cell.id() + ".audit.log");
+  write_file_atomic(file, log);
+  cell.audit_log = file.string();
+}
+
+}  // namespace auditvm::scenario

@@ -1,0 +1,40 @@
+#include "check/coverage.hpp"
+#include "check/status_checks.hpp"
+#include "core/errors.hpp"
+#include "rules/parser.hpp"
+#include "scenario/cell_steps.hpp"
+
+namespace auditvm::scenario {
+
+void capture_state(machine::Machine& guest, report::CellResult& cell, report::CellEvidence& evidence) {
+  evidence.auditctl_l = must(guest, "auditctl -l", "auditctl -l").out;
+  evidence.auditctl_s_before = must(guest, "auditctl -s", "auditctl -s").out;
+  evidence.cmdline = must(guest, "reading /proc/cmdline", "cat /proc/cmdline").out;
+  // The state checks: informational findings next to the cell's rule.
+  for (const auto& status_rule : check::load_stig_rules(check::shipped_stig_dir())) {
+    if (status_rule.kind != "status") continue;
+    auto status = check::evaluate_status(status_rule, evidence.cmdline, evidence.auditctl_s_before);
+    evidence.status_checks.push_back({status.group_id, status.verdict, status.reasons});
+    if (status.verdict == check::Verdict::Open)
+      for (const auto& reason : status.reasons) cell.notes.push_back(status.group_id + " Open: " + reason);
+  }
+}
+
+rules::RuleSet check_listed_rules(report::CellResult& cell, const std::string& listed, const check::StigRule& stig) {
+  rules::RuleSet loaded;
+  try {
+    loaded = rules::parse_rules(listed, cell.arch, "auditctl -l in the " + std::string(to_string(cell.arch)) + " guest");
+  } catch (const InputError& e) {
+    throw InfraError(std::string("cannot parse what auditctl -l printed: ") + e.what());
+  }
+  auto check = check::evaluate(loaded, cell.arch, stig);
+  cell.verdict = check.verdict;
+  cell.literal_match = check.literal_match;
+  cell.grep_match = check.grep_match;
+  for (const auto& group : check.uncovered) cell.uncovered.push_back(group.text());
+  cell.notes.insert(cell.notes.end(), check.notes.begin(), check.notes.end());
+  if (cell.load_failure) cell.notes.push_back(cell.load_failure->sentence());
+  return loaded;
+}
+
+}  // namespace auditvm::scenario

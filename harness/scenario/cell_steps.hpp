@@ -1,0 +1,55 @@
+// The steps of one cell, in the order run_cell takes them: apply (or watch) the configuration,
+// capture the guest's audit state, exercise the actions, write the audit log, judge. Internal to
+// scenario/: each step fills its part of the CellResult.
+#pragma once
+
+#include <chrono>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "check/stig.hpp"
+#include "machine/machine.hpp"
+#include "report/result.hpp"
+#include "rules/rule.hpp"
+#include "scenario/evidence.hpp"
+#include "scenario/scenario.hpp"
+
+namespace auditvm::scenario {
+
+// A guest command that must succeed: InfraError naming `what` otherwise.
+machine::CommandResult must(machine::Machine& guest, const std::string& what, const std::string& script,
+                            std::chrono::seconds timeout = std::chrono::seconds(60));
+
+void add_assertion(report::CellResult& cell, std::string name, bool ok, std::string message,
+                   report::Status failure = report::Status::fail);
+
+// Applies the configuration as NixOS does (rules file, sysctls, auditctl -R, auditd), or on a
+// guest that booted with it, waits for the boot and reads what NixOS did. Records auditctl -R's
+// output and load failure; returns the rules file the guest loaded.
+std::string apply_configuration(machine::Machine& guest, const Configuration& configuration, report::CellResult& cell,
+                                report::CellEvidence& evidence);
+
+// auditctl -l, auditctl -s and /proc/cmdline, and the state checks (V-268092, 093, 119) on them.
+void capture_state(machine::Machine& guest, report::CellResult& cell, report::CellEvidence& evidence);
+
+// The STIG check on what auditctl -l showed: the model's verdict and its reasons. Returns the
+// rules as loaded, for predicting each action.
+rules::RuleSet check_listed_rules(report::CellResult& cell, const std::string& listed, const check::StigRule& stig);
+
+// What the actions did: each call's result and the audit log they left.
+struct Exercise {
+  std::vector<CallResult> calls;
+  std::string audit_log;
+};
+Exercise exercise(machine::Machine& guest, const Scenario& scenario, const nixos::NixosConfig& config, report::CellEvidence& evidence);
+
+// Writes the audit log to log_dir/<cell id>.audit.log (whole or not at all) and names it in the cell.
+void write_audit_log(report::CellResult& cell, const std::filesystem::path& log_dir, const std::string& log);
+
+// The cell's assertions: lint's load prediction, the verdict, the kernel's support for it, lost
+// records, then one per action.
+void judge(report::CellResult& cell, const Configuration& configuration, const std::string& rules_text, const ActionEvidence& judged,
+           const report::CellEvidence& evidence);
+
+}  // namespace auditvm::scenario

@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# The unit and CLI tests (ctest -L unit) built with AddressSanitizer and UBSan in ./build-asan.
+# Only auditvm and the unit test binaries are built (not the VM tests), with ccache when present.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+launcher=()
+if command -v ccache >/dev/null; then launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache); fi
+cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DAUDITVM_SANITIZE=ON "${launcher[@]}" >/dev/null
+# The unit test targets, as tests/unit/*/CMakeLists.txt name them.
+mapfile -t targets < <(sed -n 's/^auditvm_unit_test(\([A-Za-z0-9_]*\).*/\1/p' tests/unit/*/CMakeLists.txt)
+cmake --build build-asan -j"$(nproc)" --target auditvm "${targets[@]}"
+export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:strict_string_checks=1
+export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+cd build-asan
+ctest -L unit --output-on-failure -j"$(nproc)"

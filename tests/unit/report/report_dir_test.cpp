@@ -1,0 +1,114 @@
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#include "core/errors.hpp"
+#include "report/report_dir.hpp"
+#include "support/file_size_limit.hpp"
+#include "support/temp_dir.hpp"
+
+namespace auditvm::report {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::set<std::string> tree(const fs::path& dir) {
+  std::set<std::string> out;
+  for (const auto& entry : fs::recursive_directory_iterator(dir)) out.insert(fs::relative(entry.path(), dir).string());
+  return out;
+}
+
+std::string read(const fs::path& file) {
+  std::ifstream in(file);
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+check::StigRule rule() {
+  check::StigRule stig;
+  stig.group_id = "V-268096";
+  stig.rule_id = "SV-268096r1039563_rule";
+  stig.severity = "medium";
+  stig.source = "scenarios/stig/V-268096.json";
+  return stig;
+}
+
+RunResult run_of(const std::string& configuration) {
+  RunResult run;
+  CellResult cell;
+  cell.scenario = "V-268096";
+  cell.configuration = configuration;
+  cell.stig = "V-268096";
+  cell.assertions = {{"check verdict is NotAFinding", Status::pass, "", std::nullopt}};
+  run.cells = {cell};
+  return run;
+}
+
+class ReportDirTest : public test::TempDirTest {
+ protected:
+  ReportDirTest() : TempDirTest("report-dir") {}
+};
+
+TEST_F(ReportDirTest, WritesEveryReport) {
+  ReportDir reports(dir_ / "results");
+  reports.write_reports(run_of("stig-fix"), {rule()});
+  EXPECT_EQ(tree(dir_ / "results"), (std::set<std::string>{".auditvm.lock", "cklb", "cklb/stig-fix@x86_64.cklb", "junit.xml", "logs", "result.json"}));
+  EXPECT_EQ(nlohmann::json::parse(read(dir_ / "results" / "result.json"))["status"], "pass");
+}
+
+TEST_F(ReportDirTest, ASecondRunOnTheSameDirectoryIsRefusedUntilTheFirstEnds) {
+  std::optional<ReportDir> first(dir_);
+  try {
+    ReportDir second(dir_);
+    FAIL() << "two runs share " << dir_;
+  } catch (const InfraError& e) {
+    EXPECT_NE(std::string(e.what()).find("the report directory " + dir_.string() + " is in use by another auditvm run"), std::string::npos)
+        << e.what();
+  }
+  first.reset();
+  EXPECT_NO_THROW(ReportDir again(dir_));
+}
+
+TEST_F(ReportDirTest, ThePreviousRunsResultsAndLogsAreRemovedAndNothingElse) {
+  fs::create_directories(dir_ / "cklb");
+  fs::create_directories(dir_ / "logs");
+  for (const char* file : {"result.json", "junit.xml", ".result.json.tmp-99-0", "cklb/old@x86_64.cklb", "logs/old@x86_64.audit.log",
+                           "logs/guest-0-x86_64.console.log", "logs/guest-0-x86_64.console.log.qemu", "notes.txt", "cklb/README"})
+    std::ofstream(dir_ / file) << "old";
+  ReportDir reports(dir_);
+  EXPECT_EQ(tree(dir_), (std::set<std::string>{".auditvm.lock", "cklb", "cklb/README", "logs", "notes.txt"}));
+}
+
+TEST_F(ReportDirTest, AnUnusableDirectoryIsAnInfraErrorNamingIt) {
+  std::ofstream(dir_ / "a-file") << "x";
+  try {
+    ReportDir reports(dir_ / "a-file" / "results");
+    FAIL() << "accepted a report directory inside a file";
+  } catch (const InfraError& e) {
+    EXPECT_NE(std::string(e.what()).find((dir_ / "a-file" / "results").string()), std::string::npos) << e.what();
+  }
+}
+
+TEST_F(ReportDirTest, AReportThatCannotBeWrittenWholeIsAnInfraErrorNamingItAndLeavesNoPart) {
+  ReportDir reports(dir_);
+  try {
+    test::FileSizeLimit limit(64);
+    reports.write_reports(run_of("stig-fix"), {rule()});
+    FAIL() << "a report larger than the disk could take was reported as written";
+  } catch (const InfraError& e) {
+    EXPECT_NE(std::string(e.what()).find((dir_ / "result.json").string()), std::string::npos) << e.what();
+  }
+  EXPECT_EQ(tree(dir_), (std::set<std::string>{".auditvm.lock", "logs"}));
+}
+
+TEST_F(ReportDirTest, AChecklistNeverLeavesItsDirectory) {
+  ReportDir reports(dir_ / "results");
+  EXPECT_THROW(reports.write_reports(run_of("../../x"), {rule()}), InfraError);
+  EXPECT_FALSE(fs::exists(dir_ / "x@x86_64.cklb"));
+}
+
+}  // namespace
+}  // namespace auditvm::report
