@@ -148,18 +148,25 @@ void GuestMachine::boot() {
 
 void GuestMachine::boot_with(Accel accel, std::chrono::seconds timeout) {
   accel_ = accel;
-  // A private 0700 directory (or the caller's) for the socket; removed on every exit path.
-  if (options_.run_directory.empty()) {
-    const char* base = std::getenv("XDG_RUNTIME_DIR");
-    run_dir_ = make_run_directory(base && *base ? base : "/tmp");  // also sweeps those of killed runs
-    owns_run_dir_ = true;
-  } else {
-    run_dir_ = options_.run_directory;
-    fs::create_directories(run_dir_);
-  }
-  if (options_.console_log.empty()) options_.console_log = run_dir_ / "console.log";
-  fs::create_directories(options_.console_log.parent_path());
+  // Registered before anything exists on disk, and created under the lifecycle lock: a signal
+  // sweep either waits for the directory and removes it, or runs first and no directory is made
+  // (a directory made between the sweep and _exit was left behind).
   cleanup_id_ = register_cleanup([this] { teardown(); });
+  {
+    std::lock_guard lock(lifecycle_mutex_);
+    if (stop_requested()) throw InfraError("auditvm is stopping: no new machines");
+    // A private 0700 directory (or the caller's) for the socket; removed on every exit path.
+    if (options_.run_directory.empty()) {
+      const char* base = std::getenv("XDG_RUNTIME_DIR");
+      run_dir_ = make_run_directory(base && *base ? base : "/tmp");  // also sweeps those of killed runs
+      owns_run_dir_ = true;
+    } else {
+      run_dir_ = options_.run_directory;
+      fs::create_directories(run_dir_);
+    }
+    if (options_.console_log.empty()) options_.console_log = run_dir_ / "console.log";
+    fs::create_directories(options_.console_log.parent_path());
+  }
 
   fs::path socket_path = run_dir_ / "shell.sock";
   Fd listener(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0));
