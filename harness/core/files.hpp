@@ -11,6 +11,10 @@ namespace auditvm {
 // No input auditvm reads from a user is anywhere near this; /dev/zero or an endless pipe is.
 inline constexpr std::size_t kMaxInputBytes = std::size_t{16} << 20;
 
+// auditvm's own guest files (kernels, modules, the driver list): tens of MB at most; the bound only
+// stops a runaway read.
+inline constexpr std::size_t kMaxGuestFileBytes = std::size_t{1} << 30;
+
 // Whose file it is decides the error: a user's input is an InputError (exit 2, "error:"),
 // auditvm's own data (cache, guest files, packages) an InfraError.
 enum class FileKind { input, data };

@@ -8,6 +8,7 @@
 
 #include "core/arch_table.hpp"
 #include "core/errors.hpp"
+#include "core/files.hpp"
 #include "core/project_root.hpp"
 #include "image/cache.hpp"
 #include "image/cpio_writer.hpp"
@@ -26,14 +27,6 @@ namespace {
 
 const std::string kTestModule = "nls_ascii";
 
-std::string read_file(const fs::path& file) {
-  std::ifstream in(file, std::ios::binary);
-  if (!in) throw InfraError("cannot read " + file.string());
-  std::ostringstream data;
-  data << in.rdbuf();
-  return data.str();
-}
-
 void write_file(const fs::path& file, const std::string& data) {
   std::ofstream out(file, std::ios::binary);
   out << data;
@@ -41,7 +34,7 @@ void write_file(const fs::path& file, const std::string& data) {
 }
 
 std::vector<std::string> drivers() {
-  std::istringstream words(read_file(guest_source_dir() / "rootfs/etc/auditvm/drivers"));
+  std::istringstream words(read_file(guest_source_dir() / "rootfs/etc/auditvm/drivers", FileKind::data, kMaxGuestFileBytes));
   return {std::istream_iterator<std::string>(words), std::istream_iterator<std::string>()};
 }
 
@@ -76,7 +69,7 @@ class InitramfsLayout {
 };
 
 void write_kernel(Arch arch, const fs::path& vmlinuz_file, const std::string& what, Manifest& m, const fs::path& out) {
-  std::string vmlinuz = read_file(vmlinuz_file);
+  std::string vmlinuz = read_file(vmlinuz_file, FileKind::data, kMaxGuestFileBytes);
   const auto& info = arch_info(arch);
   m.kernel = out / info.kernel_file;
   m.console = info.console;

@@ -5,6 +5,7 @@
 #include <sstream>
 
 #include "core/errors.hpp"
+#include "core/files.hpp"
 #include "image/debian_packages.hpp"
 #include "image/decompress.hpp"
 
@@ -12,21 +13,13 @@ namespace auditvm::image {
 namespace fs = std::filesystem;
 namespace {
 
-std::string read_file(const fs::path& file) {
-  std::ifstream in(file, std::ios::binary);
-  if (!in) throw InfraError("cannot read " + file.string());
-  std::ostringstream data;
-  data << in.rdbuf();
-  return data.str();
-}
-
 std::string where(const KernelTree& kernel, const std::string& name) {
   return kernel.packages + " (/usr/lib/modules/" + kernel.version + (kernel.builtin.count(name) ? ": built in" : ": neither a module nor in modules.builtin") + ")";
 }
 
 ModuleImage decompressed(const KernelTree& kernel, const std::string& name) {
   const fs::path& file = kernel.modules.at(name);
-  std::string data = read_file(file);
+  std::string data = read_file(file, FileKind::data, kMaxGuestFileBytes);
   return {name, decompress(data, detect_compression(data), kernel.packages + ": " + file.filename().string())};
 }
 
