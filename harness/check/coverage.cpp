@@ -16,6 +16,8 @@ namespace auditvm::check {
 
 std::string_view to_string(Verdict verdict) { return verdict == Verdict::NotAFinding ? "NotAFinding" : "Open"; }
 
+std::string_view to_string(LoginMode mode) { return mode == LoginMode::inherited ? "inherited" : "self"; }
+
 std::string UncoveredGroup::text() const {
   std::string names;
   for (const auto& name : syscalls) names += (names.empty() ? "" : ", ") + name;

@@ -40,6 +40,14 @@ struct CheckResult {
 
 CheckResult evaluate(const rules::RuleSet& rules, Arch arch, const StigRule& stig);
 
+// How the calling process got its login uid. The kernel evaluates the task list once, when a
+// process is forked, with the credentials it has then: a process forked after its login uid was
+// set (every command a logged-in user runs) is judged on its own ids; one that sets its login uid
+// itself after the fork (the session process of a login daemon, as pam_loginuid does) was judged
+// as its parent: auid unset, root.
+enum class LoginMode { inherited, self };
+std::string_view to_string(LoginMode mode);
+
 // One concrete call.
 struct Event {
   Abi abi = Abi::b64;
@@ -50,6 +58,8 @@ struct Event {
   std::uint32_t gid = 0;
   bool success = true;
   std::int64_t exit_code = 0;
+  LoginMode login = LoginMode::inherited;
+  bool alternate_exe = false;  // made from a second copy of the helper at another path (exe= rules)
 };
 
 struct Prediction {
