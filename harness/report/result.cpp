@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "rules/values.hpp"
+
 namespace auditvm::report {
 
 std::string_view to_string(Status status) {
@@ -12,6 +14,34 @@ std::string_view to_string(Status status) {
     case Status::infra_error: return "infra_error";
   }
   return "?";
+}
+
+namespace {
+
+std::string outcome_name(const check::Event& event) {
+  return event.success ? "success" : rules::errno_name(static_cast<int>(-event.exit_code));
+}
+
+}  // namespace
+
+bool WitnessRow::held() const {
+  if (!result || *result != outcome_name(event)) return false;
+  if (predicted == check::Fate::undecidable) return records.size() <= 1;
+  return predicted == check::Fate::recorded ? records.size() == 1 : records.empty();
+}
+
+std::string WitnessRow::text() const {
+  std::string out = std::string(auditvm::to_string(event.abi)) + " " + event.syscall + ", auid " +
+                    (event.auid == rules::kUnsetId ? std::string("unset") : std::to_string(event.auid)) + ", uid " + std::to_string(event.uid);
+  if (event.euid != event.uid) out += ", euid " + std::to_string(event.euid);
+  if (event.gid != 0) out += ", gid " + std::to_string(event.gid);
+  if (event.login == check::LoginMode::self) out += ", login uid set by itself";
+  if (event.alternate_exe) out += ", alternate executable";
+  out += ", " + outcome_name(event) + ": ";
+  if (!result) out += "not made";
+  else if (*result != outcome_name(event)) out += "returned " + *result;
+  else out += records.empty() ? "no record" : records.size() == 1 ? "recorded" : std::to_string(records.size()) + " records";
+  return out + ", event #" + std::to_string(number);
 }
 
 std::string cell_id(const std::string& configuration, Arch arch, const std::string& suite) {

@@ -38,6 +38,26 @@ struct ActionRow {
   std::vector<std::string> records;  // the kernel's records of this call, as text
 };
 
+// One witness event (check/witness.hpp) as it ran: what it stands for, what the model predicted,
+// what the kernel did. `number` is its event number in the cell, as reports cite it ("event #41").
+struct WitnessRow {
+  int number = 0;
+  check::Event event;                 // as asked for
+  bool required = true;               // in the STIG's required event set
+  std::string region;                 // the model region it witnesses
+  check::Fate predicted = check::Fate::no_rule;
+  std::string prediction_reason;
+  std::optional<std::string> result;  // "success" or the errno name; none: the call could not be made
+  std::string helper;                 // the guest runner's output line
+  std::vector<std::string> records;   // the kernel's records of this call, as text
+  bool recorded() const { return !records.empty(); }
+  // The call ran, came back as asked for, and the kernel did what the model predicted (an
+  // undecidable prediction holds either way).
+  bool held() const;
+  // "b64 finit_module, auid 1005, uid 0, EPERM: no record, event #41"
+  std::string text() const;
+};
+
 struct Assertion {
   std::string name;
   Status status = Status::pass;
@@ -79,6 +99,7 @@ struct CellEvidence {
   std::string cmdline;            // /proc/cmdline
   std::vector<StatusCheckRow> status_checks;
   std::vector<ActionRow> actions;
+  std::vector<WitnessRow> witnesses;  // the model's witness events, after the actions
 };
 
 // configuration@arch, and @suite for a Debian suite other than bookworm (the default guests'

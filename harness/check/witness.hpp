@@ -1,0 +1,36 @@
+// Witness events: concrete calls, chosen from the model's own regions, that make the kernel the
+// judge of a verdict. Every region of the required event space the model calls uncovered gets a
+// witness inside it (it must leave no record); every covered region gets witnesses at its
+// boundaries and inside it (each must leave exactly the predicted record). Pure: no guest.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "check/coverage.hpp"
+#include "check/stig.hpp"
+#include "rules/rule.hpp"
+
+namespace auditvm::check {
+
+struct Witness {
+  Event event;
+  Prediction expected;   // the model's prediction for exactly this event
+  bool required = true;  // inside the STIG's required event set (an unrecorded one confirms a finding)
+  std::string region;    // what it stands for: "uncovered: b64 finit_module, auid 1000..4294967294, ...: no rule"
+};
+
+// Which outcomes the guest can produce for a call: a witness is only chosen where one can be made.
+// (Module calls return 0 on success; their failures here are EPERM, ENOENT, ENOEXEC, EBADF, EFAULT,
+// EEXIST, EINVAL.) Returns whether `event`'s (syscall, success, exit) can be produced.
+using OutcomeFeasible = bool (*)(const Event& event);
+bool module_call_outcome_feasible(const Event& event);
+
+struct WitnessLimits {
+  std::size_t max_witnesses = 400;  // per cell; the uncovered regions' witnesses come first
+};
+
+std::vector<Witness> choose_witnesses(const rules::RuleSet& loaded, Arch arch, const StigRule& stig, const WitnessLimits& limits = {},
+                                      OutcomeFeasible feasible = module_call_outcome_feasible);
+
+}  // namespace auditvm::check
