@@ -164,11 +164,13 @@ CheckResult evaluate(const rules::RuleSet& rules, Arch arch, const StigRule& sti
         }
         for (const auto& box : boxes) {
           for (const auto& outcome : follow(lists, arch, abi, *number, box)) {
+            result.regions.push_back({abi, name, outcome.box, outcome.fate, outcome.rule_line, outcome.reason, -1});
             if (outcome.fate == Fate::recorded) continue;
             undecidable |= outcome.fate == Fate::undecidable;
             GroupKey key{abi, who_text(outcome.box), outcome.reason, outcome.fate, outcome.rule_line};
             auto [it, fresh] = groups.try_emplace(key);
             if (fresh) order.push_back(key);
+            result.regions.back().group = static_cast<int>(std::find(order.begin(), order.end(), key) - order.begin());
             auto& [syscalls, flags] = it->second;
             if (std::find(syscalls.begin(), syscalls.end(), name) == syscalls.end()) syscalls.push_back(name);
             const Interval& exit = outcome.box[Dim::exit];
@@ -209,6 +211,20 @@ Prediction predict(const rules::RuleSet& rules, Arch arch, const Event& event) {
   // A point lands in exactly one outcome.
   const Outcome& outcome = outcomes.front();
   return {outcome.fate, outcome.rule_line, outcome.key, outcome.reason};
+}
+
+bool in_required_set(const StigRule& stig, const Event& event) {
+  for (const auto& required : stig.required) {
+    if (std::find(required.abis.begin(), required.abis.end(), event.abi) == required.abis.end()) continue;
+    if (std::find(required.syscalls.begin(), required.syscalls.end(), event.syscall) == required.syscalls.end()) continue;
+    if (event.success ? !required.successes : !required.failures) continue;
+    if (!event.success && !required.failure_errnos.empty() &&
+        std::find(required.failure_errnos.begin(), required.failure_errnos.end(), static_cast<int>(-event.exit_code)) == required.failure_errnos.end())
+      continue;
+    for (const auto& range : required.auids)
+      if (event.auid >= range.lo && event.auid <= range.hi) return true;
+  }
+  return false;
 }
 
 }  // namespace auditvm::check

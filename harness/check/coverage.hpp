@@ -28,6 +28,18 @@ struct UncoveredGroup {
   std::string text() const;
 };
 
+// One piece of the required event space and what the loaded rules do with it, as the walk found
+// it: the regions witness events are chosen from (check/witness.hpp).
+struct RegionOutcome {
+  Abi abi = Abi::b64;
+  std::string syscall;
+  Box box;
+  Fate fate = Fate::no_rule;
+  int rule_line = 0;
+  std::string reason;
+  int group = -1;  // its entry in CheckResult::uncovered; -1 when recorded
+};
+
 struct CheckResult {
   std::string group_id;
   Verdict verdict = Verdict::Open;
@@ -35,6 +47,7 @@ struct CheckResult {
   std::vector<std::string> missing_literal; // which of them are not
   bool grep_match = false;                  // `auditctl -l | grep -w WORD` finds something
   std::vector<UncoveredGroup> uncovered;
+  std::vector<RegionOutcome> regions;       // every piece of the required space, recorded or not
   std::vector<std::string> notes;           // e.g. syscalls that do not exist on an ABI
 };
 
@@ -71,5 +84,8 @@ struct Prediction {
 };
 
 Prediction predict(const rules::RuleSet& rules, Arch arch, const Event& event);
+
+// Whether the STIG rule requires `event` to be recorded.
+bool in_required_set(const StigRule& stig, const Event& event);
 
 }  // namespace auditvm::check

@@ -13,21 +13,6 @@ namespace {
 using report::Assertion;
 using report::Status;
 
-bool in_required_set(const check::StigRule& stig, const Action& action, const CallResult& call) {
-  for (const auto& required : stig.required) {
-    if (std::find(required.abis.begin(), required.abis.end(), action.abi) == required.abis.end()) continue;
-    if (std::find(required.syscalls.begin(), required.syscalls.end(), action.syscall) == required.syscalls.end()) continue;
-    bool success = call.ret == 0;
-    if (success ? !required.successes : !required.failures) continue;
-    if (!success && !required.failure_errnos.empty() &&
-        std::find(required.failure_errnos.begin(), required.failure_errnos.end(), call.error_number) == required.failure_errnos.end())
-      continue;
-    for (const auto& range : required.auids)
-      if (call.auid >= range.lo && call.auid <= range.hi) return true;
-  }
-  return false;
-}
-
 std::string describe(const Action& action) {
   return "#" + std::to_string(action.index) + " " + action.actor + " " + std::string(to_string(action.abi)) + " " + action.syscall;
 }
@@ -98,7 +83,7 @@ ActionEvidence judge_actions(const Scenario& scenario, Arch arch, const rules::R
     row.prediction_reason = prediction.reason;
     for (const auto* record : mine) row.records.push_back(record->text);
 
-    bool required = in_required_set(stig, action, call);
+    bool required = check::in_required_set(stig, event);
     if (required) {
       out.required_event_tried = true;
       if (mine.empty()) out.required_event_unrecorded = true;

@@ -1,0 +1,129 @@
+#include <gtest/gtest.h>
+
+#include <cerrno>
+
+#include "check/witness.hpp"
+#include "rules/parser.hpp"
+
+namespace auditvm::check {
+namespace {
+
+const std::string kFix =
+    "-a always,exit -F arch=b32 -S init_module,finit_module,delete_module -F auid>=1000 -F auid!=unset -k module_chng\n"
+    "-a always,exit -F arch=b64 -S init_module,finit_module,delete_module -F auid>=1000 -F auid!=unset -k module_chng\n";
+
+// The module calls' outcomes as the guest makes them, without the guest side's table: success
+// (0), EPERM and EEXIST for every call.
+bool plain_outcomes(const Event& event) { return event.exit_code == 0 || event.exit_code == -EPERM || event.exit_code == -EEXIST; }
+bool nothing_feasible(const Event&) { return false; }
+
+std::vector<Witness> witnesses(const std::string& rules, Arch arch = Arch::x86_64, WitnessLimits limits = {}, OutcomeFeasible feasible = plain_outcomes) {
+  return choose_witnesses(rules::parse_rules(rules, arch, "t"), arch, find_stig_rule("V-268096"), limits, feasible);
+}
+
+const Witness* find(const std::vector<Witness>& all, std::uint32_t auid, Abi abi, const std::string& syscall) {
+  for (const auto& w : all)
+    if (w.event.auid == auid && w.event.abi == abi && w.event.syscall == syscall) return &w;
+  return nullptr;
+}
+
+TEST(Witnesses, TheFixIsWitnessedAtTheBoundariesOfEveryCallAndAbi) {
+  auto all = witnesses(kFix);
+  for (Abi abi : {Abi::b32, Abi::b64})
+    for (const char* syscall : {"init_module", "finit_module", "delete_module"})
+      for (std::uint32_t auid : {1000U, 4294967294U}) {
+        const auto* w = find(all, auid, abi, syscall);
+        ASSERT_NE(w, nullptr) << to_string(abi) << " " << syscall << " auid " << auid;
+        EXPECT_TRUE(w->required);
+        EXPECT_TRUE(w->expected.recorded()) << w->region;
+        EXPECT_EQ(w->expected.key, "module_chng");
+      }
+  // Every outcome the guest can make, and a process that set its own login uid.
+  bool success = false, eperm = false, eexist = false, self = false;
+  for (const auto& w : all) {
+    success |= w.event.success;
+    eperm |= w.event.exit_code == -EPERM;
+    eexist |= w.event.exit_code == -EEXIST;
+    self |= w.event.login == LoginMode::self;
+  }
+  EXPECT_TRUE(success && eperm && eexist && self);
+  // Just outside the required set: the model predicts no record there.
+  const auto* unset = find(all, 4294967295U, Abi::b64, "finit_module");
+  ASSERT_NE(unset, nullptr);
+  EXPECT_FALSE(unset->required);
+  EXPECT_FALSE(unset->expected.recorded());
+  const auto* below = find(all, 999, Abi::b32, "init_module");
+  ASSERT_NE(below, nullptr);
+  EXPECT_FALSE(below->required);
+}
+
+// The example: a gap outside the default actors (auid 1005) gets a witness inside it.
+TEST(Witnesses, AGapGetsAWitnessInsideIt) {
+  std::string rules = kFix;
+  rules.insert(rules.find(" -k module_chng\n-a always,exit -F arch=b64"), " -F auid!=1005");
+  auto all = witnesses(rules);
+  ASSERT_FALSE(all.empty());
+  const auto& first = all.front();  // uncovered regions come first
+  EXPECT_EQ(first.event.auid, 1005U);
+  EXPECT_EQ(first.event.abi, Abi::b32);
+  EXPECT_TRUE(first.required);
+  EXPECT_FALSE(first.expected.recorded());
+  EXPECT_EQ(first.region.rfind("uncovered: b32 init_module, finit_module, delete_module, auid 1005", 0), 0U) << first.region;
+  // The covered neighbours 1004 and 1006 are boundaries of their regions.
+  EXPECT_TRUE(find(all, 1004, Abi::b32, "finit_module")->expected.recorded());
+  EXPECT_TRUE(find(all, 1006, Abi::b32, "finit_module")->expected.recorded());
+}
+
+TEST(Witnesses, AnUncoveredOutcomeGetsAWitnessWithThatOutcome) {
+  auto all = witnesses(
+      "-a always,exit -F arch=b32 -S init_module,finit_module,delete_module -F success=1 -F auid>=1000 -F auid!=unset\n"
+      "-a always,exit -F arch=b64 -S init_module,finit_module,delete_module -F auid>=1000 -F auid!=unset\n");
+  const auto& first = all.front();
+  EXPECT_EQ(first.event.abi, Abi::b32);
+  EXPECT_FALSE(first.event.success);
+  EXPECT_EQ(first.event.exit_code, -EPERM);
+  EXPECT_FALSE(first.expected.recorded());
+  EXPECT_EQ(first.region.rfind("uncovered: ", 0), 0U);
+}
+
+TEST(Witnesses, IdsAreChosenInsideTheRegionAndSettable) {
+  // The rule narrows uid and euid: witnesses stay inside, and never ask for id 4294967295.
+  auto all = witnesses(
+      "-a always,exit -F arch=b64 -S finit_module -F auid>=1000 -F uid>=500 -F euid<=600\n");
+  bool inside = false;
+  for (const auto& w : all) {
+    EXPECT_LT(w.event.uid, 4294967295U);
+    EXPECT_LT(w.event.euid, 4294967295U);
+    EXPECT_LT(w.event.gid, 4294967295U);
+    if (w.expected.recorded()) {
+      inside = true;
+      EXPECT_GE(w.event.uid, 500U);
+      EXPECT_LE(w.event.euid, 600U);
+    }
+  }
+  EXPECT_TRUE(inside);
+}
+
+TEST(Witnesses, NoneWhereTheGuestCannotMakeTheOutcome) {
+  EXPECT_TRUE(witnesses(kFix, Arch::x86_64, {}, nothing_feasible).empty());
+}
+
+TEST(Witnesses, TheLimitKeepsTheUncoveredFirst) {
+  auto all = witnesses("-a always,exit -F arch=b64 -S finit_module -F auid>=1000\n", Arch::aarch64, {3});
+  ASSERT_EQ(all.size(), 3U);
+  for (const auto& w : all) EXPECT_EQ(w.region.rfind("uncovered: ", 0), 0U) << w.region;
+}
+
+TEST(Witnesses, EveryWitnessIsUnique) {
+  auto all = witnesses(kFix);
+  for (std::size_t i = 0; i < all.size(); ++i)
+    for (std::size_t j = i + 1; j < all.size(); ++j) {
+      const auto& a = all[i].event;
+      const auto& b = all[j].event;
+      EXPECT_FALSE(a.abi == b.abi && a.syscall == b.syscall && a.auid == b.auid && a.uid == b.uid && a.euid == b.euid && a.gid == b.gid &&
+                   a.exit_code == b.exit_code && a.login == b.login && a.alternate_exe == b.alternate_exe);
+    }
+}
+
+}  // namespace
+}  // namespace auditvm::check
