@@ -24,8 +24,10 @@ std::string outcome_name(const check::Event& event) {
 
 }  // namespace
 
+bool WitnessRow::made_as_asked() const { return result && *result == outcome_name(event); }
+
 bool WitnessRow::held() const {
-  if (!result || *result != outcome_name(event)) return false;
+  if (!made_as_asked()) return false;
   if (predicted == check::Fate::undecidable) return records.size() <= 1;
   return predicted == check::Fate::recorded ? records.size() == 1 : records.empty();
 }

@@ -51,6 +51,7 @@ struct WitnessRow {
   std::string helper;                 // the guest runner's output line
   std::vector<std::string> records;   // the kernel's records of this call, as text
   bool recorded() const { return !records.empty(); }
+  bool made_as_asked() const;  // the call ran and came back with the outcome asked for
   // The call ran, came back as asked for, and the kernel did what the model predicted (an
   // undecidable prediction holds either way).
   bool held() const;

@@ -13,6 +13,22 @@ namespace {
 using report::Assertion;
 using report::Status;
 
+// The kernel's records of one call: its pid, syscall number and arch.
+std::vector<const records::SyscallRecord*> records_of(const CallResult& call, Arch arch, Abi abi, const std::string& syscall,
+                                                      const std::vector<records::SyscallRecord>& records) {
+  int number = rules::syscall_number(arch, abi, syscall).value_or(-1);
+  std::vector<const records::SyscallRecord*> mine;
+  for (const auto& record : records)
+    if (record.pid == call.pid && record.syscall == number && record.arch == audit_arch_value(arch, abi)) mine.push_back(&record);
+  return mine;
+}
+
+// A record must say what the call did, who made it, and carry the key of the rule that recorded it.
+bool record_fields_match(const records::SyscallRecord& r, const CallResult& call, const check::Prediction& prediction) {
+  return r.success == (call.ret == 0) && r.exit == (call.ret == 0 ? 0 : -call.error_number) && r.auid == call.auid && r.uid == call.uid &&
+         r.key == prediction.key;
+}
+
 std::string describe(const Action& action) {
   return "#" + std::to_string(action.index) + " " + action.actor + " " + std::string(to_string(action.abi)) + " " + action.syscall;
 }
@@ -75,10 +91,7 @@ ActionEvidence judge_actions(const Scenario& scenario, Arch arch, const rules::R
     check::Event event{action.abi, action.syscall, call.auid, call.uid, call.uid, call.gid, call.ret == 0,
                        call.ret == 0 ? 0 : -static_cast<std::int64_t>(call.error_number)};
     auto prediction = check::predict(loaded, arch, event);
-    int number = rules::syscall_number(arch, action.abi, action.syscall).value_or(-1);
-    std::vector<const records::SyscallRecord*> mine;
-    for (const auto& record : records)
-      if (record.pid == call.pid && record.syscall == number && record.arch == audit_arch_value(arch, action.abi)) mine.push_back(&record);
+    auto mine = records_of(call, arch, action.abi, action.syscall, records);
     row.predicted = prediction.fate;
     row.prediction_reason = prediction.reason;
     for (const auto* record : mine) row.records.push_back(record->text);
@@ -92,9 +105,7 @@ ActionEvidence judge_actions(const Scenario& scenario, Arch arch, const rules::R
       out.records_expected++;
       if (mine.size() == 1) {
         const auto& r = *mine.front();
-        bool fields_ok = r.success == (call.ret == 0) && r.exit == (call.ret == 0 ? 0 : -call.error_number) &&
-                         r.auid == call.auid && r.uid == call.uid && r.key == prediction.key;
-        if (fields_ok) out.records_matched++;
+        if (record_fields_match(r, call, prediction)) out.records_matched++;
         else problems.push_back("record fields differ from the call: " + r.text);
       }
     }
@@ -118,6 +129,42 @@ ActionEvidence judge_actions(const Scenario& scenario, Arch arch, const rules::R
     out.assertions.push_back(assertion);
     out.rows.push_back(row);
   }
+  return out;
+}
+
+WitnessEvidence judge_witnesses(const std::vector<check::Witness>& witnesses, int first_number, Arch arch,
+                                const std::vector<CallResult>& calls, const std::vector<records::SyscallRecord>& records) {
+  WitnessEvidence out;
+  bool required_made = false, required_unrecorded = false;
+  for (std::size_t i = 0; i < witnesses.size(); ++i) {
+    const auto& witness = witnesses[i];
+    const CallResult& call = i < calls.size() ? calls[i] : CallResult{};
+    report::WitnessRow row;
+    row.number = first_number + static_cast<int>(i);
+    row.event = witness.event;
+    row.required = witness.required;
+    row.region = witness.region;
+    row.predicted = witness.expected.fate;
+    row.prediction_reason = witness.expected.reason;
+    row.helper = call.raw;
+    if (call.ran) row.result = call.ret == 0 ? std::string("success") : call.error;
+    auto mine = records_of(call, arch, witness.event.abi, witness.event.syscall, records);
+    for (const auto* record : mine) row.records.push_back(record->text);
+    std::string failure;
+    if (!call.ran) failure = "could not be made: " + (call.raw.empty() ? std::string("no output") : call.raw);
+    else if (!row.held()) failure = "the model predicted " + std::string(witness.expected.recorded() ? "a record" : "no record") + " (" +
+                                    witness.expected.reason + ")";
+    else if (mine.size() == 1 && witness.expected.recorded() && !record_fields_match(*mine.front(), call, witness.expected))
+      failure = "the record's fields differ from the call: " + mine.front()->text;
+    if (!failure.empty()) out.failures.push_back(row.text() + ": " + failure);
+    // Only a witness made exactly as asked speaks for its region.
+    if (witness.required && row.made_as_asked()) {
+      required_made = true;
+      required_unrecorded |= mine.empty();
+    }
+    out.rows.push_back(std::move(row));
+  }
+  if (required_made) out.kernel_verdict = required_unrecorded ? check::Verdict::Open : check::Verdict::NotAFinding;
   return out;
 }
 

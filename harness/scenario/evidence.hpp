@@ -2,10 +2,12 @@
 // the records the kernel wrote, into assertions. Pure: no guest, no I/O.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "check/coverage.hpp"
+#include "check/witness.hpp"
 #include "records/audit_log.hpp"
 #include "report/result.hpp"
 #include "scenario/scenario.hpp"
@@ -32,6 +34,17 @@ struct ActionEvidence {
   bool required_event_tried = false;
   std::vector<report::ActionRow> rows;  // one per action, in order
 };
+
+// The witness events (check/witness.hpp) as the kernel answered them. The kernel's verdict comes
+// from the required witnesses alone: Open iff one of them was made as asked and left no record;
+// none when no required witness could be made.
+struct WitnessEvidence {
+  std::vector<report::WitnessRow> rows;
+  std::optional<check::Verdict> kernel_verdict;
+  std::vector<std::string> failures;  // one line per witness whose prediction did not hold
+};
+WitnessEvidence judge_witnesses(const std::vector<check::Witness>& witnesses, int first_number, Arch arch,
+                                const std::vector<CallResult>& calls, const std::vector<records::SyscallRecord>& records);
 
 ActionEvidence judge_actions(const Scenario& scenario, Arch arch, const rules::RuleSet& loaded, const check::StigRule& stig,
                              const std::vector<CallResult>& calls, const std::vector<records::SyscallRecord>& records);
