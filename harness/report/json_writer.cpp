@@ -18,6 +18,20 @@ json to_json(const ActionRow& row) {
   return out;
 }
 
+json to_json(const check::Event& event) {
+  return {{"abi", auditvm::to_string(event.abi)}, {"syscall", event.syscall}, {"auid", event.auid}, {"uid", event.uid}, {"euid", event.euid},
+          {"gid", event.gid}, {"success", event.success}, {"exit", event.exit_code}, {"login", std::string(check::to_string(event.login))},
+          {"alternate_exe", event.alternate_exe}};
+}
+
+json to_json(const WitnessRow& row) {
+  json out = {{"number", row.number},  {"event", to_json(row.event)}, {"required", row.required}, {"region", row.region},
+              {"predicted", std::string(check::to_string(row.predicted))}, {"prediction_reason", row.prediction_reason},
+              {"result", row.result ? json(*row.result) : json(nullptr)}, {"helper", row.helper}, {"records", row.records},
+              {"held", row.held()}, {"text", row.text()}};
+  return out;
+}
+
 json to_json(const CellEvidence& evidence) {
   json out = json::object();
   if (evidence.auditctl_R) out["auditctl_R"] = {{"exit", evidence.auditctl_R->exit_status}, {"output", evidence.auditctl_R->output}};
@@ -32,6 +46,8 @@ json to_json(const CellEvidence& evidence) {
     out["status_checks"].push_back({{"rule", check.rule}, {"status", std::string(check::to_string(check.verdict))}, {"reasons", check.reasons}});
   out["actions"] = json::array();
   for (const auto& row : evidence.actions) out["actions"].push_back(to_json(row));
+  out["witnesses"] = json::array();
+  for (const auto& row : evidence.witnesses) out["witnesses"].push_back(to_json(row));
   return out;
 }
 

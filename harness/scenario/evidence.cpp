@@ -150,13 +150,14 @@ WitnessEvidence judge_witnesses(const std::vector<check::Witness>& witnesses, in
     if (call.ran) row.result = call.ret == 0 ? std::string("success") : call.error;
     auto mine = records_of(call, arch, witness.event.abi, witness.event.syscall, records);
     for (const auto* record : mine) row.records.push_back(record->text);
-    std::string failure;
-    if (!call.ran) failure = "could not be made: " + (call.raw.empty() ? std::string("no output") : call.raw);
-    else if (!row.held()) failure = "the model predicted " + std::string(witness.expected.recorded() ? "a record" : "no record") + " (" +
-                                    witness.expected.reason + ")";
-    else if (mine.size() == 1 && witness.expected.recorded() && !record_fields_match(*mine.front(), call, witness.expected))
-      failure = "the record's fields differ from the call: " + mine.front()->text;
-    if (!failure.empty()) out.failures.push_back(row.text() + ": " + failure);
+    if (!row.made_as_asked()) {
+      out.not_made.push_back(row.text() + (call.raw.empty() ? std::string(": no output") : ": " + call.raw));
+    } else if (!row.held()) {
+      out.failures.push_back(row.text() + ": the model predicted " + (witness.expected.recorded() ? "a record" : "no record") + " (" +
+                             witness.expected.reason + ")");
+    } else if (mine.size() == 1 && witness.expected.recorded() && !record_fields_match(*mine.front(), call, witness.expected)) {
+      out.failures.push_back(row.text() + ": the record's fields differ from the call: " + mine.front()->text);
+    }
     // Only a witness made exactly as asked speaks for its region.
     if (witness.required && row.made_as_asked()) {
       required_made = true;

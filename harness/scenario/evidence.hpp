@@ -41,7 +41,8 @@ struct ActionEvidence {
 struct WitnessEvidence {
   std::vector<report::WitnessRow> rows;
   std::optional<check::Verdict> kernel_verdict;
-  std::vector<std::string> failures;  // one line per witness whose prediction did not hold
+  std::vector<std::string> failures;  // one line per witness made as asked whose prediction did not hold
+  std::vector<std::string> not_made;  // one line per witness the guest could not make as asked
 };
 WitnessEvidence judge_witnesses(const std::vector<check::Witness>& witnesses, int first_number, Arch arch,
                                 const std::vector<CallResult>& calls, const std::vector<records::SyscallRecord>& records);

@@ -71,8 +71,9 @@ TEST(WitnessEvidence, OnlyWitnessesMadeAsAskedDecideTheKernelVerdict) {
   // Asked for success, got EEXIST: it says nothing about the success region.
   auto judged = judge_witnesses({witness(1000, 0, true)}, 0, Arch::x86_64, {made(10, 1000, -EEXIST)}, {});
   EXPECT_FALSE(judged.kernel_verdict);
-  ASSERT_EQ(judged.failures.size(), 1U);
-  EXPECT_NE(judged.failures[0].find("returned EEXIST"), std::string::npos) << judged.failures[0];
+  EXPECT_TRUE(judged.failures.empty());
+  ASSERT_EQ(judged.not_made.size(), 1U);
+  EXPECT_NE(judged.not_made[0].find("returned EEXIST"), std::string::npos) << judged.not_made[0];
   // Not required (outside the required set): never decides the verdict.
   auto outside = judge_witnesses({witness(4294967295U, 0, false, false)}, 0, Arch::x86_64, {made(10, 4294967295U, 0)}, {});
   EXPECT_FALSE(outside.kernel_verdict);
@@ -80,7 +81,7 @@ TEST(WitnessEvidence, OnlyWitnessesMadeAsAskedDecideTheKernelVerdict) {
   // Never made at all.
   auto missing = judge_witnesses({witness(1000, 0, true)}, 0, Arch::x86_64, {}, {});
   EXPECT_FALSE(missing.kernel_verdict);
-  EXPECT_NE(missing.failures.at(0).find("not made"), std::string::npos) << missing.failures[0];
+  EXPECT_NE(missing.not_made.at(0).find("not made, event #0: no output"), std::string::npos) << missing.not_made[0];
 }
 
 TEST(WitnessEvidence, ARecordWithOtherFieldsThanTheCallIsAFailure) {
