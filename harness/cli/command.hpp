@@ -25,5 +25,6 @@ CommandRunner register_run(CLI::App& root, const GlobalOptions& global);
 CommandRunner register_lint(CLI::App& root, const GlobalOptions& global);
 CommandRunner register_reproduce(CLI::App& root, const GlobalOptions& global);
 CommandRunner register_matrix(CLI::App& root, const GlobalOptions& global);
+CommandRunner register_difftest(CLI::App& root, const GlobalOptions& global);
 
 }  // namespace auditvm::cli

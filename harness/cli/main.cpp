@@ -56,6 +56,7 @@ int main(int argc, char** argv) {
   add(cli::register_run(app, global));
   add(cli::register_reproduce(app, global));
   add(cli::register_matrix(app, global));
+  add(cli::register_difftest(app, global));
 
   if (auto unknown = unknown_command(app, argc, argv)) {
     std::cerr << "auditvm: error: unknown command '" << escape_control(*unknown) << "' (commands: " << command_names(app)

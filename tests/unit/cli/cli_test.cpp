@@ -176,5 +176,18 @@ TEST_F(Cli, AnUnknownCommandIsNamed) {
   EXPECT_EQ(auditvm({"--quiet", "check", "--rules", file("fix.rules", kStigFix)}).exit_code, 0);
 }
 
+// difftest: bad input is refused before any guest boots, and nothing is left behind.
+TEST_F(Cli, DifftestRefusesBadInputBeforeBooting) {
+  auto report_dir = (dir_ / "reports").string();
+  expect_input_error(auditvm({"difftest", "--arch", "sparc", "--report-dir", report_dir}), "--arch", "unknown architecture");
+  expect_input_error(auditvm({"difftest", "--arch", "x86_64", "--replay", (dir_ / "missing").string(), "--report-dir", report_dir}),
+                     (dir_ / "missing").string(), "--replay needs a directory of *.rules files");
+  auto no_arch = auditvm({"difftest", "--count", "3"});
+  EXPECT_EQ(no_arch.exit_code, 2);
+  EXPECT_THAT(no_arch.err, HasSubstr("--arch is required"));
+  EXPECT_EQ(auditvm({"difftest", "--arch", "x86_64", "--count", "0"}).exit_code, 2);
+  EXPECT_FALSE(fs::exists(report_dir));
+}
+
 }  // namespace
 }  // namespace auditvm

@@ -1,0 +1,123 @@
+#include "difftest/judge.hpp"
+
+#include "check/load_simulation.hpp"
+#include "core/errors.hpp"
+#include "rules/parser.hpp"
+#include "rules/values.hpp"
+
+namespace auditvm::difftest {
+
+Model kernel_model() { return [](const rules::RuleSet& loaded, Arch arch, const check::Event& event) { return check::predict(loaded, arch, event); }; }
+
+std::string_view to_string(Disagreement::Kind kind) {
+  switch (kind) {
+    case Disagreement::Kind::event: return "event";
+    case Disagreement::Kind::load: return "load";
+    case Disagreement::Kind::verdict: return "verdict";
+    case Disagreement::Kind::assertion: return "assertion";
+  }
+  return "?";
+}
+
+namespace {
+
+std::string outcome_name(const check::Event& event) {
+  return event.success ? "success" : rules::errno_name(static_cast<int>(-event.exit_code));
+}
+
+std::string kernel_text(std::size_t records) {
+  return records == 0 ? "no record" : records == 1 ? "recorded" : std::to_string(records) + " records";
+}
+
+// The kernel did what `fate` says: one record, none, or (undecidable) either.
+bool agrees(check::Fate fate, std::size_t records) {
+  if (fate == check::Fate::undecidable) return records <= 1;
+  return fate == check::Fate::recorded ? records == 1 : records == 0;
+}
+
+void compare_event(Judgement& out, const check::Prediction& prediction, const check::Event& event, const std::optional<std::string>& result,
+                   const std::vector<std::string>& records) {
+  ++out.events;
+  std::string kernel;
+  if (!result) kernel = "not made";
+  else if (*result != outcome_name(event)) kernel = "returned " + *result;
+  else if (!agrees(prediction.fate, records.size())) kernel = kernel_text(records.size());
+  else return;
+  out.disagreements.push_back({Disagreement::Kind::event, event, event_text(event),
+                               std::string(check::to_string(prediction.fate)) + " (" + prediction.reason + ")", kernel, records});
+}
+
+}  // namespace
+
+std::string event_text(const check::Event& event) {
+  std::string out = std::string(auditvm::to_string(event.abi)) + " " + event.syscall + ", auid " +
+                    (event.auid == rules::kUnsetId ? std::string("unset") : std::to_string(event.auid)) + ", uid " + std::to_string(event.uid);
+  if (event.euid != event.uid) out += ", euid " + std::to_string(event.euid);
+  if (event.gid != 0) out += ", gid " + std::to_string(event.gid);
+  if (event.login == check::LoginMode::self) out += ", login uid set by itself";
+  if (event.alternate_exe) out += ", alternate executable";
+  return out + ", " + outcome_name(event);
+}
+
+std::string Disagreement::signature() const {
+  std::string out(to_string(kind));
+  if (event) out += " " + std::string(auditvm::to_string(event->abi)) + " " + event->syscall + " model " + model.substr(0, model.find(" (")) + " kernel " + kernel;
+  if (kind == Kind::assertion) out += " " + what;
+  return out;
+}
+
+Judgement judge_cell(const report::CellResult& cell, const scenario::Scenario& scenario, const check::StigRule& stig, const Model& model) {
+  Judgement out;
+  if (!cell.infra_error.empty()) out.inconclusive = "the cell did not run to the end: " + cell.infra_error;
+  // Lint's prediction of `auditctl -R` against the real one, on the file the guest loaded.
+  if (cell.evidence && cell.evidence->auditctl_R) {
+    auto predicted = check::simulate_load(cell.evidence->rules_file, cell.arch, "rules");
+    int real = cell.load_failure ? cell.load_failure->line : 0;
+    if (predicted.failing_line.value_or(0) != real)
+      out.disagreements.push_back({Disagreement::Kind::load, std::nullopt, "where auditctl -R stops",
+                                   predicted.failing_line ? "stops at line " + std::to_string(*predicted.failing_line) + ": " + predicted.message
+                                                          : std::string("loads completely"),
+                                   cell.load_failure ? "stopped at line " + std::to_string(real) + ": " + cell.load_failure->message
+                                                     : std::string("loaded completely"),
+                                   {}});
+  }
+  for (const auto& assertion : cell.assertions)
+    if (assertion.name == "no audit records lost" && assertion.status != report::Status::pass)
+      out.inconclusive = "audit records were lost (" + assertion.message + ")";
+  if (!out.inconclusive.empty() || !cell.evidence) return out;
+
+  rules::RuleSet loaded;
+  try {
+    loaded = rules::parse_rules(cell.evidence->auditctl_l, cell.arch, "auditctl -l");
+  } catch (const InputError& e) {
+    out.inconclusive = std::string("auditctl -l cannot be parsed: ") + e.what();
+    return out;
+  }
+  for (const auto& row : cell.evidence->actions) {
+    if (!row.result) continue;  // the helper did not run: the cell's own assertion says so
+    const auto& actor = scenario.actor(row.actor);
+    check::Event event{row.abi, row.syscall, actor.auid.value_or(rules::kUnsetId), actor.uid, actor.uid, actor.gid, *row.result == "success",
+                       *row.result == "success" ? 0 : -static_cast<std::int64_t>(rules::errno_from_name(*row.result).value_or(0))};
+    compare_event(out, model(loaded, cell.arch, event), event, row.result, row.records);
+  }
+  for (const auto& row : cell.evidence->witnesses) compare_event(out, model(loaded, cell.arch, row.event), row.event, row.result, row.records);
+  bool verdicts_differ = cell.verdict && cell.kernel_verdict && *cell.verdict != *cell.kernel_verdict;
+  if (verdicts_differ && *cell.verdict == check::Verdict::Open) {
+    // An undecided condition is Open by design; a decided gap only counts once witnesses were
+    // run inside it (the scenario's fixed actions may simply not reach it).
+    bool decided_gap = false;
+    for (const auto& group : check::evaluate(loaded, cell.arch, stig).uncovered) decided_gap = decided_gap || group.fate != check::Fate::undecidable;
+    verdicts_differ = decided_gap && !cell.evidence->witnesses.empty();
+  }
+  if (verdicts_differ)
+    out.disagreements.push_back({Disagreement::Kind::verdict, std::nullopt, "the STIG verdict", report::verdict_name(cell.verdict),
+                                 report::verdict_name(cell.kernel_verdict), {}});
+  // Anything else the cell itself calls a model mismatch (the three above are compared here).
+  for (const auto& assertion : cell.assertions)
+    if (assertion.status == report::Status::model_mismatch && !assertion.action && assertion.name != "lint predicted the rules load" &&
+        assertion.name != "the kernel's records support the verdict")
+      out.disagreements.push_back({Disagreement::Kind::assertion, std::nullopt, assertion.name, "", assertion.message, {}});
+  return out;
+}
+
+}  // namespace auditvm::difftest
