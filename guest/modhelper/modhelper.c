@@ -1,25 +1,74 @@
-/* auditvm module helper: performs exactly one module system call as a chosen auid/uid/gid and
- * prints its result as one JSON line. Runs inside the guests, statically, without libc.
+/* auditvm module helper and guest runner: makes module system calls as chosen callers and prints
+ * each call's result as one JSON line. Runs inside the guests, statically, without libc.
  *
+ * One call, made by this process itself:
  *   modhelper [--auid N|unset] [--uid N] [--gid N] (--finit PATH | --init PATH | --delete NAME)
+ * A batch of calls (a whole cell in one guest round trip):
+ *   modhelper --batch FILE --module PATH --name NAME --as TAG [--runner TAG=PATH]...
+ * (internal) the process a batch starts for the calls of another executable (--runner):
+ *   modhelper --serve --module PATH --name NAME     (reads one call line at a time on fd 0, answers "\n")
  *
- * Exit 0: the call was made (whatever it returned); 2: usage; 3: setting up the identity failed. */
+ * A batch file holds one call a line ('#' starts a comment line; blank lines are skipped), eleven
+ * fields separated by spaces or tabs:
+ *   ID RUNNER SYSCALL LOGIN AUID UID EUID GID BEFORE CAPABILITY ARGUMENT
+ *   ID          decimal, echoed in the call's result
+ *   RUNNER      which executable makes the call: this one (the --as TAG) or a --runner TAG (the
+ *               other ABI, a copy of a helper at another path); each is one process per batch
+ *   SYSCALL     init_module | finit_module | delete_module
+ *   LOGIN       inherited: a child sets the login uid and ids, then forks the caller (every command
+ *               of a logged-in user); self: the child calls itself (a login daemon's session process)
+ *   AUID        decimal login uid, or unset (left as the runner's, which must be unset)
+ *   UID EUID GID  setgroups(0), setresgid(GID,GID,GID), setresuid(UID,EUID,EUID)
+ *   BEFORE      as_is | loaded | unloaded: the runner (root, login uid unset) puts the module there first
+ *   CAPABILITY  natural (what the ids give) | keep (CAP_SYS_MODULE effective whatever the euid) |
+ *               drop (CAP_SYS_MODULE not effective, even for root)
+ *   ARGUMENT    valid | bad_fd (finit_module on fd -1) | bad_flags (finit_module with an unknown
+ *               flag) | bad_pointer (init_module/delete_module on an unmapped address) |
+ *               not_elf (init_module on 8 bytes that are no ELF image)
+ * Calls run in file order, one after the other, whichever runner makes them. Each prints one line:
+ *   {"id":N,"syscall":..,"abi":..,"pid":..,"ses":..,"auid":..,"uid":..,"euid":..,"gid":..,
+ *    "cap_sys_module":true|false,"exe":"..","ret":..,"errno":..,"error":".."}
+ * (ids as the caller saw them), or when a step before the call failed
+ *   {"id":N,"abi":..,"setup_failed":"STEP","errno":..,"error":".."}
+ *
+ * Exit 0: every call was made or reported; 2: usage or a bad batch file (no call was made);
+ * 3: setting up the single call failed. */
 #include "arch.h"
 
 #define AT_FDCWD -100
 #define O_RDONLY 0
 #define O_WRONLY 1
 #define O_NONBLOCK 04000
+#define O_CLOEXEC 02000000
+#define SIGCHLD 17
+#define AF_UNIX 1
+#define SOCK_STREAM 1
 #define UNSET_ID 4294967295UL
+#define CAP_SYS_MODULE 16
+#define PR_SET_KEEPCAPS 8
+#define CAPABILITY_VERSION_3 0x20080522
+#define BAD_ADDRESS 16      /* below every mmap_min_addr: never mapped */
+#define BAD_FINIT_FLAGS 0x100 /* no MODULE_INIT_* flag */
+#define MAX_RUNNERS 8
+
+/* Without libc: the compiler may still emit calls to these for initialisers (volatile keeps the
+ * loops from being turned back into such calls). */
+void *memset(void *dest, int c, __SIZE_TYPE__ n) { volatile char *d = dest; while (n--) *d++ = (char)c; return dest; }
+void *memcpy(void *dest, const void *src, __SIZE_TYPE__ n) { volatile char *d = dest; const char *s = src; while (n--) *d++ = *s++; return dest; }
 
 static char module_image[8 << 20]; /* init_module needs the image in memory; .bss costs no file space */
-static char out[512];
+static unsigned long module_len;
+static long module_fd = -1;        /* opened once: every finit_module caller inherits it */
+static long module_error;          /* why the module could not be opened or read (negative errno) */
+static const char *module_path, *module_name;
+static char batch[4 << 20];
+static char out[1024];
 static unsigned long out_len;
 
 static unsigned long str_len(const char *s) { unsigned long n = 0; while (s[n]) n++; return n; }
 static int str_eq(const char *a, const char *b) { while (*a && *a == *b) { a++; b++; } return *a == *b; }
 
-static void put(const char *s) { while (*s && out_len < sizeof out - 1) out[out_len++] = *s++; }
+static void put(const char *s) { while (*s && out_len < sizeof out - 2) out[out_len++] = *s++; }
 static void put_unum(unsigned long u) {
   char digits[24];
   int n = 0;
@@ -30,13 +79,29 @@ static void put_num(long v) {
   if (v < 0) put("-");
   put_unum(v < 0 ? -(unsigned long)v : (unsigned long)v);
 }
+static void put_string(const char *s) { /* a JSON string of plain bytes */
+  put("\"");
+  for (; *s; s++) {
+    char c[3] = {'\\', *s, 0};
+    if (*s == '"' || *s == '\\') put(c);
+    else if ((unsigned char)*s < 0x20) put("?");
+    else put(c + 1);
+  }
+  put("\"");
+}
 static void flush(void) { out[out_len++] = '\n'; raw_syscall3(__NR_write, 1, (long)out, out_len); out_len = 0; }
 static void leave(int code) { for (;;) raw_syscall3(__NR_exit_group, code, 0, 0); }
 
+/* A decimal below 2^32 - 1 (which the id calls read as "leave unchanged"). */
 static int parse_num(const char *s, unsigned long *value) {
   unsigned long v = 0;
   if (!*s) return 0;
-  for (; *s; s++) { if (*s < '0' || *s > '9') return 0; v = v * 10 + (*s - '0'); }
+  for (; *s; s++) {
+    if (*s < '0' || *s > '9') return 0;
+    unsigned long d = (unsigned long)(*s - '0');
+    if (v > (UNSET_ID - 1 - d) / 10) return 0;
+    v = v * 10 + d;
+  }
   *value = v;
   return 1;
 }
@@ -44,9 +109,11 @@ static int parse_num(const char *s, unsigned long *value) {
 static const char *errno_name(long e) {
   switch (e) {
     case 0: return "";
-    case 1: return "EPERM"; case 2: return "ENOENT"; case 8: return "ENOEXEC"; case 9: return "EBADF";
+    case 1: return "EPERM"; case 2: return "ENOENT"; case 3: return "ESRCH"; case 4: return "EINTR";
+    case 7: return "E2BIG"; case 8: return "ENOEXEC"; case 9: return "EBADF"; case 10: return "ECHILD";
     case 11: return "EAGAIN"; case 12: return "ENOMEM"; case 13: return "EACCES"; case 14: return "EFAULT";
-    case 16: return "EBUSY"; case 17: return "EEXIST"; case 22: return "EINVAL"; case 38: return "ENOSYS";
+    case 16: return "EBUSY"; case 17: return "EEXIST"; case 22: return "EINVAL"; case 26: return "ETXTBSY";
+    case 38: return "ENOSYS"; case 95: return "EOPNOTSUPP";
     default: return "EUNKNOWN";
   }
 }
@@ -65,87 +132,423 @@ static unsigned long read_proc_number(const char *path) {
   return v;
 }
 
-static void setup_failed(const char *step, long ret) {
-  put("{\"abi\":\"" HELPER_ABI "\",\"setup_failed\":\""); put(step); put("\",\"errno\":"); put_num(-ret);
-  put(",\"error\":\""); put(errno_name(-ret)); put("\"}");
-  flush();
-  leave(3);
-}
-
-static void usage(const char *why) {
-  put("{\"abi\":\"" HELPER_ABI "\",\"usage\":\""); put(why); put("\"}");
+static void usage(const char *why, const char *detail) {
+  put("{\"abi\":\"" HELPER_ABI "\",\"usage\":"); put_string(why);
+  if (detail) { put(",\"detail\":"); put_string(detail); }
+  put("}");
   flush();
   leave(2);
 }
 
-long start_c(long *stack) {
-  int argc = (int)stack[0];
-  char **argv = (char **)(stack + 1);
-  const char *auid = 0, *op = 0, *target = 0;
-  unsigned long uid = UNSET_ID, gid = UNSET_ID;
-  for (int i = 1; i < argc; i++) {
-    const char *a = argv[i];
-    if (i + 1 >= argc) usage("option needs a value");
-    if (str_eq(a, "--auid")) auid = argv[++i];
-    else if (str_eq(a, "--uid")) { if (!parse_num(argv[++i], &uid)) usage("bad --uid"); }
-    else if (str_eq(a, "--gid")) { if (!parse_num(argv[++i], &gid)) usage("bad --gid"); }
-    else if (str_eq(a, "--finit") || str_eq(a, "--init") || str_eq(a, "--delete")) { op = a + 2; target = argv[++i]; }
-    else usage("unknown option");
-  }
-  if (!op) usage("one of --finit, --init, --delete is required");
+/* ---- one call ---- */
 
-  /* The auid must be written while still root; each write starts a new session. */
-  if (auid && !str_eq(auid, "unset")) {
-    long fd = raw_syscall3(__NR_openat, AT_FDCWD, (long)"/proc/self/loginuid", O_WRONLY);
-    if (fd < 0) setup_failed("open loginuid", fd);
-    long w = raw_syscall3(__NR_write, fd, (long)auid, str_len(auid));
-    raw_syscall3(__NR_close, fd, 0, 0);
-    if (w < 0) setup_failed("write loginuid", w);
-  } else if (auid && read_proc_number("/proc/self/loginuid") != UNSET_ID) {
-    setup_failed("auid is not unset", -1);
-  }
+enum { SYS_INIT, SYS_FINIT, SYS_DELETE };
+enum { AUID_LEAVE, AUID_UNSET, AUID_SET };
+enum { BEFORE_AS_IS, BEFORE_LOADED, BEFORE_UNLOADED };
+enum { CAP_NATURAL, CAP_KEEP, CAP_DROP };
+enum { ARG_VALID, ARG_BAD_FD, ARG_BAD_FLAGS, ARG_BAD_POINTER, ARG_NOT_ELF };
+
+#define CALL_FIELDS 11
+struct call {
+  char *field[CALL_FIELDS];  /* the batch line's words, sent on as they are to another runner */
+  unsigned long id, auid, uid, euid, gid;
+  int ids;                   /* 0: leave the ids as they are (a single call without --uid/--gid) */
+  int auid_mode, syscall, login_self, before, cap, arg;
+};
+
+static const char *syscall_name(int s) { return s == SYS_INIT ? "init_module" : s == SYS_FINIT ? "finit_module" : "delete_module"; }
+
+static void setup_line(const struct call *c, const char *step, long ret) {
+  put("{\"id\":"); put_unum(c->id); put(",\"abi\":\"" HELPER_ABI "\",\"setup_failed\":"); put_string(step);
+  put(",\"errno\":"); put_num(-ret); put(",\"error\":\""); put(errno_name(-ret)); put("\"}");
+  flush();
+}
+static void setup_failed(const struct call *c, const char *step, long ret) {
+  setup_line(c, step, ret);
+  leave(3);
+}
+
+struct cap_header { unsigned int version; int pid; };
+struct cap_data { unsigned int effective, permitted, inheritable; };
+
+static long get_caps(struct cap_data data[2]) {
+  struct cap_header h = {CAPABILITY_VERSION_3, 0};
+  return raw_syscall3(__NR_capget, (long)&h, (long)data, 0);
+}
+static long set_sys_module_effective(int on) {
+  struct cap_data data[2];
+  long r = get_caps(data);
+  if (r < 0) return r;
+  if (on) data[0].effective |= 1u << CAP_SYS_MODULE;
+  else data[0].effective &= ~(1u << CAP_SYS_MODULE);
+  struct cap_header h = {CAPABILITY_VERSION_3, 0};
+  return raw_syscall3(__NR_capset, (long)&h, (long)data, 0);
+}
+
+/* The caller's identity, in the order a login does it: login uid (while root), groups, gid, uid. */
+static void become_caller(const struct call *c) {
   long r;
-  if (gid != UNSET_ID) {
-    if ((r = raw_syscall3(NR_SETGROUPS, 0, 0, 0)) < 0) setup_failed("setgroups", r);
-    if ((r = raw_syscall3(NR_SETGID, gid, 0, 0)) < 0) setup_failed("setgid", r);
-  }
-  if (uid != UNSET_ID && (r = raw_syscall3(NR_SETUID, uid, 0, 0)) < 0) setup_failed("setuid", r);
-
-  const char *name;
-  long ret;
-  if (str_eq(op, "delete")) {
-    name = "delete_module";
-    ret = raw_syscall3(__NR_delete_module, (long)target, O_NONBLOCK, 0);
-  } else {
-    long fd = raw_syscall3(__NR_openat, AT_FDCWD, (long)target, O_RDONLY);
-    if (fd < 0) setup_failed("open module", fd);
-    if (str_eq(op, "finit")) {
-      name = "finit_module";
-      ret = raw_syscall3(__NR_finit_module, fd, (long)"", 0);
-    } else {
-      name = "init_module";
-      unsigned long len = 0;
-      for (;;) {
-        long n = raw_syscall3(__NR_read, fd, (long)(module_image + len), sizeof module_image - len);
-        if (n < 0) setup_failed("read module", n);
-        if (n == 0) break;
-        len += n;
-        if (len == sizeof module_image) setup_failed("module too large", -27);
-      }
-      ret = raw_syscall3(__NR_init_module, (long)module_image, len, (long)"");
-    }
+  if (c->auid_mode == AUID_SET) {
+    char digits[16];
+    int n = 0;
+    unsigned long u = c->auid;
+    do { digits[15 - n++] = '0' + u % 10; u /= 10; } while (u);
+    long fd = raw_syscall3(__NR_openat, AT_FDCWD, (long)"/proc/self/loginuid", O_WRONLY);
+    if (fd < 0) setup_failed(c, "open loginuid", fd);
+    long w = raw_syscall3(__NR_write, fd, (long)(digits + 16 - n), n);
     raw_syscall3(__NR_close, fd, 0, 0);
+    if (w < 0) setup_failed(c, "write loginuid", w);
+  } else if (c->auid_mode == AUID_UNSET && read_proc_number("/proc/self/loginuid") != UNSET_ID) {
+    setup_failed(c, "auid is not unset", -1);
   }
+  if (c->ids) {
+    if ((r = raw_syscall3(NR_SETGROUPS, 0, 0, 0)) < 0) setup_failed(c, "setgroups", r);
+    if ((r = raw_syscall3(NR_SETRESGID, c->gid, c->gid, c->gid)) < 0) setup_failed(c, "setresgid", r);
+    /* Keeps the permitted set when every uid leaves 0; the effective set is raised again below. */
+    if (c->cap == CAP_KEEP && (r = raw_syscall3(__NR_prctl, PR_SET_KEEPCAPS, 1, 0)) < 0) setup_failed(c, "prctl keepcaps", r);
+    if ((r = raw_syscall3(NR_SETRESUID, c->uid, c->euid, c->euid)) < 0) setup_failed(c, "setresuid", r);
+  }
+  if (c->cap == CAP_KEEP && (r = set_sys_module_effective(1)) < 0) setup_failed(c, "capset keep", r);
+  if (c->cap == CAP_DROP && (r = set_sys_module_effective(0)) < 0) setup_failed(c, "capset drop", r);
+}
+
+/* Makes the call and prints what the caller saw; never returns. */
+static void make_call(const struct call *c) {
+  static const char not_elf[8] = {'a', 'u', 'd', 'i', 't', 'v', 'm', 0};
+  long ret;
+  if (c->syscall != SYS_DELETE && c->arg != ARG_BAD_FD && c->arg != ARG_NOT_ELF && c->arg != ARG_BAD_POINTER && module_error < 0)
+    setup_failed(c, "open module", module_error);
+  if (c->syscall == SYS_DELETE) {
+    ret = raw_syscall3(__NR_delete_module, c->arg == ARG_BAD_POINTER ? BAD_ADDRESS : (long)module_name, O_NONBLOCK, 0);
+  } else if (c->syscall == SYS_FINIT) {
+    ret = raw_syscall3(__NR_finit_module, c->arg == ARG_BAD_FD ? -1 : module_fd, (long)"", c->arg == ARG_BAD_FLAGS ? BAD_FINIT_FLAGS : 0);
+  } else if (c->arg == ARG_NOT_ELF) {
+    ret = raw_syscall3(__NR_init_module, (long)not_elf, sizeof not_elf, (long)"");
+  } else {
+    /* An unmapped image as long as a real one: the copy from user memory faults. */
+    ret = raw_syscall3(__NR_init_module, c->arg == ARG_BAD_POINTER ? BAD_ADDRESS : (long)module_image, c->arg == ARG_BAD_POINTER ? 4096 : (long)module_len, (long)"");
+  }
+  struct cap_data caps[2];
+  int sys_module = get_caps(caps) == 0 && (caps[0].effective >> CAP_SYS_MODULE & 1);
+  char exe[256];
+  long n = raw_syscall4(__NR_readlinkat, AT_FDCWD, (long)"/proc/self/exe", (long)exe, sizeof exe - 1);
+  exe[n > 0 ? n : 0] = 0;
   long pid = raw_syscall3(__NR_getpid, 0, 0, 0);
-  put("{\"syscall\":\""); put(name); put("\",\"abi\":\"" HELPER_ABI "\",\"pid\":"); put_num(pid);
+  put("{\"id\":"); put_unum(c->id);
+  put(",\"syscall\":\""); put(syscall_name(c->syscall)); put("\",\"abi\":\"" HELPER_ABI "\",\"pid\":"); put_num(pid);
   put(",\"ses\":"); put_unum(read_proc_number("/proc/self/sessionid"));
   put(",\"auid\":"); put_unum(read_proc_number("/proc/self/loginuid"));
   put(",\"uid\":"); put_unum((unsigned long)raw_syscall3(NR_GETUID, 0, 0, 0));
+  put(",\"euid\":"); put_unum((unsigned long)raw_syscall3(NR_GETEUID, 0, 0, 0));
   put(",\"gid\":"); put_unum((unsigned long)raw_syscall3(NR_GETGID, 0, 0, 0));
+  put(",\"cap_sys_module\":"); put(sys_module ? "true" : "false");
+  put(",\"exe\":"); put_string(exe);
   put(",\"ret\":"); put_num(ret < 0 ? -1 : ret);
   put(",\"errno\":"); put_num(ret < 0 ? -ret : 0);
   put(",\"error\":\""); put(errno_name(ret < 0 ? -ret : 0)); put("\"}");
   flush();
   leave(0);
+}
+
+static long fork_process(void) { return raw_syscall3(__NR_clone, SIGCHLD, 0, 0); }
+
+/* Waits for a caller; its own line is printed unless it died without one (exit 0 or 3 say it did). */
+static void reap(const struct call *c, long pid, const char *who) {
+  int status = 0;
+  long r;
+  do r = raw_syscall4(__NR_wait4, pid, (long)&status, 0, 0); while (r == -4);
+  if (r < 0) setup_line(c, "wait", r);
+  else if ((status & 0x7f) != 0) setup_line(c, who, -(long)(status & 0x7f)); /* killed: errno field holds the signal */
+  else if ((status >> 8 & 0xff) != 0 && (status >> 8 & 0xff) != 3) setup_line(c, who, -(long)(status >> 8 & 0xff));
+}
+
+/* The child: the caller's identity, then the call by itself or by a grandchild it forks. */
+static void caller_process(const struct call *c) {
+  become_caller(c);
+  if (c->login_self) make_call(c);
+  long pid = fork_process();
+  if (pid < 0) setup_failed(c, "fork caller", pid);
+  if (pid == 0) make_call(c);
+  reap(c, pid, "caller died");
+  leave(0);
+}
+
+/* Whether the module is loaded (listed in /proc/modules, whatever its state). */
+static int module_loaded(void) {
+  static char buf[64 << 10];
+  long fd = raw_syscall3(__NR_openat, AT_FDCWD, (long)"/proc/modules", O_RDONLY);
+  if (fd < 0) return 0;
+  unsigned long len = 0;
+  long n;
+  while (len < sizeof buf - 1 && (n = raw_syscall3(__NR_read, fd, (long)(buf + len), sizeof buf - 1 - len)) > 0) len += n;
+  raw_syscall3(__NR_close, fd, 0, 0);
+  buf[len] = 0;
+  unsigned long name_len = str_len(module_name);
+  for (char *line = buf; *line;) {
+    unsigned long i = 0;
+    while (i < name_len && line[i] == module_name[i]) i++;
+    if (i == name_len && line[i] == ' ') return 1;
+    while (*line && *line != '\n') line++;
+    if (*line) line++;
+  }
+  return 0;
+}
+
+/* The runner itself (root, login uid unset) puts the module where the call wants it. */
+static long bring_module(int before) {
+  int loaded = module_loaded();
+  long r = 0;
+  if (before == BEFORE_LOADED && !loaded) {
+    if (module_fd < 0) return module_error;
+    r = raw_syscall3(__NR_finit_module, module_fd, (long)"", 0);
+    if (r == -17) r = 0;
+  } else if (before == BEFORE_UNLOADED && loaded) {
+    r = raw_syscall3(__NR_delete_module, (long)module_name, O_NONBLOCK, 0);
+    if (r == -2) r = 0;
+  }
+  return r;
+}
+
+static void run_call(const struct call *c) {
+  if (c->before != BEFORE_AS_IS) {
+    long r = bring_module(c->before);
+    if (r < 0) { setup_line(c, c->before == BEFORE_LOADED ? "module_before loaded" : "module_before unloaded", r); return; }
+  }
+  long pid = fork_process();
+  if (pid < 0) { setup_line(c, "fork", pid); return; }
+  if (pid == 0) caller_process(c);
+  reap(c, pid, "caller died");
+}
+
+/* Reads the module once: finit_module callers share the descriptor, init_module callers the image. */
+static void open_module(void) {
+  module_fd = raw_syscall3(__NR_openat, AT_FDCWD, (long)module_path, O_RDONLY | O_CLOEXEC);
+  if (module_fd < 0) { module_error = module_fd; return; }
+  for (;;) {
+    long n = raw_syscall3(__NR_read, module_fd, (long)(module_image + module_len), sizeof module_image - module_len);
+    if (n < 0) { module_error = n; return; }
+    if (n == 0) break;
+    module_len += n;
+    if (module_len == sizeof module_image) { module_error = -27; return; }
+  }
+}
+
+/* ---- batch lines ---- */
+
+static int word_is(const char *w, const char *const *names, int *value) {
+  for (int i = 0; names[i]; i++)
+    if (str_eq(w, names[i])) { *value = i; return 1; }
+  return 0;
+}
+
+/* Splits one line into the call's fields in place; returns why it is not a call, or 0. */
+static const char *parse_call(char *line, struct call *c) {
+  static const char *const syscalls[] = {"init_module", "finit_module", "delete_module", 0};
+  static const char *const logins[] = {"inherited", "self", 0};
+  static const char *const befores[] = {"as_is", "loaded", "unloaded", 0};
+  static const char *const caps[] = {"natural", "keep", "drop", 0};
+  static const char *const args[] = {"valid", "bad_fd", "bad_flags", "bad_pointer", "not_elf", 0};
+  int n = 0;
+  for (char *p = line; *p;) {
+    while (*p == ' ' || *p == '\t') *p++ = 0;
+    if (!*p) break;
+    if (n == CALL_FIELDS) return "more than 11 fields";
+    c->field[n++] = p;
+    while (*p && *p != ' ' && *p != '\t') p++;
+  }
+  if (n != CALL_FIELDS) return "fewer than 11 fields";
+  if (!parse_num(c->field[0], &c->id)) return "ID: not a number";
+  if (!word_is(c->field[2], syscalls, &c->syscall)) return "SYSCALL: not init_module, finit_module or delete_module";
+  if (!word_is(c->field[3], logins, &c->login_self)) return "LOGIN: not inherited or self";
+  if (str_eq(c->field[4], "unset")) c->auid_mode = AUID_UNSET;
+  else if (parse_num(c->field[4], &c->auid)) c->auid_mode = AUID_SET;
+  else return "AUID: not a number below 4294967295 or unset";
+  if (!parse_num(c->field[5], &c->uid)) return "UID: not a number below 4294967295";
+  if (!parse_num(c->field[6], &c->euid)) return "EUID: not a number below 4294967295";
+  if (!parse_num(c->field[7], &c->gid)) return "GID: not a number below 4294967295";
+  c->ids = 1;
+  if (!word_is(c->field[8], befores, &c->before)) return "BEFORE: not as_is, loaded or unloaded";
+  if (!word_is(c->field[9], caps, &c->cap)) return "CAPABILITY: not natural, keep or drop";
+  if (!word_is(c->field[10], args, &c->arg)) return "ARGUMENT: not valid, bad_fd, bad_flags, bad_pointer or not_elf";
+  if ((c->arg == ARG_BAD_FD || c->arg == ARG_BAD_FLAGS) && c->syscall != SYS_FINIT) return "ARGUMENT: bad_fd and bad_flags are for finit_module";
+  if (c->arg == ARG_BAD_POINTER && c->syscall == SYS_FINIT) return "ARGUMENT: bad_pointer is for init_module and delete_module";
+  if (c->arg == ARG_NOT_ELF && c->syscall != SYS_INIT) return "ARGUMENT: not_elf is for init_module";
+  return 0;
+}
+
+static void bad_line(unsigned long number, const char *why) {
+  char where[40] = "line ";
+  unsigned long len = 5, u = number;
+  char digits[24];
+  int n = 0;
+  do { digits[n++] = '0' + u % 10; u /= 10; } while (u);
+  while (n) where[len++] = digits[--n];
+  where[len] = 0;
+  usage(why, where);
+}
+
+/* ---- runners: this process and the ones it starts for other executables ---- */
+
+struct runner { const char *tag, *path; long fd, pid; int dead; };
+static struct runner runners[MAX_RUNNERS];
+static int runner_count;
+
+static void start_runner(struct runner *r) {
+  int sv[2];
+  long e = raw_syscall4(__NR_socketpair, AF_UNIX, SOCK_STREAM | O_CLOEXEC, 0, (long)sv);
+  if (e < 0) { r->dead = 1; return; }
+  long pid = fork_process();
+  if (pid == 0) {
+    const char *argv[] = {r->path, "--serve", "--module", module_path, "--name", module_name, 0};
+    const char *envp[] = {0};
+    if (raw_syscall3(__NR_dup3, sv[1], 0, 0) < 0) leave(127);
+    raw_syscall3(__NR_execve, (long)r->path, (long)argv, (long)envp);
+    leave(127);
+  }
+  raw_syscall3(__NR_close, sv[1], 0, 0);
+  if (pid < 0) { raw_syscall3(__NR_close, sv[0], 0, 0); r->dead = 1; return; }
+  r->fd = sv[0];
+  r->pid = pid;
+}
+
+/* Hands a call to another runner and waits until it is done (its caller printed the line). */
+static void delegate(struct runner *r, const struct call *c) {
+  if (!r->fd && !r->dead) start_runner(r);
+  char line[1024];
+  unsigned long len = 0;
+  for (int i = 0; i < CALL_FIELDS; i++) {
+    for (const char *p = c->field[i]; *p && len < sizeof line - 2; p++) line[len++] = *p;
+    line[len++] = i + 1 < CALL_FIELDS ? ' ' : '\n';
+  }
+  char ack;
+  if (!r->dead && (raw_syscall3(__NR_write, r->fd, (long)line, len) != (long)len || raw_syscall3(__NR_read, r->fd, (long)&ack, 1) != 1))
+    r->dead = 1;
+  if (r->dead) {
+    put("{\"id\":"); put_unum(c->id); put(",\"abi\":\"" HELPER_ABI "\",\"setup_failed\":\"runner ");
+    put(r->tag); put(" is not running\",\"errno\":0,\"error\":\"\",\"path\":"); put_string(r->path); put("}");
+    flush();
+  }
+}
+
+static void serve(void) {
+  char line[1024];
+  for (;;) {
+    unsigned long len = 0;
+    while (len == 0 || line[len - 1] != '\n') {
+      long n = raw_syscall3(__NR_read, 0, (long)(line + len), sizeof line - 1 - len);
+      if (n <= 0 || len + n >= sizeof line - 1) leave(0);
+      len += n;
+    }
+    line[len - 1] = 0;
+    struct call c = {0};
+    const char *why = parse_call(line, &c);
+    if (why) usage(why, "served line");
+    run_call(&c);
+    if (raw_syscall3(__NR_write, 0, (long)"\n", 1) != 1) leave(0);
+  }
+}
+
+static void run_batch(const char *file, const char *self_tag) {
+  long fd = raw_syscall3(__NR_openat, AT_FDCWD, (long)file, O_RDONLY | O_CLOEXEC);
+  if (fd < 0) usage("cannot open the batch file", file);
+  unsigned long len = 0;
+  long n;
+  while ((n = raw_syscall3(__NR_read, fd, (long)(batch + len), sizeof batch - 1 - len)) > 0) len += n;
+  raw_syscall3(__NR_close, fd, 0, 0);
+  if (n < 0) usage("cannot read the batch file", file);
+  if (len == sizeof batch - 1) usage("the batch file is too large", file);
+  batch[len] = 0;
+  /* Check every line before making any call: a bad file changes nothing. */
+  static struct call calls[1 << 16];
+  unsigned long count = 0, number = 0;
+  for (char *line = batch; *line;) {
+    char *end = line;
+    while (*end && *end != '\n') end++;
+    int last = !*end;
+    *end = 0;
+    number++;
+    char *p = line;
+    while (*p == ' ' || *p == '\t') p++;
+    if (*p && *p != '#') {
+      if (count == sizeof calls / sizeof calls[0]) bad_line(number, "more than 65536 calls");
+      const char *why = parse_call(line, &calls[count]);
+      if (why) bad_line(number, why);
+      int known = str_eq(calls[count].field[1], self_tag);
+      for (int i = 0; i < runner_count && !known; i++) known = str_eq(calls[count].field[1], runners[i].tag);
+      if (!known) bad_line(number, "RUNNER: neither the --as tag nor a --runner tag");
+      count++;
+    }
+    line = last ? end : end + 1;
+  }
+  for (unsigned long i = 0; i < count; i++) {
+    if (str_eq(calls[i].field[1], self_tag)) { run_call(&calls[i]); continue; }
+    for (int r = 0; r < runner_count; r++)
+      if (str_eq(calls[i].field[1], runners[r].tag)) { delegate(&runners[r], &calls[i]); break; }
+  }
+  for (int r = 0; r < runner_count; r++) {
+    if (!runners[r].fd) continue;
+    raw_syscall3(__NR_close, runners[r].fd, 0, 0);
+    int status;
+    raw_syscall4(__NR_wait4, runners[r].pid, (long)&status, 0, 0);
+  }
+}
+
+long start_c(long *stack) {
+  int argc = (int)stack[0];
+  char **argv = (char **)(stack + 1);
+  const char *auid = 0, *op = 0, *batch_file = 0, *self_tag = 0;
+  int serving = 0;
+  struct call single = {0};
+  single.login_self = 1;
+  single.uid = single.euid = single.gid = UNSET_ID;
+  for (int i = 1; i < argc; i++) {
+    const char *a = argv[i];
+    if (str_eq(a, "--serve")) { serving = 1; continue; }
+    if (i + 1 >= argc) usage("option needs a value", a);
+    const char *v = argv[++i];
+    if (str_eq(a, "--auid")) auid = v;
+    else if (str_eq(a, "--uid")) { if (!parse_num(v, &single.uid)) usage("bad --uid", v); single.euid = single.uid; }
+    else if (str_eq(a, "--gid")) { if (!parse_num(v, &single.gid)) usage("bad --gid", v); }
+    else if (str_eq(a, "--finit") || str_eq(a, "--init") || str_eq(a, "--delete")) { op = a + 2; module_path = module_name = v; }
+    else if (str_eq(a, "--batch")) batch_file = v;
+    else if (str_eq(a, "--module")) module_path = v;
+    else if (str_eq(a, "--name")) module_name = v;
+    else if (str_eq(a, "--as")) self_tag = v;
+    else if (str_eq(a, "--runner")) {
+      const char *eq = v;
+      while (*eq && *eq != '=') eq++;
+      if (!*eq || eq == v || !eq[1]) usage("--runner needs TAG=PATH", v);
+      if (runner_count == MAX_RUNNERS) usage("too many --runner", v);
+      argv[i][eq - v] = 0;
+      runners[runner_count].tag = v;
+      runners[runner_count++].path = eq + 1;
+    } else usage("unknown option", a);
+  }
+  if (serving || batch_file) {
+    if (!module_path || !module_name) usage("--module and --name are required", 0);
+    open_module();
+    if (serving) serve();
+    if (!self_tag) usage("--batch needs --as", 0);
+    run_batch(batch_file, self_tag);
+    leave(0);
+  }
+  if (!op) usage("one of --finit, --init, --delete, --batch is required", 0);
+  single.syscall = str_eq(op, "delete") ? SYS_DELETE : str_eq(op, "finit") ? SYS_FINIT : SYS_INIT;
+  if (single.syscall != SYS_DELETE) {
+    open_module();
+    if (module_error < 0) setup_failed(&single, "open module", module_error);
+  }
+  if (auid) {
+    single.auid_mode = str_eq(auid, "unset") ? AUID_UNSET : AUID_SET;
+    if (single.auid_mode == AUID_SET && !parse_num(auid, &single.auid)) usage("bad --auid", auid);
+  }
+  /* Without --uid or --gid the ids stay; with one of them, the other stays as it is. */
+  if (single.uid != UNSET_ID || single.gid != UNSET_ID) {
+    single.ids = 1;
+    if (single.uid == UNSET_ID) single.uid = single.euid = (unsigned long)raw_syscall3(NR_GETUID, 0, 0, 0);
+    if (single.gid == UNSET_ID) single.gid = (unsigned long)raw_syscall3(NR_GETGID, 0, 0, 0);
+  }
+  become_caller(&single);
+  make_call(&single);
   return 0;
 }
