@@ -8,11 +8,17 @@ namespace auditvm::scenario {
 
 using namespace std::chrono_literals;
 
-Exercise exercise(machine::Machine& guest, const Scenario& scenario, const nixos::NixosConfig& config, report::CellEvidence& evidence) {
+Exercise exercise(machine::Machine& guest, const Scenario& scenario, const nixos::NixosConfig& config, report::CellEvidence& evidence,
+                  const std::vector<GuestCall>& extra) {
   Exercise out;
-  // All actions in one guest command: round trips are slow under emulation.
-  auto run = guest.run(actions_script(scenario, guest.manifest()), 600s);
-  out.calls = parse_call_results(run.out, scenario.actions.size());
+  // Every call in one guest command and one runner: round trips and processes are slow under emulation.
+  auto calls = action_calls(scenario);
+  calls.insert(calls.end(), extra.begin(), extra.end());
+  auto run = guest.run(calls_script(calls, guest.manifest()), 600s);
+  auto results = parse_call_results(run.out, calls);
+  auto first_extra = results.begin() + static_cast<std::ptrdiff_t>(scenario.actions.size());
+  out.calls.assign(results.begin(), first_extra);
+  out.extra_calls.assign(first_extra, results.end());
   if (nixos::runs_auditd(config)) {
     must(guest, "waiting for auditd to write", sync_audit_log_script("auditvm-sync"));
     out.audit_log = guest.read_file(kAuditLog, 120s);

@@ -1,9 +1,6 @@
 #include "scenario/evidence.hpp"
 
 #include <algorithm>
-#include <sstream>
-
-#include <nlohmann/json.hpp>
 
 #include "rules/syscall_table.hpp"
 
@@ -35,34 +32,6 @@ std::string describe(const Action& action) {
 
 }  // namespace
 
-std::vector<CallResult> parse_call_results(const std::string& output, std::size_t expected_count) {
-  std::vector<CallResult> calls;
-  std::istringstream lines(output);
-  for (std::string line; std::getline(lines, line);) {
-    if (line.empty() || line[0] != '{') continue;
-    CallResult call;
-    call.raw = line;
-    try {
-      auto j = nlohmann::json::parse(line);
-      if (j.contains("syscall")) {
-        call.ran = true;
-        call.pid = j.at("pid").get<long>();
-        call.auid = j.at("auid").get<std::uint32_t>();
-        call.uid = j.at("uid").get<std::uint32_t>();
-        call.gid = j.at("gid").get<std::uint32_t>();
-        call.ret = j.at("ret").get<long>();
-        call.error_number = j.at("errno").get<int>();
-        call.error = j.at("error").get<std::string>();
-      }
-    } catch (const nlohmann::json::exception&) {
-      call.ran = false;
-    }
-    calls.push_back(call);
-  }
-  calls.resize(std::max(calls.size(), expected_count));
-  return calls;
-}
-
 ActionEvidence judge_actions(const Scenario& scenario, Arch arch, const rules::RuleSet& loaded, const check::StigRule& stig,
                              const std::vector<CallResult>& calls, const std::vector<records::SyscallRecord>& records) {
   ActionEvidence out;
@@ -78,7 +47,7 @@ ActionEvidence judge_actions(const Scenario& scenario, Arch arch, const rules::R
     row.helper = call.raw;
     if (!call.ran) {
       assertion.status = Status::infra_error;
-      assertion.message = "the module helper did not run: " + (call.raw.empty() ? "no output" : call.raw);
+      assertion.message = "the module helper did not run (" + call.setup_failed + "): " + (call.raw.empty() ? "no output" : call.raw);
       out.assertions.push_back(assertion);
       out.rows.push_back(row);
       continue;
@@ -88,8 +57,8 @@ ActionEvidence judge_actions(const Scenario& scenario, Arch arch, const rules::R
     std::vector<std::string> problems;
     if (got != action.expect) problems.push_back("call returned " + got + ", the scenario expected " + action.expect);
 
-    check::Event event{action.abi, action.syscall, call.auid, call.uid, call.uid, call.gid, call.ret == 0,
-                       call.ret == 0 ? 0 : -static_cast<std::int64_t>(call.error_number)};
+    check::Event event{action.abi,   action.syscall, call.auid,        call.uid, call.euid, call.gid, call.ret == 0,
+                       call.ret == 0 ? 0 : -static_cast<std::int64_t>(call.error_number), scenario.actor(action.actor).login};
     auto prediction = check::predict(loaded, arch, event);
     auto mine = records_of(call, arch, action.abi, action.syscall, records);
     row.predicted = prediction.fate;

@@ -10,21 +10,10 @@
 #include "check/witness.hpp"
 #include "records/audit_log.hpp"
 #include "report/result.hpp"
+#include "scenario/guest_calls.hpp"
 #include "scenario/scenario.hpp"
 
 namespace auditvm::scenario {
-
-// The module helper's JSON line for one action.
-struct CallResult {
-  bool ran = false;  // false: the helper could not set up (or its output is missing)
-  long pid = 0;
-  std::uint32_t auid = 0, uid = 0, gid = 0;
-  long ret = -1;
-  int error_number = 0;
-  std::string error;  // "EPERM", "" on success
-  std::string raw;
-};
-std::vector<CallResult> parse_call_results(const std::string& output, std::size_t expected_count);
 
 struct ActionEvidence {
   std::vector<report::Assertion> assertions;
@@ -47,6 +36,7 @@ struct WitnessEvidence {
 WitnessEvidence judge_witnesses(const std::vector<check::Witness>& witnesses, int first_number, Arch arch,
                                 const std::vector<CallResult>& calls, const std::vector<records::SyscallRecord>& records);
 
+// `calls` holds one result per action, in the actions' order.
 ActionEvidence judge_actions(const Scenario& scenario, Arch arch, const rules::RuleSet& loaded, const check::StigRule& stig,
                              const std::vector<CallResult>& calls, const std::vector<records::SyscallRecord>& records);
 

@@ -1,7 +1,6 @@
 #include "scenario/guest_commands.hpp"
 
 #include <regex>
-#include <sstream>
 
 #include "machine/channel.hpp"
 #include "rules/parser.hpp"
@@ -80,17 +79,21 @@ std::string booted_load_output_script() {
 )SH";
 }
 
-std::string actions_script(const Scenario& scenario, const image::Manifest& manifest) {
-  std::ostringstream out;
+std::vector<GuestCall> action_calls(const Scenario& scenario) {
+  std::vector<GuestCall> calls;
   for (const auto& action : scenario.actions) {
     const Actor& actor = scenario.actor(action.actor);
-    out << manifest.helpers.at(std::string(to_string(action.abi))) << " --auid "
-        << (actor.auid ? std::to_string(*actor.auid) : "unset") << " --uid " << actor.uid << " --gid " << actor.gid;
-    if (action.syscall == "delete_module") out << " --delete " << manifest.module_name;
-    else out << (action.syscall == "init_module" ? " --init " : " --finit ") << manifest.module_path;
-    out << " || true\n";
+    GuestCall call;
+    call.id = action.index;
+    call.abi = action.abi;
+    call.syscall = action.syscall;
+    call.login = actor.login;
+    call.auid = actor.auid;
+    call.uid = call.euid = actor.uid;
+    call.gid = actor.gid;
+    calls.push_back(call);
   }
-  return out.str();
+  return calls;
 }
 
 std::string sync_audit_log_script(const std::string& marker) {

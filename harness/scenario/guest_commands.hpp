@@ -11,6 +11,7 @@
 #include "image/manifest.hpp"
 #include "nixos/config.hpp"
 #include "report/result.hpp"
+#include "scenario/guest_calls.hpp"
 #include "scenario/scenario.hpp"
 
 namespace auditvm::scenario {
@@ -34,8 +35,10 @@ std::string booted_configuration_settle_script(bool runs_auditd);
 std::string booted_rules_file_script();   // prints the rules file audit-rules-nixos loaded
 std::string booted_load_output_script();  // prints what auditctl -R said; exit 0 if the unit succeeded
 
-// One command running every action with the module helper; prints one JSON line per action.
-std::string actions_script(const Scenario& scenario, const image::Manifest& manifest);
+// The scenario's actions as the runner's calls, in order (ids: the actions' indexes): as each
+// actor logs in, with the module and the capabilities as they are, so each result depends on the
+// actions before it, as the scenario's expectations were written.
+std::vector<GuestCall> action_calls(const Scenario& scenario);
 
 // Waits until auditd has written everything sent before this point (a user message as a marker).
 std::string sync_audit_log_script(const std::string& marker);

@@ -45,6 +45,14 @@ class Reader {
   std::string file_;
 };
 
+// An id the guest runner can give a caller: 4294967295 means "unchanged" to setresuid/setresgid
+// and "unset" to the login uid.
+std::uint32_t settable_id(const Reader& reader, const json& value, const std::string& path, const std::string& why) {
+  std::uint32_t id = reader.id(value, path);
+  if (id == 4294967295U) reader.fail(path, "expected an id (0..4294967294): 4294967295 is no value here, " + why);
+  return id;
+}
+
 std::string verdict(const Reader& reader, const json& value, const std::string& path) {
   if (value != "NotAFinding" && value != "Open") reader.fail(path, "expected \"NotAFinding\" or \"Open\"");
   return value.get<std::string>();
@@ -121,9 +129,14 @@ Scenario scenario_from_json(const json& data, const std::filesystem::path& path)
     Actor a;
     a.name = reader.string(actors[i], p, "name");
     const json& auid = reader.member(actors[i], p, "auid");
-    if (auid != "unset") a.auid = reader.id(auid, p + "/auid");
-    a.uid = reader.id(reader.member(actors[i], p, "uid"), p + "/uid");
-    a.gid = reader.id(reader.member(actors[i], p, "gid"), p + "/gid");
+    if (auid != "unset") a.auid = settable_id(reader, auid, p + "/auid", "\"unset\" leaves the login uid unset");
+    a.uid = settable_id(reader, reader.member(actors[i], p, "uid"), p + "/uid", "it cannot be set");
+    a.gid = settable_id(reader, reader.member(actors[i], p, "gid"), p + "/gid", "it cannot be set");
+    if (actors[i].contains("login")) {
+      const json& login = actors[i]["login"];
+      if (login == "self") a.login = check::LoginMode::self;
+      else if (login != "inherited") reader.fail(p + "/login", "expected \"inherited\" or \"self\"");
+    }
     s.actors.push_back(a);
   }
 

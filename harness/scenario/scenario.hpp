@@ -12,6 +12,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "check/coverage.hpp"
 #include "core/arch.hpp"
 #include "nixos/config.hpp"
 
@@ -32,6 +33,9 @@ struct Actor {
   std::optional<std::uint32_t> auid;  // nullopt: unset
   std::uint32_t uid = 0;
   std::uint32_t gid = 0;
+  // How its calls get their login uid: forked after it was set (a logged-in user's commands), or
+  // set by the calling process itself ("login": "self", a login daemon's session process).
+  check::LoginMode login = check::LoginMode::inherited;
 };
 
 // One call the helper makes in the guest.

@@ -63,6 +63,45 @@ TEST(Scenario, ErrorsNameTheJsonPathAndLine) {
   expect_error(R"("enable": true)", R"("enable": "yes")", "/configurations/0/nixos/security/audit/enable");
 }
 
+TEST(Scenario, AnActorIsAnIdentityTheRunnerCanGive) {
+  expect_error(R"("name": "root-auid1000",)", R"("name": "root-auid1000", "login": "daemon",)", "/actors/0/login");
+  // -1 means "unchanged" to setresuid/setresgid and "unset" to the login uid (written "unset").
+  expect_error(R"("auid": 1001)", R"("auid": 4294967295)", "/actors/2/auid");
+  expect_error(R"("uid": 65534)", R"("uid": 4294967295)", "/actors/3/uid");
+  expect_error(R"("gid": 999)", R"("gid": 4294967295)", "/actors/6/gid");
+}
+
+TEST(Scenario, ActorsLogInAsUsersUnlessTheyAreSessionProcesses) {
+  std::string text = read(shipped());
+  const std::string from = R"("name": "root-auid1001",)";
+  text.replace(text.find(from), from.size(), from + R"( "login": "self",)");
+  fs::path file = fs::temp_directory_path() / "auditvm-login-scenario.json";
+  std::ofstream(file) << text;
+  auto s = load_scenario(file);
+  fs::remove(file);
+  EXPECT_EQ(s.actor("root-auid1001").login, check::LoginMode::self);
+  EXPECT_EQ(s.actor("root-auid1000").login, check::LoginMode::inherited);
+  auto calls = action_calls(s);
+  ASSERT_EQ(calls.size(), s.actions.size());
+  for (const auto& action : s.actions) {
+    const auto& call = calls[static_cast<std::size_t>(action.index)];
+    const auto& actor = s.actor(action.actor);
+    EXPECT_EQ(call.id, action.index);
+    EXPECT_EQ(call.login, actor.login);
+    EXPECT_EQ(call.auid, actor.auid);
+    EXPECT_EQ(call.uid, actor.uid);
+    EXPECT_EQ(call.euid, actor.uid);
+    EXPECT_EQ(call.gid, actor.gid);
+    EXPECT_EQ(call.abi, action.abi);
+    EXPECT_EQ(call.syscall, action.syscall);
+    // As the scenario wrote them: each result follows from the calls before it.
+    EXPECT_EQ(call.module_before, check::ModuleBefore::as_is);
+    EXPECT_EQ(call.capability, check::Capability::natural);
+    EXPECT_EQ(call.argument, check::Argument::valid);
+    EXPECT_FALSE(call.alternate_exe);
+  }
+}
+
 TEST(Scenario, AConfigurationNameMustBeAFileName) {
   // The name becomes the checklist's and the audit log's file name: nothing may lead out of the
   // report directory or into a subdirectory.
@@ -114,7 +153,7 @@ TEST(Evidence, RealGuestRecordsMatchThePredictions) {
   // The helper output and audit log of a real x86_64 run of the STIG fix (tests/unit/records/data).
   auto s = load_scenario(shipped());
   std::string data = std::string(AUDITVM_SOURCE_ROOT) + "/tests/unit/records/data/";
-  auto calls = parse_call_results(read(data + "x86_64-stig-fix.helper.out"), s.actions.size());
+  auto calls = parse_call_results(read(data + "x86_64-stig-fix.helper.out"), action_calls(s));
   auto records = records::parse_audit_log(read(data + "x86_64-stig-fix.audit.log"));
   auto loaded = rules::parse_rules(
       "-a always,exit -F arch=b32 -S init_module,delete_module,finit_module -F auid>=1000 -F auid!=-1 -F key=module_chng\n"
