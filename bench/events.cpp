@@ -1,0 +1,123 @@
+// bench/events.sh's measuring program: boots one guest of an arch with the STIG fix loaded and
+// auditd running, then times N witness-like events the way a cell makes them (one calls script,
+// auditd's log synced, read back and parsed), for each N asked. Prints one line per N and the
+// cost per additional event against N = 0. Not a test: it asserts nothing but that calls ran.
+//   bench_events ARCH N... (e.g. x86_64 0 10 100 1000)
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <iostream>
+
+#include "check/module_outcomes.hpp"
+#include "image/builder.hpp"
+#include "machine/channel.hpp"
+#include "machine/machine.hpp"
+#include "records/audit_log.hpp"
+#include "scenario/guest_calls.hpp"
+#include "scenario/guest_commands.hpp"
+
+using namespace auditvm;
+using namespace std::chrono_literals;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+double seconds_since(Clock::time_point start) { return std::chrono::duration<double>(Clock::now() - start).count(); }
+
+// Every producible outcome in turn, both ABIs, root and a user, both login modes, every 5th from
+// the alternate executable: what a witness list looks like.
+std::vector<scenario::GuestCall> events(std::size_t count) {
+  std::vector<scenario::GuestCall> calls;
+  const auto outcomes = check::module_outcomes();
+  for (std::size_t i = 0; calls.size() < count; ++i) {
+    const auto& outcome = outcomes[i % outcomes.size()];
+    check::Event e;
+    e.abi = (i / outcomes.size()) % 2 ? Abi::b32 : Abi::b64;
+    e.syscall = std::string(outcome.syscall);
+    e.auid = i % 3 ? 1000 : 4294967294U;
+    e.uid = e.euid = e.gid = (i / 2) % 2 ? 1000 : 0;
+    e.success = outcome.error_number == 0;
+    e.exit_code = -outcome.error_number;
+    e.login = i % 7 ? check::LoginMode::inherited : check::LoginMode::self;
+    e.alternate_exe = i % 5 == 0;
+    calls.push_back(*scenario::call_for(e, static_cast<int>(i)));
+  }
+  return calls;
+}
+
+struct Timing {
+  double calls = 0, log = 0, parse = 0;
+  double total() const { return calls + log + parse; }
+};
+
+Timing measure(machine::Machine& guest, std::size_t count, int run) {
+  auto calls = events(count);
+  auto must = [&](const std::string& script) {
+    auto r = guest.run(script, 600s);
+    if (r.exit_status != 0) throw std::runtime_error(script + ": " + r.out + r.err);
+    return r;
+  };
+  must(": > " + std::string(scenario::kAuditLog));  // each measurement reads only its own records
+  Timing t;
+  auto start = Clock::now();
+  auto out = guest.run(scenario::calls_script(calls, guest.manifest()), 600s);
+  t.calls = seconds_since(start);
+  start = Clock::now();
+  must(scenario::sync_audit_log_script("auditvm-bench-" + std::to_string(count) + "-" + std::to_string(run)));
+  auto log = guest.read_file(scenario::kAuditLog, 120s);
+  t.log = seconds_since(start);
+  start = Clock::now();
+  auto results = scenario::parse_call_results(out.out, calls);
+  auto records = records::parse_audit_log(log);
+  t.parse = seconds_since(start);
+  for (const auto& r : results)
+    if (!r.ran) throw std::runtime_error("a call did not run: " + r.setup_failed + " " + r.raw);
+  if (count > 0 && records.empty()) throw std::runtime_error("no records: the rules did not load");
+  return t;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc < 3) {
+    std::cerr << "usage: bench_events ARCH N...\n";
+    return 2;
+  }
+  try {
+    Arch arch = *parse_arch(argv[1]);
+    std::vector<std::size_t> counts;
+    for (int i = 2; i < argc; ++i) counts.push_back(std::stoul(argv[i]));
+    auto manifest = image::find_image(arch);
+    if (!manifest) throw std::runtime_error("build the images first: auditvm image build --arch all");
+    machine::BootOptions boot;
+    boot.accel = machine::Accel::tcg;
+    boot.extra_kernel_params = {"audit=1", "audit_backlog_limit=8192"};
+    auto guest = machine::make_machine(*manifest, boot, {machine::Backend::qemu, ""});
+    auto start = Clock::now();
+    guest->boot();
+    double boot_s = seconds_since(start);
+    std::string rules;
+    for (const char* abi : {"b32", "b64"})
+      rules += std::string("-a always,exit -F arch=") + abi + " -S init_module,finit_module,delete_module -F auid>=1000 -F auid!=unset -k module_chng\n";
+    if (guest->run("printf %s " + machine::ansi_c_quote(rules) + " > " + scenario::kRulesFile + " && auditctl -R " + scenario::kRulesFile, 60s).exit_status != 0) throw std::runtime_error("loading rules failed");
+    if (guest->run(scenario::start_auditd_script(), 60s).exit_status != 0) throw std::runtime_error("auditd did not start");
+    std::printf("%s: boot to shell %.2f s (auditvm's QEMU backend)\n", argv[1], boot_s);
+    const int runs = 3;
+    double base = 0;
+    for (std::size_t count : counts) {
+      std::vector<Timing> timings;
+      for (int run = 0; run < runs; ++run) timings.push_back(measure(*guest, count, run));
+      auto best = *std::min_element(timings.begin(), timings.end(), [](const Timing& a, const Timing& b) { return a.total() < b.total(); });
+      if (count == counts.front()) base = best.total();
+      std::printf("%s: %5zu events  %7.3f s  (calls %.3f, log %.3f, parse %.3f; best of %d)", argv[1], count, best.total(), best.calls, best.log,
+                  best.parse, runs);
+      if (count > counts.front())
+        std::printf("  %.2f ms per additional event", 1000 * (best.total() - base) / static_cast<double>(count - counts.front()));
+      std::printf("\n");
+    }
+    return 0;
+  } catch (const std::exception& e) {
+    std::cerr << "bench_events: " << e.what() << "\n";
+    return 2;
+  }
+}
