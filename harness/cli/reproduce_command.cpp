@@ -1,6 +1,6 @@
 // auditvm reproduce: an auditor's `auditctl -l` capture (or a rules file) loaded into a real guest
-// the way NixOS loads rules, the default actors' module calls run, and the kernel's evidence set
-// against the model's verdict.
+// the way NixOS loads rules, the default actors' module calls and the model's witness events run,
+// and the kernel's verdict (from the witnesses) set against the model's.
 #include <iostream>
 
 #include "check/load_simulation.hpp"
@@ -109,6 +109,11 @@ CommandRunner register_reproduce(CLI::App& root, const GlobalOptions& global) {
       if (cell.load_failure)
         std::cout << "  cause: " << cell.load_failure->sentence(options->rules_file) << "\n";
       for (const auto& u : cell.uncovered) std::cout << "  not audited: " << u << "\n";
+      std::size_t held = 0;
+      for (const auto& w : cell.evidence->witnesses) held += w.held();
+      std::cout << "  witnesses: " << cell.evidence->witnesses.size() << " events chosen by the model, " << held << " did as predicted\n";
+      for (const auto& w : cell.evidence->witnesses)
+        if (!w.held()) std::cout << "    did not hold: " << w.text() << " (" << w.region << "; predicted: " << w.prediction_reason << ")\n";
       std::cout << "  records: " << records.size() << " module-call records; evidence in " << options->report_dir << "/logs\n";
     }
     flush_standard_output();

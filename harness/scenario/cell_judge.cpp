@@ -7,11 +7,56 @@ namespace auditvm::scenario {
 
 using report::Status;
 
+namespace {
+
+std::string first_lines(const std::vector<std::string>& lines, std::size_t most = 5) {
+  std::string out;
+  for (std::size_t i = 0; i < lines.size() && i < most; ++i) out += (out.empty() ? "" : "; ") + lines[i];
+  if (lines.size() > most) out += "; and " + std::to_string(lines.size() - most) + " more";
+  return out;
+}
+
+// Each finding names the witness that proves it, or says that none could (cell.uncovered[i] is
+// the text the witnesses of its region were chosen under).
+void confirm_findings(report::CellResult& cell, const WitnessEvidence& witnessed) {
+  for (auto& finding : cell.uncovered) {
+    const report::WitnessRow* proof = nullptr;
+    const report::WitnessRow* refutation = nullptr;
+    for (const auto& row : witnessed.rows) {
+      if (row.region != "uncovered: " + finding || !row.made_as_asked()) continue;
+      if (!row.recorded() && !proof) proof = &row;
+      if (row.recorded() && !refutation) refutation = &row;
+    }
+    if (proof) finding += "; confirmed by the kernel: " + proof->text();
+    else if (refutation) finding += "; REFUTED by the kernel: " + refutation->text();
+    else finding += "; not witnessed: no call in this region could be made";
+  }
+}
+
+std::string kernel_sentence(const report::CellResult& cell, const WitnessEvidence& witnessed) {
+  int required = 0;
+  for (const auto& row : witnessed.rows) required += row.required && row.made_as_asked();
+  std::string counts = std::to_string(witnessed.rows.size()) + " witness events (" + std::to_string(required) + " in the required set)";
+  if (!cell.kernel_verdict) return "no required witness could be made: " + counts;
+  if (cell.verdict == cell.kernel_verdict) return "model and kernel: " + report::verdict_name(cell.verdict) + ", " + counts;
+  if (cell.verdict == check::Verdict::NotAFinding) {
+    for (const auto& row : witnessed.rows)
+      if (row.required && row.made_as_asked() && !row.recorded())
+        return "the model found every required event covered, but " + row.text() + " (" + row.region + ")";
+  }
+  return "the model says Open, but every required witness left a record: " + counts;
+}
+
+}  // namespace
+
 void judge(report::CellResult& cell, const Configuration& configuration, const std::string& rules_text, const ActionEvidence& judged,
-           const report::CellEvidence& evidence) {
+           const WitnessEvidence& witnessed, const report::CellEvidence& evidence) {
   cell.records_expected = judged.records_expected;
   cell.records_matched = judged.records_matched;
-  cell.kernel_verdict = judged.required_event_unrecorded ? check::Verdict::Open : check::Verdict::NotAFinding;
+  // The kernel's verdict comes from the model's witnesses alone; the hand-written actions are the
+  // scenario's own cases, judged one by one below.
+  cell.kernel_verdict = witnessed.kernel_verdict;
+  confirm_findings(cell, witnessed);
   if (nixos::loads_rules(configuration.config)) {
     // lint's prediction of auditctl -R, confirmed or refuted by the real one.
     auto predicted = check::simulate_load(rules_text, cell.arch, "rules");
@@ -25,7 +70,15 @@ void judge(report::CellResult& cell, const Configuration& configuration, const s
     add_assertion(cell, "check verdict is " + report::verdict_name(cell.expected_verdict), cell.verdict == cell.expected_verdict,
                   "the model says " + report::verdict_name(cell.verdict) + " on auditctl -l" +
                       (cell.load_failure ? " (rules stopped loading at line " + std::to_string(cell.load_failure->line) + ")" : ""));
-  add_assertion(cell, "the kernel's records support the verdict",
+  add_assertion(cell, "the kernel's witnesses confirm the verdict", cell.kernel_verdict && cell.verdict == cell.kernel_verdict,
+                kernel_sentence(cell, witnessed), Status::model_mismatch);
+  add_assertion(cell, "every witness event did what the model predicted", witnessed.failures.empty(),
+                witnessed.failures.empty() ? std::to_string(witnessed.rows.size() - witnessed.not_made.size()) + " held"
+                                           : first_lines(witnessed.failures),
+                Status::model_mismatch);
+  add_assertion(cell, "every witness event was made as asked", witnessed.not_made.empty(),
+                witnessed.not_made.empty() ? std::to_string(witnessed.rows.size()) + " made" : first_lines(witnessed.not_made), Status::infra_error);
+  add_assertion(cell, "the actions' records support the verdict",
                 !(cell.verdict == check::Verdict::NotAFinding && judged.required_event_unrecorded),
                 "a call the STIG requires left no record although the model found every required event covered", Status::model_mismatch);
   auto lost_before = check::parse_auditctl_status(evidence.auditctl_s_before).number("lost");

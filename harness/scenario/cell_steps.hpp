@@ -50,9 +50,9 @@ Exercise exercise(machine::Machine& guest, const Scenario& scenario, const nixos
 // Writes the audit log to log_dir/<cell id>.audit.log (whole or not at all) and names it in the cell.
 void write_audit_log(report::CellResult& cell, const std::filesystem::path& log_dir, const std::string& log);
 
-// The cell's assertions: lint's load prediction, the verdict, the kernel's support for it, lost
-// records, then one per action.
+// The cell's assertions: lint's load prediction, the verdict, the kernel's verdict from the
+// witnesses and whether each witness held, lost records, then one per action.
 void judge(report::CellResult& cell, const Configuration& configuration, const std::string& rules_text, const ActionEvidence& judged,
-           const report::CellEvidence& evidence);
+           const WitnessEvidence& witnessed, const report::CellEvidence& evidence);
 
 }  // namespace auditvm::scenario

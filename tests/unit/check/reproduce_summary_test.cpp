@@ -36,9 +36,30 @@ TEST(ReproduceSummary, ClashingVerdictsOrRecordsAreADisagreement) {
   records.assertions.push_back({"finit_module b64 as user: record", report::Status::model_mismatch, "no record", {}});
   records.assertions.push_back({"lint predicted the rules load", report::Status::model_mismatch, "x", {}});
   EXPECT_EQ(summarise_reproduce(records).disagreement, "verdict");
-  auto agree = summarise_reproduce(cell("Open", "NotAFinding"));
+  auto agree = summarise_reproduce(cell("Open", "Open"));
   EXPECT_TRUE(agree.agree);
   EXPECT_NE(agree.headline.find("(agree)"), std::string::npos);
+}
+
+// The witnesses judge the verdict: a finding no witness confirmed is no agreement (the issue's
+// `auid!=1005` capture read "model Open, kernel evidence NotAFinding (agree)").
+TEST(ReproduceSummary, AFindingTheKernelDidNotConfirmIsADisagreement) {
+  auto unconfirmed = summarise_reproduce(cell("Open", "NotAFinding"));
+  EXPECT_FALSE(unconfirmed.agree);
+  EXPECT_EQ(unconfirmed.disagreement, "verdict");
+  auto undecided = summarise_reproduce(cell("Open", ""));
+  EXPECT_FALSE(undecided.agree);
+  EXPECT_EQ(undecided.disagreement, "verdict");
+}
+
+TEST(ReproduceSummary, AWitnessWhosePredictionFailedIsADisagreementEvenWhenTheVerdictsAgree) {
+  auto c = cell("Open", "Open");
+  c.assertions.push_back({"every witness event did what the model predicted", report::Status::model_mismatch,
+                          "b64 finit_module, auid 1005, uid 0, EPERM: recorded, event #70: the model predicted no record", {}});
+  auto summary = summarise_reproduce(c);
+  EXPECT_FALSE(summary.agree);
+  EXPECT_EQ(summary.disagreement, "witness");
+  EXPECT_NE(summary.headline.find("event #70"), std::string::npos) << summary.headline;
 }
 
 }  // namespace

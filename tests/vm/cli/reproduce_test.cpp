@@ -74,5 +74,39 @@ TEST_F(Reproduce, TheKernelComparesExitAsU32AsTheModelDoes) {
   }
 }
 
+// The capture: the only gap is auid 1005, which no default actor is. The model's witness
+// inside the gap leaves no record, so the kernel confirms the finding, and the report names it.
+class ReproduceGap : public Reproduce, public ::testing::WithParamInterface<std::string> {};
+
+TEST_P(ReproduceGap, AGapOutsideTheDefaultActorsIsConfirmedByANamedWitness) {
+  std::ofstream(dir_ / "gap.rules") << "-a always,exit -F arch=b32 -S init_module,finit_module,delete_module -F auid>=1000 -F auid!=-1 -F key=module_chng\n"
+                                       "-a always,exit -F arch=b64 -S init_module,finit_module,delete_module -F auid>=1000 -F auid!=-1 -F auid!=1005 -F key=module_chng\n";
+  auto result = run_process({AUDITVM_BINARY, "reproduce", "--rules", (dir_ / "gap.rules").string(), "--arch", GetParam(), "--format", "json",
+                             "--report-dir", (dir_ / "report-gap").string(), "--quiet"});
+  ASSERT_EQ(result.exit_code, 1) << result.out << result.err;
+  auto json = nlohmann::json::parse(result.out);
+  EXPECT_EQ(json.at("status"), "Open");
+  EXPECT_EQ(json.at("kernel_status"), "Open");
+  EXPECT_TRUE(json.at("agree").get<bool>()) << json.at("assertions").dump(2);
+  ASSERT_EQ(json.at("uncovered").size(), 1U);
+  auto finding = json["uncovered"][0].get<std::string>();
+  EXPECT_NE(finding.find("auid 1005"), std::string::npos) << finding;
+  EXPECT_NE(finding.find("confirmed by the kernel: b64 "), std::string::npos) << finding;
+  EXPECT_NE(finding.find("auid 1005, uid 0"), std::string::npos) << finding;
+  // Every witness ran and did what the model predicted; some were recorded, the gap's were not.
+  const auto& witnesses = json.at("evidence").at("witnesses");
+  ASSERT_GT(witnesses.size(), 20U);
+  int recorded = 0, gap = 0;
+  for (const auto& w : witnesses) {
+    EXPECT_TRUE(w.at("held").get<bool>()) << w.dump();
+    recorded += !w.at("records").empty();
+    gap += w.at("event").at("auid") == 1005 && w.at("event").at("abi") == "b64";
+  }
+  EXPECT_GT(recorded, 10);
+  EXPECT_GE(gap, 2);
+}
+
+INSTANTIATE_TEST_SUITE_P(BothArches, ReproduceGap, ::testing::Values("x86_64", "aarch64"));
+
 }  // namespace
 }  // namespace auditvm
