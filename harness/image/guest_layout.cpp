@@ -133,7 +133,8 @@ Manifest lay_out_guest(Arch arch, const fs::path& tree, const fs::path& out, con
   m.helpers = {{"b64", "/opt/auditvm/modhelper-b64"}, {"b32", "/opt/auditvm/modhelper-b32"}};
   if (progress) progress("kernel " + m.kernel_version);
   write_kernel(arch, kernel.vmlinuz, kernel_packages + ": /" + fs::relative(kernel.vmlinuz, tree).string(), m, out);
-  m.kernel_params = {"console=" + m.console, "quiet", "panic=-1", "oops=panic"};
+  // The kernel log is a record path (auditd off): big enough for every record of a cell's calls.
+  m.kernel_params = {"console=" + m.console, "quiet", "panic=-1", "oops=panic", "log_buf_len=16M"};
 
   if (progress) progress("writing the initramfs");
   const fs::path guest = guest_source_dir();
