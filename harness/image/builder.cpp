@@ -14,7 +14,7 @@ namespace auditvm::image {
 namespace fs = std::filesystem;
 namespace {
 
-constexpr const char* kBuilderVersion = "2";  // bump when the image layout changes
+constexpr const char* kBuilderVersion = "3";  // bump when the image layout changes
 
 fs::path cache_dir_or_default(const fs::path& dir) { return dir.empty() ? default_cache_dir() : dir; }
 
