@@ -16,7 +16,9 @@
  *               other ABI, a copy of a helper at another path); each is one process per batch
  *   SYSCALL     init_module | finit_module | delete_module
  *   LOGIN       inherited: a child sets the login uid and ids, then forks the caller (every command
- *               of a logged-in user); self: the child calls itself (a login daemon's session process)
+ *               of a logged-in user; the child stays for the next calls of the same identity, as a
+ *               login shell does, so each identity logs in once); self: a child sets them and
+ *               calls itself (a login daemon's session process)
  *   AUID        decimal login uid, or unset (left as the runner's, which must be unset)
  *   UID EUID GID  setgroups(0), setresgid(GID,GID,GID), setresuid(UID,EUID,EUID)
  *   BEFORE      as_is | loaded | unloaded: the runner (root, login uid unset) puts the module there first
@@ -262,15 +264,10 @@ static void reap(const struct call *c, long pid, const char *who) {
   else if ((status >> 8 & 0xff) != 0 && (status >> 8 & 0xff) != 3) setup_line(c, who, -(long)(status >> 8 & 0xff));
 }
 
-/* The child: the caller's identity, then the call by itself or by a grandchild it forks. */
+/* A caller that sets its own login uid and ids after its fork, then calls. */
 static void caller_process(const struct call *c) {
   become_caller(c);
-  if (c->login_self) make_call(c);
-  long pid = fork_process();
-  if (pid < 0) setup_failed(c, "fork caller", pid);
-  if (pid == 0) make_call(c);
-  reap(c, pid, "caller died");
-  leave(0);
+  make_call(c);
 }
 
 /* Whether the module is loaded (listed in /proc/modules, whatever its state). */
@@ -309,15 +306,124 @@ static long bring_module(int before) {
   return r;
 }
 
+static const char *parse_call(char *line, struct call *c);
+static void inherited_call(const struct call *c);
+
 static void run_call(const struct call *c) {
   if (c->before != BEFORE_AS_IS) {
     long r = bring_module(c->before);
     if (r < 0) { setup_line(c, c->before == BEFORE_LOADED ? "module_before loaded" : "module_before unloaded", r); return; }
   }
+  if (!c->login_self) { inherited_call(c); return; }
   long pid = fork_process();
   if (pid < 0) { setup_line(c, "fork", pid); return; }
   if (pid == 0) caller_process(c);
   reap(c, pid, "caller died");
+}
+
+/* A call line as the batch file has it ('\n' ended), to send to another process. */
+static unsigned long format_line(const struct call *c, char *line, unsigned long size) {
+  unsigned long len = 0;
+  for (int i = 0; i < CALL_FIELDS; i++) {
+    for (const char *p = c->field[i]; *p && len < size - 2; p++) line[len++] = *p;
+    line[len++] = i + 1 < CALL_FIELDS ? ' ' : '\n';
+  }
+  return len;
+}
+
+/* One line from a socket (the sender waits for an answer before the next): 0 at its end. */
+static int read_line(long fd, char *line, unsigned long size) {
+  unsigned long len = 0;
+  while (len == 0 || line[len - 1] != '\n') {
+    long n = raw_syscall3(__NR_read, fd, (long)(line + len), size - 1 - len);
+    if (n <= 0 || len + n >= size - 1) return 0;
+    len += n;
+  }
+  line[len - 1] = 0;
+  return 1;
+}
+
+/* ---- login sessions: a logged-in caller's process, kept for its identity's next calls ---- */
+
+/* The child that set a login uid and ids forks one caller per call, as a login shell runs a
+ * user's commands: one login (one LOGIN record, one session id) for all calls of an identity,
+ * each caller forked with the credentials the kernel judges it by. */
+#define MAX_SESSIONS 16
+struct session { int used, auid_mode, cap; unsigned long auid, uid, euid, gid, last; long fd, pid; };
+static struct session sessions[MAX_SESSIONS];
+static unsigned long session_clock;
+static long peer_fds[MAX_RUNNERS];  /* this runner's sockets to other runners, closed in sessions */
+
+static int same_identity(const struct session *s, const struct call *c) {
+  return s->used && s->auid_mode == c->auid_mode && (c->auid_mode != AUID_SET || s->auid == c->auid) && s->uid == c->uid &&
+         s->euid == c->euid && s->gid == c->gid && s->cap == c->cap;
+}
+
+/* Ends a session; its status 3 means it printed why it failed for the call that started it. */
+static int end_session(struct session *s) {
+  int status = 0;
+  raw_syscall3(__NR_close, s->fd, 0, 0);
+  raw_syscall4(__NR_wait4, s->pid, (long)&status, 0, 0);
+  s->used = 0;
+  return (status & 0x7f) == 0 && (status >> 8 & 0xff) == 3;
+}
+
+static void end_sessions(void) {
+  for (int i = 0; i < MAX_SESSIONS; i++)
+    if (sessions[i].used) end_session(&sessions[i]);
+}
+
+static void session_process(const struct call *first, long fd) {
+  for (int i = 0; i < MAX_SESSIONS; i++)  /* the runner's ends: each session sees its end when the runner closes it */
+    if (sessions[i].used) raw_syscall3(__NR_close, sessions[i].fd, 0, 0);
+  for (int i = 0; i < MAX_RUNNERS; i++)
+    if (peer_fds[i]) raw_syscall3(__NR_close, peer_fds[i], 0, 0);
+  become_caller(first);
+  char line[1024];
+  while (read_line(fd, line, sizeof line)) {
+    struct call c = {0};
+    if (parse_call(line, &c)) leave(2);
+    long pid = fork_process();
+    if (pid < 0) setup_line(&c, "fork caller", pid);
+    else if (pid == 0) make_call(&c);
+    else reap(&c, pid, "caller died");
+    if (raw_syscall3(__NR_write, fd, (long)"\n", 1) != 1) leave(0);
+  }
+  leave(0);
+}
+
+static struct session *session_for(const struct call *c) {
+  struct session *s = 0;
+  for (int i = 0; i < MAX_SESSIONS; i++)
+    if (same_identity(&sessions[i], c)) s = &sessions[i];
+  if (!s) {
+    s = &sessions[0];
+    for (int i = 0; i < MAX_SESSIONS; i++) {
+      if (!sessions[i].used) { s = &sessions[i]; break; }
+      if (sessions[i].last < s->last) s = &sessions[i];
+    }
+    if (s->used) end_session(s);  /* the least recently used one */
+    int sv[2];
+    long r = raw_syscall4(__NR_socketpair, AF_UNIX, SOCK_STREAM | O_CLOEXEC, 0, (long)sv);
+    if (r < 0) { setup_line(c, "socketpair", r); return 0; }
+    long pid = fork_process();
+    if (pid == 0) { raw_syscall3(__NR_close, sv[0], 0, 0); session_process(c, sv[1]); }
+    raw_syscall3(__NR_close, sv[1], 0, 0);
+    if (pid < 0) { raw_syscall3(__NR_close, sv[0], 0, 0); setup_line(c, "fork", pid); return 0; }
+    s->used = 1; s->auid_mode = c->auid_mode; s->auid = c->auid; s->uid = c->uid; s->euid = c->euid; s->gid = c->gid; s->cap = c->cap;
+    s->fd = sv[0]; s->pid = pid;
+  }
+  s->last = ++session_clock;
+  return s;
+}
+
+static void inherited_call(const struct call *c) {
+  struct session *s = session_for(c);
+  if (!s) return;
+  char line[1024], ack;
+  unsigned long len = format_line(c, line, sizeof line);
+  if (raw_syscall3(__NR_write, s->fd, (long)line, len) == (long)len && raw_syscall3(__NR_read, s->fd, (long)&ack, 1) == 1) return;
+  if (!end_session(s)) setup_line(c, "session died", 0);
 }
 
 /* Reads the module once: finit_module callers share the descriptor, init_module callers the image. */
@@ -409,18 +515,14 @@ static void start_runner(struct runner *r) {
   if (pid < 0) { raw_syscall3(__NR_close, sv[0], 0, 0); r->dead = 1; return; }
   r->fd = sv[0];
   r->pid = pid;
+  peer_fds[r - runners] = sv[0];
 }
 
 /* Hands a call to another runner and waits until it is done (its caller printed the line). */
 static void delegate(struct runner *r, const struct call *c) {
   if (!r->fd && !r->dead) start_runner(r);
-  char line[1024];
-  unsigned long len = 0;
-  for (int i = 0; i < CALL_FIELDS; i++) {
-    for (const char *p = c->field[i]; *p && len < sizeof line - 2; p++) line[len++] = *p;
-    line[len++] = i + 1 < CALL_FIELDS ? ' ' : '\n';
-  }
-  char ack;
+  char line[1024], ack;
+  unsigned long len = format_line(c, line, sizeof line);
   if (!r->dead && (raw_syscall3(__NR_write, r->fd, (long)line, len) != (long)len || raw_syscall3(__NR_read, r->fd, (long)&ack, 1) != 1))
     r->dead = 1;
   if (r->dead) {
@@ -433,13 +535,7 @@ static void delegate(struct runner *r, const struct call *c) {
 static void serve(void) {
   char line[1024];
   for (;;) {
-    unsigned long len = 0;
-    while (len == 0 || line[len - 1] != '\n') {
-      long n = raw_syscall3(__NR_read, 0, (long)(line + len), sizeof line - 1 - len);
-      if (n <= 0 || len + n >= sizeof line - 1) leave(0);
-      len += n;
-    }
-    line[len - 1] = 0;
+    if (!read_line(0, line, sizeof line)) { end_sessions(); leave(0); }
     struct call c = {0};
     const char *why = parse_call(line, &c);
     if (why) usage(why, "served line");
@@ -485,6 +581,7 @@ static void run_batch(const char *file, const char *self_tag) {
     for (int r = 0; r < runner_count; r++)
       if (str_eq(calls[i].field[1], runners[r].tag)) { delegate(&runners[r], &calls[i]); break; }
   }
+  end_sessions();
   for (int r = 0; r < runner_count; r++) {
     if (!runners[r].fd) continue;
     raw_syscall3(__NR_close, runners[r].fd, 0, 0);

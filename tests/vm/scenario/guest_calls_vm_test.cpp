@@ -4,6 +4,7 @@
 // exe= rule on the copy).
 #include <gtest/gtest.h>
 
+#include <map>
 #include <set>
 
 #include "check/module_outcomes.hpp"
@@ -109,6 +110,24 @@ TEST_P(GuestCallsVmTest, EachMechanicGivesTheOutcomeItIsChosenFor) {
     pids.insert(result.pid);
   }
   EXPECT_EQ(pids.size(), calls.size());
+  // An identity's inherited calls come from one login (one session, as a user's commands); every
+  // self-set login is a session of its own.
+  std::map<std::string, std::set<std::uint32_t>> sessions_of;
+  std::set<std::uint32_t> self_sessions;
+  std::size_t self_calls = 0;
+  for (std::size_t i = 0; i < calls.size(); ++i) {
+    const auto& c = calls[i];
+    if (c.login == check::LoginMode::self) {
+      self_calls++;
+      self_sessions.insert(results[i].session);
+      continue;
+    }
+    sessions_of[std::string(to_string(c.abi)) + (c.alternate_exe ? "alt " : " ") + std::to_string(c.uid) + " " + std::to_string(c.euid) + " " +
+                std::string(check::to_string(c.capability))]
+        .insert(results[i].session);
+  }
+  for (const auto& [identity, sessions] : sessions_of) EXPECT_EQ(sessions.size(), 1U) << identity;
+  EXPECT_EQ(self_sessions.size(), self_calls);
   // The alternate executables are copies: other inodes than the helpers.
   for (Abi abi : all_abis()) {
     const std::string main = guest_->manifest().helpers.at(std::string(to_string(abi))), copy = alternate_helper_path(abi);
