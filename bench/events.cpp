@@ -7,6 +7,12 @@
 #include <chrono>
 #include <cstdio>
 #include <iostream>
+#include <fstream>
+#include <sstream>
+#include <cstdlib>
+#include <filesystem>
+
+#include <unistd.h>
 
 #include "check/module_outcomes.hpp"
 #include "image/builder.hpp"
@@ -23,6 +29,31 @@ using Clock = std::chrono::steady_clock;
 namespace {
 
 double seconds_since(Clock::time_point start) { return std::chrono::duration<double>(Clock::now() - start).count(); }
+
+// CPU seconds used by this process's QEMU child (user + system): on a busy host the guest's wall
+// time stretches, its emulation work does not; on an idle one the two agree (one TCG vCPU).
+double qemu_cpu_seconds() {
+  double total = 0;
+  for (const auto& entry : std::filesystem::directory_iterator("/proc")) {
+    const std::string name = entry.path().filename().string();
+    if (name.find_first_not_of("0123456789") != std::string::npos) continue;
+    std::ifstream in(entry.path() / "stat");
+    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    auto close = text.rfind(')');
+    if (close == std::string::npos || text.find("(qemu-system") == std::string::npos) continue;
+    std::istringstream fields(text.substr(close + 2));
+    std::string state;
+    long ppid = 0;
+    fields >> state >> ppid;
+    if (ppid != ::getpid()) continue;
+    std::string skip;
+    for (int i = 0; i < 9; ++i) fields >> skip;  // pgrp .. cmajflt
+    double utime = 0, stime = 0;
+    fields >> utime >> stime;
+    total += (utime + stime) / static_cast<double>(::sysconf(_SC_CLK_TCK));
+  }
+  return total;
+}
 
 // Every producible outcome in turn, both ABIs, root and a user, both login modes, every 5th from
 // the alternate executable: what a witness list looks like.
@@ -45,8 +76,16 @@ std::vector<scenario::GuestCall> events(std::size_t count) {
   return calls;
 }
 
+std::string load_average() {
+  std::ifstream in("/proc/loadavg");
+  std::string one, five, fifteen;
+  in >> one >> five >> fifteen;
+  return one + " " + five + " " + fifteen + "\n";
+}
+
 struct Timing {
   double calls = 0, log = 0, parse = 0;
+  double cpu = 0;  // QEMU's CPU time over calls and log
   double total() const { return calls + log + parse; }
 };
 
@@ -59,6 +98,7 @@ Timing measure(machine::Machine& guest, std::size_t count, int run) {
   };
   must(": > " + std::string(scenario::kAuditLog));  // each measurement reads only its own records
   Timing t;
+  double cpu = qemu_cpu_seconds();
   auto start = Clock::now();
   auto out = guest.run(scenario::calls_script(calls, guest.manifest()), 600s);
   t.calls = seconds_since(start);
@@ -66,6 +106,7 @@ Timing measure(machine::Machine& guest, std::size_t count, int run) {
   must(scenario::sync_audit_log_script("auditvm-bench-" + std::to_string(count) + "-" + std::to_string(run)));
   auto log = guest.read_file(scenario::kAuditLog, 120s);
   t.log = seconds_since(start);
+  t.cpu = qemu_cpu_seconds() - cpu;
   start = Clock::now();
   auto results = scenario::parse_call_results(out.out, calls);
   auto records = records::parse_audit_log(log);
@@ -101,18 +142,20 @@ int main(int argc, char** argv) {
       rules += std::string("-a always,exit -F arch=") + abi + " -S init_module,finit_module,delete_module -F auid>=1000 -F auid!=unset -k module_chng\n";
     if (guest->run("printf %s " + machine::ansi_c_quote(rules) + " > " + scenario::kRulesFile + " && auditctl -R " + scenario::kRulesFile, 60s).exit_status != 0) throw std::runtime_error("loading rules failed");
     if (guest->run(scenario::start_auditd_script(), 60s).exit_status != 0) throw std::runtime_error("auditd did not start");
-    std::printf("%s: boot to shell %.2f s (auditvm's QEMU backend)\n", argv[1], boot_s);
+    std::printf("%s: boot to shell %.2f s (auditvm's QEMU backend); host load %s", argv[1], boot_s, load_average().c_str());
     const int runs = 3;
-    double base = 0;
+    double base = 0, base_cpu = 0;
     for (std::size_t count : counts) {
       std::vector<Timing> timings;
       for (int run = 0; run < runs; ++run) timings.push_back(measure(*guest, count, run));
       auto best = *std::min_element(timings.begin(), timings.end(), [](const Timing& a, const Timing& b) { return a.total() < b.total(); });
-      if (count == counts.front()) base = best.total();
-      std::printf("%s: %5zu events  %7.3f s  (calls %.3f, log %.3f, parse %.3f; best of %d)", argv[1], count, best.total(), best.calls, best.log,
-                  best.parse, runs);
-      if (count > counts.front())
-        std::printf("  %.2f ms per additional event", 1000 * (best.total() - base) / static_cast<double>(count - counts.front()));
+      if (count == counts.front()) base = best.total(), base_cpu = best.cpu;
+      std::printf("%s: %5zu events  %7.3f s  (calls %.3f, log %.3f, parse %.3f; guest CPU %.3f; best of %d)", argv[1], count, best.total(),
+                  best.calls, best.log, best.parse, best.cpu, runs);
+      if (count > counts.front()) {
+        double extra = static_cast<double>(count - counts.front());
+        std::printf("  %.2f ms per additional event (guest CPU %.2f ms)", 1000 * (best.total() - base) / extra, 1000 * (best.cpu - base_cpu) / extra);
+      }
       std::printf("\n");
     }
     return 0;
