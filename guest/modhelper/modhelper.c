@@ -348,7 +348,7 @@ static int read_line(long fd, char *line, unsigned long size) {
 /* The child that set a login uid and ids forks one caller per call, as a login shell runs a
  * user's commands: one login (one LOGIN record, one session id) for all calls of an identity,
  * each caller forked with the credentials the kernel judges it by. */
-#define MAX_SESSIONS 16
+#define MAX_SESSIONS 64
 struct session { int used, auid_mode, cap; unsigned long auid, uid, euid, gid, last; long fd, pid; };
 static struct session sessions[MAX_SESSIONS];
 static unsigned long session_clock;
