@@ -40,7 +40,8 @@ std::string event_text(const check::Event& event);
 
 struct Judgement {
   std::vector<Disagreement> disagreements;
-  int events = 0;  // events compared
+  int events = 0;    // events compared
+  int not_made = 0;  // witnesses the guest could not make as asked (not compared)
   // Set when the kernel's side cannot be trusted for this set (records were lost, the guest
   // failed): its event and verdict comparisons are left out; lint's load prediction still counts.
   std::string inconclusive;

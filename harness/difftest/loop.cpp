@@ -118,6 +118,7 @@ LoopResult run_loop(const std::vector<RuleSetSource>& sets, const LoopOptions& o
     }
     ++out.rule_sets;
     out.events += static_cast<std::size_t>(ran.judgement.events);
+    out.not_made += static_cast<std::size_t>(ran.judgement.not_made);
     if (!ran.judgement.inconclusive.empty()) {
       ++out.inconclusive;
       out.inconclusive_reasons.push_back(set.name + ": " + ran.judgement.inconclusive);

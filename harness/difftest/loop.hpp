@@ -53,6 +53,7 @@ struct LoopResult {
   std::size_t rule_sets = 0;
   std::size_t cells = 0;        // cells run, shrinking included
   std::size_t events = 0;       // events compared over all sets (shrinking aside)
+  std::size_t not_made = 0;     // witnesses the guest could not make as asked
   std::size_t inconclusive = 0; // sets whose kernel side could not be trusted (lost records, ...)
   std::vector<std::string> inconclusive_reasons;
   std::vector<Found> found;

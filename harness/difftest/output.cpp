@@ -68,6 +68,7 @@ nlohmann::json to_json(const RunInfo& info, const LoopResult& result) {
                      {"seed", info.seed ? nlohmann::json(*info.seed) : nlohmann::json()},
                      {"rule_sets", result.rule_sets},
                      {"witness_events", result.events},
+                     {"witnesses_not_made", result.not_made},
                      {"cells", result.cells},
                      {"disagreements", disagreements},
                      {"inconclusive", result.inconclusive_reasons},

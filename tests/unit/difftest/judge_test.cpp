@@ -72,16 +72,20 @@ TEST(Judge, AMissingOrAnUnexpectedRecordIsAnEventDisagreement) {
   EXPECT_NE(missing.signature(), j.disagreements[1].signature());
 }
 
-TEST(Judge, AWitnessThatCameBackOtherwiseDidNotHold) {
+TEST(Judge, AWitnessIsComparedOnlyWhenMadeAsAsked) {
   auto c = cell({kStigB64}, kStigB64);
   report::WitnessRow w;
-  w.event = {Abi::b64, "finit_module", 1005, 0, 0, 0, false, -1};
+  w.event = {Abi::b64, "finit_module", 1005, 0, 0, 0, false, -1};  // EPERM
   w.result = "EEXIST";
-  c.evidence->witnesses = {w};
+  report::WitnessRow made = w;
+  made.result = "EPERM";  // recorded by the rule, and the kernel wrote none
+  c.evidence->witnesses = {w, made};
   auto j = judge_cell(c, actors(), stig(), kernel_model());
-  ASSERT_EQ(j.disagreements.size(), 1U);
-  EXPECT_EQ(j.disagreements[0].kernel, "returned EEXIST");
+  EXPECT_EQ(j.not_made, 1);
   EXPECT_EQ(j.events, 1);
+  ASSERT_EQ(j.disagreements.size(), 1U);
+  EXPECT_EQ(j.disagreements[0].what, "b64 finit_module, auid 1005, uid 0, EPERM");
+  EXPECT_EQ(j.disagreements[0].kernel, "no record");
 }
 
 TEST(Judge, LintsLoadPredictionIsJudgedAgainstAuditctl) {
