@@ -53,8 +53,21 @@ std::string event_text(const check::Event& event) {
   return out + ", " + outcome;
 }
 
+namespace {
+
+// "stops at line 7: MESSAGE" -> "stops: MESSAGE": the same refusal on another line is the same.
+std::string without_line(std::string text) {
+  auto at = text.find(" at line ");
+  if (at == std::string::npos) return text;
+  auto end = text.find_first_not_of("0123456789", at + 9);
+  return text.erase(at, (end == std::string::npos ? text.size() : end) - at);
+}
+
+}  // namespace
+
 std::string Disagreement::signature() const {
   std::string out(to_string(kind));
+  if (kind == Kind::load) out += " model " + without_line(model) + " / kernel " + without_line(kernel);
   if (event) out += " " + std::string(auditvm::to_string(event->abi)) + " " + event->syscall + " model " + model.substr(0, model.find(" (")) + " kernel " + kernel;
   if (kind == Kind::assertion) out += " " + what;
   return out;

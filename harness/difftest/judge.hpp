@@ -30,7 +30,8 @@ struct Disagreement {
   std::string kernel;                 // what the kernel (or auditctl) did
   std::vector<std::string> records;   // the kernel's records of the event
   // What a smaller rule set must still show to count as the same disagreement while shrinking:
-  // the kind and, for an event, its ABI, syscall and which way the two differ.
+  // the kind and, for an event, its ABI, syscall and which way the two differ; for the load, both
+  // sides' messages without their line numbers.
   std::string signature() const;
 };
 std::string_view to_string(Disagreement::Kind kind);

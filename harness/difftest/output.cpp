@@ -16,6 +16,7 @@ std::string rules_text(const Lines& lines) {
 nlohmann::json found_json(const Found& found) {
   nlohmann::json out{{"rules", rules_text(found.shrunk)},
                      {"kind", std::string(to_string(found.disagreement.kind))},
+                     {"signature", found.disagreement.signature()},
                      {"what", found.disagreement.what},
                      {"event", found.disagreement.event ? event_json(*found.disagreement.event) : nlohmann::json()},
                      {"model", found.disagreement.model},

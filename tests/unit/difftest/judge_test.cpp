@@ -97,6 +97,7 @@ TEST(Judge, LintsLoadPredictionIsJudgedAgainstAuditctl) {
   EXPECT_EQ(j.disagreements[0].kind, Disagreement::Kind::load);
   EXPECT_EQ(j.disagreements[0].model, "loads completely");
   EXPECT_EQ(j.disagreements[0].kernel, "stopped at line 5: key option needs a watch or syscall given prior to it");
+  EXPECT_EQ(j.disagreements[0].signature(), "load model loads completely / kernel stopped: key option needs a watch or syscall given prior to it");
   // And the other way round: lint stops at a line auditctl loaded.
   auto d = cell({"-a always,exit -F arch=b64 -S nosuchcall"}, "No rules\n");
   auto k = judge_cell(d, actors(), stig(), kernel_model());
