@@ -89,8 +89,22 @@ struct Timing {
   double total() const { return calls + log + parse; }
 };
 
-Timing measure(machine::Machine& guest, std::size_t count, int run) {
-  auto calls = events(count);
+// `count` calls of one outcome (one row of module_outcomes), one identity that the rules record.
+std::vector<scenario::GuestCall> events_of(const check::ModuleOutcome& outcome, std::size_t count) {
+  std::vector<scenario::GuestCall> calls;
+  for (std::size_t i = 0; i < count; ++i) {
+    check::Event e;
+    e.syscall = std::string(outcome.syscall);
+    e.auid = 1000;
+    e.success = outcome.error_number == 0;
+    e.exit_code = -outcome.error_number;
+    calls.push_back(*scenario::call_for(e, static_cast<int>(i)));
+  }
+  return calls;
+}
+
+Timing measure(machine::Machine& guest, const std::vector<scenario::GuestCall>& calls, int run) {
+  const std::size_t count = calls.size();
   auto must = [&](const std::string& script) {
     auto r = guest.run(script, 600s);
     if (r.exit_status != 0) throw std::runtime_error(script + ": " + r.out + r.err);
@@ -121,13 +135,15 @@ Timing measure(machine::Machine& guest, std::size_t count, int run) {
 
 int main(int argc, char** argv) {
   if (argc < 3) {
-    std::cerr << "usage: bench_events ARCH N...\n";
+    std::cerr << "usage: bench_events ARCH N...   or   bench_events ARCH --by-outcome N\n";
     return 2;
   }
+  const bool by_outcome = std::string(argv[2]) == "--by-outcome";
   try {
     Arch arch = *parse_arch(argv[1]);
     std::vector<std::size_t> counts;
-    for (int i = 2; i < argc; ++i) counts.push_back(std::stoul(argv[i]));
+    for (int i = by_outcome ? 3 : 2; i < argc; ++i) counts.push_back(std::stoul(argv[i]));
+    if (counts.empty()) throw std::runtime_error("no count");
     auto manifest = image::find_image(arch);
     if (!manifest) throw std::runtime_error("build the images first: auditvm image build --arch all");
     machine::BootOptions boot;
@@ -143,11 +159,27 @@ int main(int argc, char** argv) {
     if (guest->run("printf %s " + machine::ansi_c_quote(rules) + " > " + scenario::kRulesFile + " && auditctl -R " + scenario::kRulesFile, 60s).exit_status != 0) throw std::runtime_error("loading rules failed");
     if (guest->run(scenario::start_auditd_script(), 60s).exit_status != 0) throw std::runtime_error("auditd did not start");
     std::printf("%s: boot to shell %.2f s (auditvm's QEMU backend); host load %s", argv[1], boot_s, load_average().c_str());
+    if (by_outcome) {  // what each kind of event costs: N of it against none, best of 2
+      auto best_of = [&](const std::vector<scenario::GuestCall>& calls) {
+        Timing a = measure(*guest, calls, 0), b = measure(*guest, calls, 1);
+        return a.total() < b.total() ? a : b;
+      };
+      Timing none = best_of({});
+      const double n = static_cast<double>(counts.front());
+      for (const auto& outcome : check::module_outcomes()) {
+        Timing t = best_of(events_of(outcome, counts.front()));
+        std::printf("%s: %-13s %-7s %8s/%-6s/%-11s  %6.2f ms per event (guest CPU %.2f ms)\n", argv[1], std::string(outcome.syscall).c_str(),
+                    outcome.error_number ? std::to_string(outcome.error_number).c_str() : "success", std::string(check::to_string(outcome.before)).c_str(),
+                    std::string(check::to_string(outcome.capability)).c_str(), std::string(check::to_string(outcome.argument)).c_str(),
+                    1000 * (t.total() - none.total()) / n, 1000 * (t.cpu - none.cpu) / n);
+      }
+      return 0;
+    }
     const int runs = 3;
     double base = 0, base_cpu = 0;
     for (std::size_t count : counts) {
       std::vector<Timing> timings;
-      for (int run = 0; run < runs; ++run) timings.push_back(measure(*guest, count, run));
+      for (int run = 0; run < runs; ++run) timings.push_back(measure(*guest, events(count), run));
       auto best = *std::min_element(timings.begin(), timings.end(), [](const Timing& a, const Timing& b) { return a.total() < b.total(); });
       if (count == counts.front()) base = best.total(), base_cpu = best.cpu;
       std::printf("%s: %5zu events  %7.3f s  (calls %.3f, log %.3f, parse %.3f; guest CPU %.3f; best of %d)", argv[1], count, best.total(),
