@@ -134,6 +134,7 @@ Timing measure(machine::Machine& guest, const std::vector<scenario::GuestCall>& 
 }  // namespace
 
 int main(int argc, char** argv) {
+  std::setvbuf(stdout, nullptr, _IOLBF, 0);  // each line as it is measured
   if (argc < 3) {
     std::cerr << "usage: bench_events ARCH N...   or   bench_events ARCH --by-outcome N\n";
     return 2;
