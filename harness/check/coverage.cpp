@@ -152,6 +152,12 @@ CheckResult evaluate(const rules::RuleSet& rules, Arch arch, const StigRule& sti
   std::map<GroupKey, std::pair<std::vector<std::string>, OutcomeFlags>> groups;
   std::vector<GroupKey> order;
   bool undecidable = false;
+  // The STIG's population is every process of a logged-in user: those forked after the login uid
+  // was set (the user's commands) and the one that set it itself (the login daemon's session, which
+  // becomes the user's shell by exec). The task list judges the latter at fork, as auid unset and
+  // root; without task rules the two are judged alike, so only one is walked.
+  std::vector<LoginMode> logins{LoginMode::inherited};
+  if (!lists.task.empty()) logins.push_back(LoginMode::self);
   for (const auto& required : stig.required) {
     auto boxes = required_boxes(required);
     for (Abi abi : required.abis) {
@@ -163,11 +169,14 @@ CheckResult evaluate(const rules::RuleSet& rules, Arch arch, const StigRule& sti
           continue;
         }
         for (const auto& box : boxes) {
-          for (const auto& outcome : follow(lists, arch, abi, *number, box)) {
-            result.regions.push_back({abi, name, outcome.box, outcome.fate, outcome.rule_line, outcome.reason, -1});
+         for (LoginMode login : logins) {
+          auto forked_as = login == LoginMode::self ? std::optional<Box>(forked_before_login()) : std::nullopt;
+          for (const auto& outcome : follow(lists, arch, abi, *number, box, forked_as)) {
+            result.regions.push_back({abi, name, outcome.box, outcome.fate, outcome.rule_line, outcome.reason, -1, login});
             if (outcome.fate == Fate::recorded) continue;
             undecidable |= outcome.fate == Fate::undecidable;
-            GroupKey key{abi, who_text(outcome.box), outcome.reason, outcome.fate, outcome.rule_line};
+            std::string who = who_text(outcome.box) + (login == LoginMode::self ? ", login uid set by the process itself" : "");
+            GroupKey key{abi, who, outcome.reason, outcome.fate, outcome.rule_line};
             auto [it, fresh] = groups.try_emplace(key);
             if (fresh) order.push_back(key);
             result.regions.back().group = static_cast<int>(std::find(order.begin(), order.end(), key) - order.begin());
@@ -181,6 +190,7 @@ CheckResult evaluate(const rules::RuleSet& rules, Arch arch, const StigRule& sti
               else flags.failure_ranges.insert(exit_range_text(exit));
             }
           }
+         }
         }
       }
     }
@@ -207,7 +217,10 @@ Prediction predict(const rules::RuleSet& rules, Arch arch, const Event& event) {
   for (Dim dim : {Dim::gid, Dim::egid, Dim::sgid, Dim::fsgid}) pin(dim, event.gid);
   pin(Dim::success, event.success ? 1 : 0);
   pin(Dim::exit, exit_point(event.exit_code));
-  auto outcomes = follow(arrange(rules), arch, event.abi, *number, point);
+  // The task list judged the process at fork: by these ids, or, had it set its own login uid
+  // after the fork, as its parent was (measured: README, "Kernel semantics, as measured").
+  auto forked_as = event.login == LoginMode::self ? std::optional<Box>(forked_before_login()) : std::nullopt;
+  auto outcomes = follow(arrange(rules), arch, event.abi, *number, point, forked_as);
   // A point lands in exactly one outcome.
   const Outcome& outcome = outcomes.front();
   return {outcome.fate, outcome.rule_line, outcome.key, outcome.reason};

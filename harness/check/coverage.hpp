@@ -15,6 +15,14 @@ namespace auditvm::check {
 enum class Verdict { NotAFinding, Open };
 std::string_view to_string(Verdict verdict);
 
+// How the calling process got its login uid. The kernel evaluates the task list once, when a
+// process is forked, with the credentials it has then: a process forked after its login uid was
+// set (every command a logged-in user runs) is judged on its own ids; one that sets its login uid
+// itself after the fork (the session process of a login daemon, as pam_loginuid does) was judged
+// as its parent: auid unset, root.
+enum class LoginMode { inherited, self };
+std::string_view to_string(LoginMode mode);
+
 // Required events that are not recorded, grouped for people:
 // "b32 finit_module, auid 1000..4294967294, success and failure: no rule".
 struct UncoveredGroup {
@@ -38,6 +46,9 @@ struct RegionOutcome {
   int rule_line = 0;
   std::string reason;
   int group = -1;  // its entry in CheckResult::uncovered; -1 when recorded
+  // Whose calls: processes forked after their login uid was set, or (only walked when task rules
+  // are loaded, the two differ only there) processes that set their own login uid after the fork.
+  LoginMode login = LoginMode::inherited;
 };
 
 struct CheckResult {
@@ -53,13 +64,6 @@ struct CheckResult {
 
 CheckResult evaluate(const rules::RuleSet& rules, Arch arch, const StigRule& stig);
 
-// How the calling process got its login uid. The kernel evaluates the task list once, when a
-// process is forked, with the credentials it has then: a process forked after its login uid was
-// set (every command a logged-in user runs) is judged on its own ids; one that sets its login uid
-// itself after the fork (the session process of a login daemon, as pam_loginuid does) was judged
-// as its parent: auid unset, root.
-enum class LoginMode { inherited, self };
-std::string_view to_string(LoginMode mode);
 
 // One concrete call.
 struct Event {

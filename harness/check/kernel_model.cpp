@@ -54,7 +54,9 @@ Region condition_region(Dim dim, rules::Op op, std::uint32_t value) {
 
 bool selects_syscall(const rules::SyscallRule& rule, Abi abi, int syscall) {
   // Without -F arch the rule carries native numbers and matches them on every ABI.
-  if (rule.abi && *rule.abi != abi) return false;
+  // arch!= X: every other ABI, matched with X's numbers (measured: -F arch!=b32 -S finit_module
+  // misses b64 finit_module on x86_64, the number is i386's).
+  if (rule.abi && (*rule.abi == abi) == rule.abi_negated) return false;
   if (rule.all_syscalls) return true;
   return std::binary_search(rule.syscalls.begin(), rule.syscalls.end(), syscall);
 }
@@ -114,19 +116,102 @@ bool audit_comparator(std::uint32_t left, rules::Op op, std::uint32_t right) {
   return false;
 }
 
+namespace {
+
+std::string field_text(const rules::FieldCondition& field) { return "-F " + field.field + std::string(rules::to_string(field.op)) + field.value; }
+
+}  // namespace
+
 RuleRegion rule_region(const rules::SyscallRule& rule) {
   RuleRegion out{Region({Box::everything()}), ""};
+  // At fork there is no syscall context: -F arch= and arch!= compare nothing on the task list.
+  if (rule.list == rules::List::task && rule.abi) return {Region(), ""};
+  // audit_filter (the exclude list) needs a field that holds: a rule without fields matches nothing.
+  if (rule.list == rules::List::exclude && rule.fields.empty()) return {Region(), ""};
   for (const auto& field : rule.fields) {
+    if (rule.list == rules::List::task) {
+      // At fork there is no syscall context (arch, a0..a3 compare nothing) and audit_exe_compare
+      // only looks at the current task, not the child being forked: these never hold, exe!= always.
+      if (field.field == "arch" || (field.field.size() == 2 && field.field[0] == 'a' && field.field[1] >= '0' && field.field[1] <= '3') ||
+          (field.field == "exe" && field.op == rules::Op::eq)) {
+        out.region = Region();
+        continue;
+      }
+      if (field.field == "exe") continue;
+    }
     auto dim = dim_of_field(field.field);
     if (!dim || !field.number || field.op == rules::Op::bitmask || field.op == rules::Op::bittest) {
-      if (out.undecidable.empty()) out.undecidable = "-F " + field.field + std::string(rules::to_string(field.op)) + field.value;
+      if (out.undecidable.empty()) out.undecidable = field_text(field);
       continue;
     }
     out.region = out.region.intersected(condition_region(*dim, field.op, *field.number));
   }
-  for (const auto& cmp : rule.comparisons)
-    if (out.undecidable.empty()) out.undecidable = "-C " + cmp.left + std::string(rules::to_string(cmp.op)) + cmp.right;
   return out;
+}
+
+namespace {
+
+std::string comparison_text(const rules::FieldComparison& cmp) { return "-C " + cmp.left + std::string(rules::to_string(cmp.op)) + cmp.right; }
+
+// One comparison on one box (two ids of the same call, = or !=).
+void split_one(const Box& box, const rules::FieldComparison& cmp, ComparisonSplit& out) {
+  auto left = dim_of_field(cmp.left), right = dim_of_field(cmp.right);
+  const bool eq = cmp.op == rules::Op::eq;
+  if (!left || !right || (cmp.op != rules::Op::eq && cmp.op != rules::Op::ne)) {
+    out.unknown.push_back(box);
+    if (out.unknown_reason.empty()) out.unknown_reason = comparison_text(cmp);
+    return;
+  }
+  const Interval l = box[*left], r = box[*right];
+  if (std::max(l.lo, r.lo) > std::min(l.hi, r.hi)) {  // the ranges do not meet: never equal
+    (eq ? out.fail : out.hold).push_back(box);
+    return;
+  }
+  // One side a single value v: the other side splits into v and the rest.
+  std::optional<Dim> other;
+  std::int64_t v = 0;
+  if (l.lo == l.hi) other = *right, v = l.lo;
+  else if (r.lo == r.hi) other = *left, v = r.lo;
+  if (!other) {
+    out.unknown.push_back(box);
+    if (out.unknown_reason.empty()) out.unknown_reason = comparison_text(cmp);
+    return;
+  }
+  Box same = box;
+  same[*other] = {v, v};
+  (eq ? out.hold : out.fail).push_back(same);
+  for (const auto& rest : subtract(box, same)) (eq ? out.fail : out.hold).push_back(rest);
+}
+
+}  // namespace
+
+ComparisonSplit split_by_comparisons(const Box& box, const std::vector<rules::FieldComparison>& comparisons) {
+  ComparisonSplit out;
+  out.hold = {box};
+  for (const auto& cmp : comparisons) {
+    ComparisonSplit next;
+    next.unknown_reason = out.unknown_reason;
+    for (const auto& b : out.hold) split_one(b, cmp, next);
+    // A part already unknown stays unknown unless this comparison fails on all of it.
+    for (const auto& b : out.unknown) {
+      ComparisonSplit probe;
+      split_one(b, cmp, probe);
+      next.fail.insert(next.fail.end(), probe.fail.begin(), probe.fail.end());
+      next.unknown.insert(next.unknown.end(), probe.hold.begin(), probe.hold.end());
+      next.unknown.insert(next.unknown.end(), probe.unknown.begin(), probe.unknown.end());
+      if (next.unknown_reason.empty()) next.unknown_reason = probe.unknown_reason;
+    }
+    next.fail.insert(next.fail.begin(), out.fail.begin(), out.fail.end());
+    out = std::move(next);
+  }
+  return out;
+}
+
+Box forked_before_login() {
+  Box box = Box::everything();
+  box[Dim::auid] = {rules::kUnsetId, rules::kUnsetId};
+  for (Dim dim : {Dim::uid, Dim::euid, Dim::suid, Dim::fsuid, Dim::gid, Dim::egid, Dim::sgid, Dim::fsgid}) box[dim] = {0, 0};
+  return box;
 }
 
 LoadedLists arrange(const rules::RuleSet& rules) {
@@ -151,7 +236,7 @@ LoadedLists arrange(const rules::RuleSet& rules) {
   return lists;
 }
 
-std::vector<Outcome> follow(const LoadedLists& lists, Arch, Abi abi, int syscall, const Box& region) {
+std::vector<Outcome> follow(const LoadedLists& lists, Arch, Abi abi, int syscall, const Box& region, const std::optional<Box>& forked_as) {
   std::vector<Outcome> outcomes;
   Box syscall_records = region;
   syscall_records[Dim::msgtype] = {kSyscallMsgType, kSyscallMsgType};
@@ -160,19 +245,49 @@ std::vector<Outcome> follow(const LoadedLists& lists, Arch, Abi abi, int syscall
     outcomes.push_back({syscall_records, Fate::suppressed, 0, "", "auditing is disabled (-e 0)"});
     return outcomes;
   }
-  // Task list: a matching never rule turns off syscall auditing for the whole task.
+  std::vector<std::pair<Piece, const rules::Rule*>> recorded;  // before the exclude list
+  std::vector<std::string> recorded_reason;
+  auto record = [&](const Piece& piece, const rules::Rule* rule, std::string reason) {
+    recorded.emplace_back(piece, rule);
+    recorded_reason.push_back(std::move(reason));
+  };
+  // Task list, once at fork, first match decides: never switches syscall auditing off for the
+  // task, always records every syscall of it and the exit list is not consulted (its context has
+  // the highest priority, so no exit rule outranks it).
+  const std::string judged = forked_as ? " (judged at fork, before the process set its own login uid: auid unset, root)" : "";
   for (const auto* rule : lists.task) {
+    if (pending.empty()) break;
     const auto& body = *rule->syscall_rule();
-    if (body.action != rules::Action::never) continue;
     auto selected = rule_region(body);
-    for (const auto& piece : intersect_region(pending, selected.region))
-      outcomes.push_back(selected.undecidable.empty()
-                             ? decided(piece, Fate::suppressed, rule, "task auditing switched off by never,task rule on " + line_ref(*rule))
-                             : decided(piece, Fate::undecidable, rule, "cannot prove coverage: never,task rule on " + line_ref(*rule) + " uses " + selected.undecidable));
-    pending = subtract_region(pending, selected.region);
+    std::vector<Piece> hit, rest;
+    if (forked_as) {
+      // Every pending event of this walk shares the fork-time ids: the rule matches all or none.
+      bool matches = !intersect_region({{*forked_as, ""}}, selected.region).empty();
+      (matches ? hit : rest) = pending;
+    } else {
+      hit = intersect_region(pending, selected.region);
+      rest = subtract_region(pending, selected.region);
+    }
+    if (hit.empty()) continue;
+    const std::string what = std::string(body.action == rules::Action::never ? "never" : "always") + ",task rule on " + line_ref(*rule);
+    if (!selected.undecidable.empty()) {
+      if (body.action == rules::Action::always) {
+        // It may record these events, or not: they go on to the exit list, remembered as unprovable.
+        for (auto& piece : hit) {
+          if (piece.taint.empty()) piece.taint = what + " uses " + selected.undecidable;
+          rest.push_back(piece);
+        }
+      } else {
+        for (const auto& piece : hit) outcomes.push_back(decided(piece, Fate::undecidable, rule, "cannot prove coverage: " + what + " uses " + selected.undecidable));
+      }
+    } else if (body.action == rules::Action::never) {
+      for (const auto& piece : hit) outcomes.push_back(decided(piece, Fate::suppressed, rule, "task auditing switched off by " + what + judged));
+    } else {
+      for (const auto& piece : hit) record(piece, rule, "every syscall of the task recorded by " + what + judged);
+    }
+    pending = std::move(rest);
   }
   // Exit list: first match decides.
-  std::vector<std::pair<Piece, const rules::Rule*>> recorded;
   for (const auto* rule : lists.exit) {
     if (pending.empty()) break;
     const auto* body = rule->syscall_rule();
@@ -183,45 +298,55 @@ std::vector<Outcome> follow(const LoadedLists& lists, Arch, Abi abi, int syscall
     auto selected = rule_region(*body);
     auto hit = intersect_region(pending, selected.region);
     if (hit.empty()) continue;
-    if (!selected.undecidable.empty()) {
-      if (body->action == rules::Action::always) {
-        // It may record these events, or not: they fall through, remembered as unprovable.
-        pending = subtract_region(pending, selected.region);
-        for (auto& piece : hit) {
-          if (piece.taint.empty()) piece.taint = "always rule on " + line_ref(*rule) + " uses " + selected.undecidable;
-          pending.push_back(piece);
-        }
-        continue;
-      }
-      for (const auto& piece : hit)
-        outcomes.push_back(decided(piece, Fate::undecidable, rule, "cannot prove coverage: never rule on " + line_ref(*rule) + " uses " + selected.undecidable));
-    } else if (body->action == rules::Action::always) {
-      for (const auto& piece : hit) recorded.emplace_back(piece, rule);
-    } else {
-      for (const auto& piece : hit)
-        outcomes.push_back(decided(piece, Fate::suppressed, rule, "suppressed by never rule on " + line_ref(*rule)));
+    std::vector<Piece> next = subtract_region(pending, selected.region);
+    // -C: exact where decided, the rest unknown; where a comparison fails the rule does not match.
+    std::vector<Piece> matched, unknown;
+    std::string unknown_reason = selected.undecidable;
+    for (const auto& piece : hit) {
+      auto split = split_by_comparisons(piece.box, body->comparisons);
+      for (const auto& b : split.fail) next.push_back({b, piece.taint});
+      auto& sure = selected.undecidable.empty() ? matched : unknown;
+      for (const auto& b : split.hold) sure.push_back({b, piece.taint});
+      for (const auto& b : split.unknown) unknown.push_back({b, piece.taint});
+      if (unknown_reason.empty()) unknown_reason = split.unknown_reason;
     }
-    pending = subtract_region(pending, selected.region);
+    const bool always = body->action == rules::Action::always;
+    for (auto& piece : unknown) {
+      if (always) {
+        // It may record these events, or not: they fall through, remembered as unprovable.
+        if (piece.taint.empty()) piece.taint = "always rule on " + line_ref(*rule) + " uses " + unknown_reason;
+        next.push_back(piece);
+      } else {
+        outcomes.push_back(decided(piece, Fate::undecidable, rule, "cannot prove coverage: never rule on " + line_ref(*rule) + " uses " + unknown_reason));
+      }
+    }
+    for (const auto& piece : matched) {
+      if (always) record(piece, rule, "recorded by rule on " + line_ref(*rule));
+      else if (!piece.taint.empty()) outcomes.push_back(decided(piece, Fate::undecidable, rule, "cannot prove coverage: " + piece.taint + ", then suppressed by never rule on " + line_ref(*rule)));
+      else outcomes.push_back(decided(piece, Fate::suppressed, rule, "suppressed by never rule on " + line_ref(*rule)));
+    }
+    pending = std::move(next);
   }
   for (const auto& piece : pending)
     outcomes.push_back(piece.taint.empty() ? decided(piece, Fate::no_rule, nullptr, "no rule")
                                            : decided(piece, Fate::undecidable, nullptr, "cannot prove coverage: " + piece.taint));
-  // Exclude list: the SYSCALL record of a recorded event is dropped by a matching always rule.
-  for (auto [piece, rule] : recorded) {
+  // Exclude list: every record is filtered as it is made; any matching rule drops it, always and
+  // never alike (audit_filter). A dropped SYSCALL record ends the event: audit_log_exit writes
+  // nothing else (no PATH, CWD, PROCTITLE) once it cannot start the SYSCALL record.
+  for (size_t i = 0; i < recorded.size(); ++i) {
+    const auto& [piece, rule] = recorded[i];
     std::vector<Piece> kept{piece};
     for (const auto* exclude : lists.exclude) {
       auto selected = rule_region(*exclude->syscall_rule());
       for (const auto& hit : intersect_region(kept, selected.region)) {
         if (!selected.undecidable.empty())
           outcomes.push_back(decided(hit, Fate::undecidable, exclude, "cannot prove coverage: exclude rule on " + line_ref(*exclude) + " uses " + selected.undecidable));
-        else if (exclude->syscall_rule()->action == rules::Action::always)
-          outcomes.push_back(decided(hit, Fate::suppressed, exclude, "SYSCALL records dropped by exclude rule on " + line_ref(*exclude)));
         else
-          outcomes.push_back(decided(hit, Fate::recorded, rule, "recorded by rule on " + line_ref(*rule)));
+          outcomes.push_back(decided(hit, Fate::suppressed, exclude, "SYSCALL records (and so the whole event) dropped by exclude rule on " + line_ref(*exclude)));
       }
       kept = subtract_region(kept, selected.region);
     }
-    for (const auto& rest : kept) outcomes.push_back(decided(rest, Fate::recorded, rule, "recorded by rule on " + line_ref(*rule)));
+    for (const auto& rest : kept) outcomes.push_back(decided(rest, Fate::recorded, rule, recorded_reason[i]));
   }
   return outcomes;
 }

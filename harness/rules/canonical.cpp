@@ -37,7 +37,7 @@ namespace {
 
 std::string syscall_rule_text(const SyscallRule& rule, Arch arch) {
   std::string out = "-a " + std::string(to_string(rule.action)) + "," + std::string(to_string(rule.list));
-  if (rule.abi) out += " -F arch=" + std::string(to_string(*rule.abi));
+  if (rule.abi) out += std::string(rule.abi_negated ? " -F arch!=" : " -F arch=") + std::string(to_string(*rule.abi));
   if (rule.all_syscalls) {
     if (rule.list == List::exit) out += " -S all";
   } else if (!rule.syscalls.empty()) {

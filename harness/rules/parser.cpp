@@ -177,7 +177,9 @@ class LineParser {
   }
 
   void arch_field(const std::string& text, Op op, const std::string& value) {
-    if (op != Op::eq) fail(text, "arch only supports the = operator");
+    // Measured: auditctl and the kernel take arch= and arch!= (README, "Kernel semantics, as measured").
+    if (op != Op::eq && op != Op::ne) fail(text, "arch only takes = or != operators");
+    syscall_.abi_negated = op == Op::ne;
     if (saw_syscall_) fail(text, "-F arch must be given before -S");
     if (value == "b64") {
       syscall_.abi = Abi::b64;

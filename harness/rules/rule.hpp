@@ -42,6 +42,7 @@ struct SyscallRule {
   List list = List::exit;
   bool prepend = false;             // -A: inserted at the head of its list
   std::optional<Abi> abi;           // from -F arch=b32|b64; none: numbers of the native ABI on every ABI
+  bool abi_negated = false;         // -F arch!=: every other ABI, with the numbers of `abi` (auditctl resolves -S there)
   bool all_syscalls = false;        // -S all (or no -S on a syscall list)
   std::vector<int> syscalls;        // numbers in the ABI they were resolved in (sorted, unique)
   std::vector<FieldCondition> fields;  // excluding arch and key

@@ -1,0 +1,134 @@
+// The kernel-semantics fixtures (tests/semantics) in real guests: every fixture loaded with
+// `auditctl -R`, one finit_module call made by each probe (tests/semantics/README.md), and the
+// kernel's SYSCALL record (or none) compared with the fixture's expectation and the model's
+// prediction. Both arches; the suite is bookworm, or AUDITVM_TEST_SUITE (trixie).
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <map>
+#include <regex>
+
+#include "check/coverage.hpp"
+#include "image/builder.hpp"
+#include "machine/channel.hpp"
+#include "machine/machine.hpp"
+#include "rules/parser.hpp"
+#include "rules/syscall_table.hpp"
+#include "scenario/guest_commands.hpp"
+#include "support/semantics_fixture.hpp"
+#include "support/temp_dir.hpp"
+
+namespace auditvm {
+namespace {
+
+using namespace std::chrono_literals;
+namespace fs = std::filesystem;
+
+// How each probe makes its call. A fork after the login uid is written (`; true` keeps the shell
+// from exec'ing its last command) makes an inherited caller; su forks as uid 1000.
+std::string probe_command(const test::Probe& probe, const image::Manifest& manifest) {
+  const std::string call = manifest.helpers.at(std::string(to_string(probe.abi))) + " --finit " + manifest.module_path;
+  const std::string as_user = "su -s /bin/sh u1000 -c '" + call + "; true'";
+  const bool user = probe.uid == 1000;
+  if (probe.login == check::LoginMode::self)
+    return manifest.helpers.at(std::string(to_string(probe.abi))) + " --auid 1000" + (user ? " --uid 1000 --gid 1000" : "") + " --finit " + manifest.module_path;
+  std::string run = user ? as_user : call + "; true";
+  if (probe.auid == rules::kUnsetId) return "sh -c " + machine::ansi_c_quote(run);
+  return "sh -c " + machine::ansi_c_quote("echo 1000 >/proc/self/loginuid; " + run);
+}
+
+struct Call {
+  long pid = 0;
+  std::int64_t exit_code = 0;
+  std::uint32_t auid = 0, uid = 0;
+};
+
+class SemanticsVm : public testing::TestWithParam<Arch> {
+ protected:
+  void SetUp() override {
+    const char* env = std::getenv("AUDITVM_TEST_SUITE");
+    auto suite = image::parse_suite(env && *env ? env : "bookworm");
+    ASSERT_TRUE(suite);
+    auto manifest = image::find_image(GetParam(), *suite);
+    ASSERT_TRUE(manifest) << "build the images first: auditvm image build --arch all --suite " << suite->name;
+    manifest_ = *manifest;
+    logs_ = test::make_temp_dir("semantics");
+    machine::BootOptions boot;
+    boot.console_log = logs_ / "console.log";
+    boot.boot_timeout = 300s;
+    boot.accel = machine::Accel::tcg;
+    boot.extra_kernel_params = {"audit=1", "audit_backlog_limit=8192"};
+    machine_ = machine::make_machine(manifest_, boot, {machine::Backend::qemu, ""});
+    machine_->boot();
+    // auditd starts before any rule: an always,task rule would otherwise audit auditd itself.
+    auto started = machine_->run(scenario::reset_script() + scenario::start_auditd_script(), 120s);
+    ASSERT_EQ(started.exit_status, 0) << started.out << started.err;
+  }
+  void TearDown() override {
+    machine_.reset();
+    fs::remove_all(logs_);
+  }
+  image::Manifest manifest_;
+  fs::path logs_;
+  std::unique_ptr<machine::Machine> machine_;
+};
+
+TEST_P(SemanticsVm, TheKernelDoesWhatEveryFixturePinsAndTheModelPredictsIt) {
+  const Arch arch = GetParam();
+  const std::string log = scenario::kAuditLog;
+  static const std::regex helper_line(R"re("pid":(\d+).*"auid":(\d+),"uid":(\d+).*"ret":(-?\d+),"errno":(\d+))re");
+  for (const auto& fixture : test::load_semantics_fixtures()) {
+    SCOPED_TRACE(fixture.name);
+    std::string script = "auditctl -D >/dev/null; rmmod nls_ascii 2>/dev/null\nprintf %s " + machine::ansi_c_quote(fixture.text) +
+                         " >/tmp/fixture.rules\nauditctl -R /tmp/fixture.rules >/dev/null 2>&1 || { echo LOADFAIL; auditctl -R /tmp/fixture.rules; exit 1; }\n"
+                         "off=$(wc -c <" + log + ")\n";
+    for (const auto& probe : test::semantics_probes()) script += "echo \"@" + probe.name + " $(" + probe_command(probe, manifest_) + ")\"\n";
+    script += scenario::sync_audit_log_script("SEMANTICS_SYNC") + " || sleep 1\nauditctl -D >/dev/null\necho @LOG\ntail -c +$((off + 1)) " + log + "\n";
+    auto result = machine_->run(script, 300s);
+    ASSERT_EQ(result.exit_status, 0) << result.out << result.err;
+    auto at_log = result.out.find("@LOG\n");
+    ASSERT_NE(at_log, std::string::npos) << result.out;
+    const std::string records = result.out.substr(at_log);
+    auto loaded = rules::parse_rules(fixture.text, arch, fixture.name);
+    std::map<std::string, Call> calls;
+    std::istringstream lines(result.out.substr(0, at_log));
+    for (std::string line; std::getline(lines, line);) {
+      std::smatch m;
+      if (line.size() < 2 || line[0] != '@' || !std::regex_search(line, m, helper_line)) continue;
+      Call call{std::stol(m[1]), std::stol(m[4]) < 0 ? -std::stol(m[5]) : std::stol(m[4]), static_cast<std::uint32_t>(std::stoul(m[2])),
+                static_cast<std::uint32_t>(std::stoul(m[3]))};
+      calls[line.substr(1, line.find(' ') - 1)] = call;
+    }
+    for (const auto& probe : test::semantics_probes()) {
+      SCOPED_TRACE(probe.name);
+      ASSERT_TRUE(calls.count(probe.name)) << "the helper made no call:\n" << result.out;
+      const Call& call = calls[probe.name];
+      ASSERT_EQ(call.auid, probe.auid);
+      ASSERT_EQ(call.uid, probe.uid);
+      // The call's SYSCALL record: this pid, this syscall number.
+      const int number = *rules::syscall_number(arch, probe.abi, "finit_module");
+      const std::regex record("type=SYSCALL [^\\n]* syscall=" + std::to_string(number) + " [^\\n]* pid=" + std::to_string(call.pid) +
+                              " [^\\n]*key=(\\(null\\)|\"([^\"]*)\")");
+      std::smatch m;
+      const bool recorded = std::regex_search(records, m, record);
+      const std::string key = recorded ? std::string(m[2]) : "";
+      auto predicted = check::predict(loaded, arch, test::probe_event(probe, call.exit_code));
+      EXPECT_EQ(predicted.recorded(), recorded) << "model: " << predicted.reason;
+      if (recorded && predicted.recorded()) {
+        EXPECT_EQ(predicted.key, key);
+      }
+      if (auto expected = fixture.expectation(probe.name)) {
+        EXPECT_EQ(expected->recorded, recorded) << "the fixture's expectation";
+        if (recorded && expected->recorded) {
+          EXPECT_EQ(expected->key, key);
+        }
+      }
+    }
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(Arches, SemanticsVm, testing::Values(Arch::x86_64, Arch::aarch64),
+                         [](const auto& info) { return std::string(to_string(info.param)); });
+
+}  // namespace
+}  // namespace auditvm
