@@ -124,9 +124,9 @@ TEST(Judge, VerdictsDisagreeUnlessTheModelOnlyCouldNotDecide) {
   auto j = judge_cell(c, actors(), stig(), kernel_model());
   ASSERT_EQ(j.disagreements.size(), 1U);
   EXPECT_EQ(j.disagreements[0].kind, Disagreement::Kind::verdict);
-  // Open because of a -C the model cannot decide, the kernel recorded everything: no disagreement.
-  const std::string undecided = "-a always,exit -F arch=b64 -S init_module,delete_module,finit_module -C gid=egid\n"
-                                "-a always,exit -F arch=b32 -S init_module,delete_module,finit_module -C gid=egid\n";
+  // Open because of a -C the model cannot decide (obj_uid: the model has no object ids; gid=egid it now splits exactly), the kernel recorded everything: no disagreement.
+  const std::string undecided = "-a always,exit -F arch=b64 -S init_module,delete_module,finit_module -C uid=obj_uid\n"
+                                "-a always,exit -F arch=b32 -S init_module,delete_module,finit_module -C uid=obj_uid\n";
   auto u = cell({undecided}, undecided);
   u.verdict = check::Verdict::Open;
   u.kernel_verdict = check::Verdict::NotAFinding;
