@@ -239,12 +239,37 @@ class LineParser {
         break;
     }
     if (!watch_.perms.empty()) syscall_.fields.push_back({"perm", Op::eq, watch_.perms, std::nullopt});
+    check_list_fields();
     if (syscall_.list == List::exit && !saw_syscall_) syscall_.all_syscalls = true;
     std::sort(syscall_.syscalls.begin(), syscall_.syscalls.end());
     syscall_.syscalls.erase(std::unique(syscall_.syscalls.begin(), syscall_.syscalls.end()), syscall_.syscalls.end());
     syscall_.keys = keys_;
     rule_.body = syscall_;
     return rule_;
+  }
+
+  // What auditctl refuses on each list, in its words (measured with auditctl 3.0.9 and 4.0.2:
+  // README, "Kernel semantics, as measured").
+  void check_list_fields() {
+    const List list = syscall_.list;
+    if (list == List::task && saw_syscall_) fail("-S", "Error: syscall auditing being added to task list");
+    if (list == List::exclude && saw_syscall_) fail("-S", "Error: syscall auditing cannot be put on exclude list");
+    if (list == List::task && !keys_.empty()) fail("-k", "key option needs a watch or syscall given prior to it");
+    if ((list == List::task || list == List::exclude) && !syscall_.comparisons.empty())
+      fail("-C", syscall_.comparisons.front().left + " can only be used with exit filter list");
+    static const std::vector<std::string> exit_only{"exit", "success", "ppid", "path", "dir", "perm", "filetype", "inode", "devmajor", "devminor"};
+    for (const auto& field : syscall_.fields) {
+      const std::string& name = field.field;
+      const std::string text = name + std::string(to_string(field.op)) + field.value;
+      if (name == "msgtype" && list != List::exclude && list != List::user)
+        fail(text, "msgtype field can only be used with exclude or user filter list");
+      if (list == List::task && std::find(exit_only.begin(), exit_only.end(), name) != exit_only.end())
+        fail(text, name + " can only be used with exit filter list");
+      if (list == List::task && name == "sessionid") fail(text, "sessionid must be used with exclude, user, or exit filter");
+      const bool exclude_field = name == "msgtype" || name == "uid" || name == "gid" || name == "auid" || name == "loginuid" ||
+                                 name == "pid" || name == "exe" || name.rfind("subj_", 0) == 0;
+      if (list == List::exclude && !exclude_field) fail(text, "Only msgtype, *uid, *gid, pid, and subj* fields can be used with exclude filter");
+    }
   }
 
   enum class Kind { none, syscall, watch, control };
