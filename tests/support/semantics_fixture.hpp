@@ -98,4 +98,32 @@ inline std::vector<SemanticsFixture> load_semantics_fixtures(const std::filesyst
   return fixtures;
 }
 
+// Lines auditctl refuses on their list, with its words (the parser says the same), and lines it
+// takes there.
+struct ListLine {
+  std::string line;
+  std::string refusal;  // empty: it loads
+};
+inline const std::vector<ListLine>& list_field_lines() {
+  static const std::vector<ListLine> lines{
+      {"-a always,task -F uid=0 -k T", "key option needs a watch or syscall given prior to it"},
+      {"-a never,task -F exit=0", "exit can only be used with exit filter list"},
+      {"-a never,task -F success=1", "success can only be used with exit filter list"},
+      {"-a never,task -F ppid=1", "ppid can only be used with exit filter list"},
+      {"-a never,task -F sessionid=1", "sessionid must be used with exclude, user, or exit filter"},
+      {"-a never,task -F msgtype=1300", "msgtype field can only be used with exclude or user filter list"},
+      {"-a always,exit -F arch=b64 -S finit_module -F msgtype=1300", "msgtype field can only be used with exclude or user filter list"},
+      {"-a never,task -C auid!=uid", "auid can only be used with exit filter list"},
+      {"-a never,task -S finit_module", "Error: syscall auditing being added to task list"},
+      {"-a always,exclude -F euid=1", "Only msgtype, *uid, *gid, pid, and subj* fields can be used with exclude filter"},
+      {"-a always,exclude -S openat -F msgtype=1300", "Error: syscall auditing cannot be put on exclude list"},
+      {"-a never,task -F auid>=1000 -F uid=0 -F euid=0 -F gid=0 -F pid=1 -F arch=b64 -F a0=1 -F pers=0 -F exe=/x", ""},
+      {"-a always,exclude -F msgtype=SYSCALL -F auid=1 -F uid=1 -F gid=1 -F pid=1 -F exe=/x", ""},
+      {"-a never,exclude", ""},
+      {"-a never,user -F msgtype=USER", ""},
+      {"-a always,exit -F arch=b64 -S finit_module -F exit=-EPERM -F success=0", ""},
+  };
+  return lines;
+}
+
 }  // namespace auditvm::test

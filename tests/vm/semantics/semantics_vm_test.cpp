@@ -127,6 +127,22 @@ TEST_P(SemanticsVm, TheKernelDoesWhatEveryFixturePinsAndTheModelPredictsIt) {
   }
 }
 
+// What the parser refuses on each list is what auditctl refuses there, in the same words.
+TEST_P(SemanticsVm, AuditctlRefusesOnEachListWhatTheParserRefuses) {
+  for (const auto& [line, words] : test::list_field_lines()) {
+    std::string words_quoted;  // each word as one argument: auid>=1000 is no redirection
+    std::istringstream split(line);
+    for (std::string word; split >> word;) words_quoted += " " + machine::ansi_c_quote(word);
+    auto result = machine_->run("auditctl -D >/dev/null; auditctl" + words_quoted + " 2>&1; rc=$?; auditctl -D >/dev/null; exit $rc", 60s);
+    if (words.empty()) {
+      EXPECT_EQ(result.exit_status, 0) << line << ": " << result.out;
+    } else {
+      EXPECT_NE(result.exit_status, 0) << line;
+      EXPECT_NE(result.out.find(words), std::string::npos) << line << ": " << result.out;
+    }
+  }
+}
+
 INSTANTIATE_TEST_SUITE_P(Arches, SemanticsVm, testing::Values(Arch::x86_64, Arch::aarch64),
                          [](const auto& info) { return std::string(to_string(info.param)); });
 
