@@ -8,6 +8,7 @@
 
 #include "cli/command.hpp"
 #include "core/errors.hpp"
+#include "core/write_file.hpp"
 #include "machine/cleanup.hpp"
 
 namespace {
@@ -71,8 +72,13 @@ int main(int argc, char** argv) {
   }
 
   try {
-    for (auto& [sub, runner] : commands)
-      if (sub->parsed()) return runner();
+    for (auto& [sub, runner] : commands) {
+      if (!sub->parsed()) continue;
+      int status = runner();
+      // Every command's results: output nobody received (> /dev/full) is exit 2, never success.
+      flush_standard_output();
+      return status;
+    }
   } catch (const InputError& e) {
     std::cerr << "auditvm: error: " << e.what() << "\n";
     return kUsageOrInfraError;

@@ -26,6 +26,7 @@ CommandRunner register_reproduce(CLI::App& root, const GlobalOptions& global) {
     std::string rules_file, arch = "x86_64", format = "text", report_dir = "results-reproduce";
     MachineOptions machine;
     ImageOptions images;
+    TargetOptions target;
   };
   auto options = std::make_shared<Options>();
   auto* cmd = root.add_subcommand("reproduce", "Load captured `auditctl -l` output into a guest and gather the kernel's evidence");
@@ -35,8 +36,10 @@ CommandRunner register_reproduce(CLI::App& root, const GlobalOptions& global) {
   cmd->add_option("--report-dir", options->report_dir, "Where logs and reports go")->capture_default_str();
   options->machine.add_to(*cmd);
   options->images.add_to(*cmd, false);
+  options->target.add_to(*cmd);
   cmd->footer("Exit status: 0 NotAFinding and 1 Open when model and kernel agree, 3 when they disagree, 2 on errors.");
   return [options, &global, cmd] {
+    auto target = options->target.value();  // bad input, before any guest
     DefaultGuests guests(options->images, options->machine.cache_dir, global.quiet);
     if (guests.suites().size() != 1) throw InputError({"--suite", 0, options->images.suites}, "reproduce runs on one suite");
     if (options->images.image_dirs.size() > 1) throw InputError({"--image", 0, options->images.image_dirs[1]}, "reproduce boots one image");
@@ -90,6 +93,9 @@ CommandRunner register_reproduce(CLI::App& root, const GlobalOptions& global) {
         cell.load_failure->line = line_of_rule[static_cast<std::size_t>(index)];
     }
 
+    // The auditor's capture gets the same reports as a run: result.json, junit.xml, the checklist.
+    run.version = AUDITVM_VERSION_STRING;
+    reports.write_reports(run, check::load_stig_rules(check::shipped_stig_dir()), target);
     auto summary = summarise_reproduce(cell);
     bool mismatch = !summary.agree;
     std::vector<std::string> records;
@@ -115,6 +121,7 @@ CommandRunner register_reproduce(CLI::App& root, const GlobalOptions& global) {
       for (const auto& w : cell.evidence->witnesses)
         if (!w.held()) std::cout << "    did not hold: " << w.text() << " (" << w.region << "; predicted: " << w.prediction_reason << ")\n";
       std::cout << "  records: " << records.size() << " module-call records; evidence in " << options->report_dir << "/logs\n";
+      std::cout << "  reports: " << options->report_dir << "/{result.json,junit.xml,cklb/}\n";
     }
     flush_standard_output();
     if (mismatch) return 3;

@@ -32,6 +32,7 @@ struct RunCliOptions {
   std::string guest = "debian";
   MachineOptions machine;
   ImageOptions images;
+  TargetOptions target;
 };
 
 std::pair<unsigned, unsigned> parse_shard(const std::string& text) {
@@ -44,6 +45,7 @@ std::pair<unsigned, unsigned> parse_shard(const std::string& text) {
 }
 
 int run(const RunCliOptions& options, const GlobalOptions& global) {
+  auto target = options.target.value();  // a bad target file or option is bad input, before any guest
   std::vector<scenario::Scenario> scenarios;
   auto files = options.scenario_files;
   if (files.empty())
@@ -95,10 +97,9 @@ int run(const RunCliOptions& options, const GlobalOptions& global) {
 
   auto result = scenario::run_matrix(scenarios, run_options);
   result.version = AUDITVM_VERSION_STRING;
-  std::vector<check::StigRule> stigs;
-  for (const auto& s : scenarios) stigs.push_back(check::find_stig_rule(s.stig));
   report::write_table(result, std::cout);
-  reports.write_reports(result, stigs);  // a report that cannot be written whole ends the run with exit 2
+  // Every shipped rule: each cell's checklist holds its own rule and the state checks run in it.
+  reports.write_reports(result, check::load_stig_rules(check::shipped_stig_dir()), target);  // a report that cannot be written whole ends the run with exit 2
   std::cout << "reports: " << options.report_dir << "/{result.json,junit.xml,cklb/,logs/}\n";
   flush_standard_output();
   return result.exit_code();
@@ -119,6 +120,7 @@ CommandRunner register_run(CLI::App& root, const GlobalOptions& global) {
   cmd->add_option("--guest", options->guest, "debian (default guests) or nixos")->check(CLI::IsMember({"debian", "nixos"}))->capture_default_str();
   options->machine.add_to(*cmd);
   options->images.add_to(*cmd, true);
+  options->target.add_to(*cmd);
   cmd->footer("Exit status: 0 everything as expected, 1 an assertion failed, 2 bad input or infrastructure error.");
   return [options, &global] { return run(*options, global); };
 }

@@ -49,6 +49,25 @@ std::vector<image::Suite> suites_from_option(const std::string& text) {
   return suites;
 }
 
+void TargetOptions::add_to(CLI::App& cmd) {
+  cmd.add_option("--target", file, "JSON file with the checklists' target data (host_name, fqdn, ip_address, mac_address, role, comments)")
+      ->check(CLI::ExistingFile);
+  cmd.add_option("--host-name", host_name, "The checklists' asset name (default: auditvm-<cell>)");
+  cmd.add_option("--fqdn", fqdn, "The checklists' target FQDN");
+  cmd.add_option("--ip", ip_address, "The checklists' target IP address");
+  cmd.add_option("--mac", mac_address, "The checklists' target MAC address");
+  cmd.add_option("--role", role, "The checklists' target role: None, Workstation, Member Server or Domain Controller");
+  cmd.add_option("--target-comment", comments, "The checklists' target comment (default: the configuration's description)");
+}
+
+report::TargetData TargetOptions::value() const {
+  report::TargetData from_file = file.empty() ? report::TargetData{} : report::load_target_file(file);
+  report::TargetData given{host_name, fqdn, ip_address, mac_address, role, comments};
+  if (host_name && host_name->empty()) throw InputError({"--host-name", 0, ""}, "is empty: STIG Manager needs a host name");
+  if (role) report::check_role(*role, {"--role", 0, *role});
+  return from_file.overridden_by(given);
+}
+
 void ImageOptions::add_to(CLI::App& cmd, bool several_suites) {
   std::string names;
   for (const auto& n : image::suite_names()) names += (names.empty() ? "" : ", ") + n;

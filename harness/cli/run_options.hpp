@@ -1,15 +1,17 @@
-// Options shared by the commands that boot guests (run, reproduce): the machine, and which
-// default guest images (--suite, --image).
+// Options shared by the commands that boot guests (run, reproduce): the machine, which default
+// guest images (--suite, --image), and the checklists' target.
 #pragma once
 
 #include <CLI/CLI.hpp>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "image/manifest.hpp"
 #include "image/suite.hpp"
 #include "machine/machine.hpp"
+#include "report/target.hpp"
 
 namespace auditvm::cli {
 
@@ -27,6 +29,16 @@ struct MachineOptions {
 
 // The suites named by --suite (comma-separated; InputError naming an unknown one). Empty text: bookworm.
 std::vector<image::Suite> suites_from_option(const std::string& text);
+
+// The checklists' asset (--target FILE, then --host-name, --fqdn, --ip, --mac, --role and
+// --target-comment over it); nothing given: each cell's own "auditvm-<cell>".
+struct TargetOptions {
+  std::string file;
+  std::optional<std::string> host_name, fqdn, ip_address, mac_address, role, comments;
+  void add_to(CLI::App& cmd);
+  // InputError naming the option or the file's field for a bad value.
+  report::TargetData value() const;
+};
 
 struct ImageOptions {
   std::string suites;                   // --suite S[,S...]

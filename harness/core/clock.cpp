@@ -1,5 +1,8 @@
 #include "core/clock.hpp"
 
+#include <unistd.h>
+
+#include <climits>
 #include <ctime>
 
 namespace auditvm {
@@ -10,6 +13,12 @@ std::string now_iso8601() {
   gmtime_r(&now, &utc);  // gmtime's static buffer is shared between threads
   char buffer[32];
   std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%SZ", &utc);
+  return buffer;
+}
+
+std::string host_name() {
+  char buffer[HOST_NAME_MAX + 1] = {};
+  if (::gethostname(buffer, sizeof buffer - 1) != 0) return "";
   return buffer;
 }
 

@@ -21,9 +21,11 @@ struct Finding {
 };
 
 // The cell's own rule (the one in `rules` with group id cell.stig) and every state check the
-// runner recorded in cell.evidence->status_checks whose rule is
-// in `rules`. The cell's rule is not_a_finding only when the model said NotAFinding and every
-// assertion passed (the kernel's records agreed); not_reviewed when the cell did not run to the end.
+// runner recorded in cell.evidence->status_checks whose rule is in `rules`. The cell's rule has the
+// verdict the check model and the kernel's witnesses agree on; not_reviewed (the reason first in
+// the details) when they disagree, an assertion found a model mismatch or broken machinery, records
+// were lost, or the cell did not run to the end. The scenario's expectations (Status::fail) never
+// change it: they are test results.
 std::vector<Finding> cell_findings(const CellResult& cell, const std::vector<check::StigRule>& rules);
 
 // A check of captured rules without a guest (`auditvm check`).

@@ -2,6 +2,8 @@
 
 #include <sstream>
 
+#include "check/status_checks.hpp"
+
 namespace auditvm::report {
 namespace {
 
@@ -11,9 +13,37 @@ const check::StigRule* find_rule(const std::vector<check::StigRule>& rules, cons
   return nullptr;
 }
 
-FindingStatus cell_status(const CellResult& cell) {
-  if (!cell.infra_error.empty() || !cell.verdict) return FindingStatus::not_reviewed;
-  return cell.verdict == Verdict::NotAFinding && cell.status() == Status::pass ? FindingStatus::not_a_finding : FindingStatus::open;
+// The checklist status says what the configuration does: the verdict, when the check model and the
+// kernel's witnesses agree on it and nothing undermines the evidence; else not_reviewed, with the
+// reason. Whether the scenario's own expectations held (Status::fail) is a test result, reported in
+// JUnit and the exit code, never a compliance finding.
+struct CellStatus {
+  FindingStatus status = FindingStatus::not_reviewed;
+  std::string reason;  // why not reviewed
+};
+
+std::optional<std::int64_t> records_lost(const CellEvidence& evidence) {
+  auto before = check::parse_auditctl_status(evidence.auditctl_s_before).number("lost");
+  auto after = check::parse_auditctl_status(evidence.auditctl_s_after).number("lost");
+  if (!before || !after) return std::nullopt;
+  return *after - *before;
+}
+
+CellStatus cell_status(const CellResult& cell) {
+  if (!cell.infra_error.empty()) return {FindingStatus::not_reviewed, "the guest could not run the check to the end: " + cell.infra_error};
+  if (!cell.verdict) return {FindingStatus::not_reviewed, "the cell did not reach a verdict"};
+  if (!cell.evidence) return {FindingStatus::not_reviewed, "the cell kept no evidence from the guest"};
+  if (!cell.kernel_verdict) return {FindingStatus::not_reviewed, "the kernel's witnesses gave no verdict (no required witness event could be made)"};
+  if (cell.verdict != cell.kernel_verdict)
+    return {FindingStatus::not_reviewed,
+            "the check model says " + verdict_name(cell.verdict) + " but the kernel's witnesses say " + verdict_name(cell.kernel_verdict)};
+  for (const auto& a : cell.assertions)
+    if (a.status == Status::model_mismatch || a.status == Status::infra_error)
+      return {FindingStatus::not_reviewed, std::string(to_string(a.status)) + ": " + a.name + ": " + a.message};
+  auto lost = records_lost(*cell.evidence);
+  if (!lost) return {FindingStatus::not_reviewed, "auditctl -s did not say how many audit records the kernel lost"};
+  if (*lost != 0) return {FindingStatus::not_reviewed, "the kernel lost " + std::to_string(*lost) + " audit records during the cell"};
+  return {*cell.verdict == Verdict::NotAFinding ? FindingStatus::not_a_finding : FindingStatus::open, ""};
 }
 
 // "Debian trixie, kernel 6.12.117+deb13-amd64, audit 1:4.0.2-2+deb13u1, image ..." (what is known).
@@ -29,10 +59,36 @@ std::string guest_line(const CellResult& cell) {
   return line.empty() ? "" : "Guest: " + line + ".\n";
 }
 
-std::string cell_details(const CellResult& cell) {
+// "audit(1796171992.295:105)": where a record is in the audit log.
+std::string record_id(const std::string& record) {
+  auto start = record.find("audit(");
+  auto end = start == std::string::npos ? start : record.find(')', start);
+  return end == std::string::npos ? "" : record.substr(start, end - start + 1);
+}
+
+// Every witness event: one that held cited by its records' ids, one that did not with its
+// prediction and its records in full.
+void witness_lines(const std::vector<WitnessRow>& witnesses, std::ostream& out) {
+  std::size_t held = 0;
+  for (const auto& w : witnesses) held += w.held();
+  out << "\nWitness events (chosen by the check model, made in the guest after the scenario's calls): " << witnesses.size() << ", "
+      << held << " did as predicted:\n";
+  for (const auto& w : witnesses) {
+    out << "  " << w.text();
+    if (w.held()) {
+      for (std::size_t i = 0; i < w.records.size(); ++i) out << (i ? ", " : ": ") << record_id(w.records[i]);
+      out << "\n";
+      continue;
+    }
+    out << " (predicted: " << check::to_string(w.predicted) << "; " << w.region << ")\n";
+    for (const auto& record : w.records) out << "    " << record << "\n";
+  }
+}
+
+std::string cell_details(const CellResult& cell, const CellStatus& status) {
   std::ostringstream out;
   out << "auditvm verified " << cell.configuration << " on a real " << to_string(cell.arch) << " guest.\n" << guest_line(cell);
-  if (!cell.infra_error.empty()) out << "NOT EVALUATED: the guest could not run the check to the end: " << cell.infra_error << "\n";
+  if (status.status == FindingStatus::not_reviewed) out << "NOT REVIEWED: " << status.reason << ".\n";
   out << "Check model verdict: " << (cell.verdict ? verdict_name(cell.verdict) : "none") << "; kernel evidence: "
       << (cell.kernel_verdict ? verdict_name(cell.kernel_verdict) : "none") << "; records " << cell.records_matched << "/" << cell.records_expected
       << " as predicted.\n";
@@ -40,9 +96,10 @@ std::string cell_details(const CellResult& cell) {
       << (cell.literal_match ? ", the check text's lines are present" : ", the check text's lines are not all present") << ".\n";
   if (cell.load_failure) out << "CAUSE: " << cell.load_failure->sentence() << ".\n";
   for (const auto& u : cell.uncovered) out << "Not audited: " << u << "\n";
-  for (const auto& a : cell.assertions)
-    if (a.status != Status::pass) out << "Assertion " << to_string(a.status) << ": " << a.name << ": " << a.message << "\n";
-  if (cell.evidence) out << "\nauditctl -l:\n" << cell.evidence->auditctl_l;
+  if (!cell.evidence) return out.str();
+  out << "\nauditctl -l:\n" << cell.evidence->auditctl_l;
+  witness_lines(cell.evidence->witnesses, out);
+  if (!cell.audit_log.empty()) out << "The records in full: audit log: " << cell.audit_log << "\n";
   return out.str();
 }
 
@@ -69,7 +126,10 @@ std::string_view cklb_status(FindingStatus status) {
 
 std::vector<Finding> cell_findings(const CellResult& cell, const std::vector<check::StigRule>& rules) {
   std::vector<Finding> findings;
-  if (const auto* rule = find_rule(rules, cell.stig)) findings.push_back({*rule, cell_status(cell), cell_details(cell)});
+  if (const auto* rule = find_rule(rules, cell.stig)) {
+    auto status = cell_status(cell);
+    findings.push_back({*rule, status.status, cell_details(cell, status)});
+  }
   if (!cell.evidence) return findings;
   for (const auto& check : cell.evidence->status_checks) {
     const auto* rule = find_rule(rules, check.rule);

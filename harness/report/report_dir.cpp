@@ -24,13 +24,13 @@ bool ends_with(const std::string& text, const std::string& suffix) {
   return text.size() >= suffix.size() && text.compare(text.size() - suffix.size(), suffix.size(), suffix) == 0;
 }
 
-// Only what a run writes goes: result.json, junit.xml, cklb/*.cklb, logs/*.log(.qemu) and the temporary
+// Only what a run writes goes: result.json, junit.xml, cklb/*.cklb and *.ckl, logs/*.log(.qemu) and the temporary
 // files of an interrupted write; anything else the user keeps there stays.
 bool written_by_a_run(const fs::path& file, bool top) {
   std::string name = file.filename().string();
   if (name.rfind('.', 0) == 0 && name.find(".tmp-") != std::string::npos) return true;
   if (top) return name == "result.json" || name == "junit.xml";
-  return ends_with(name, ".cklb") || ends_with(name, ".log") || ends_with(name, ".log.qemu");
+  return ends_with(name, ".cklb") || ends_with(name, ".ckl") || ends_with(name, ".log") || ends_with(name, ".log.qemu");
 }
 
 void remove_previous_results(const fs::path& dir) {
@@ -77,7 +77,7 @@ ReportDir::ReportDir(fs::path dir) : dir_(std::move(dir)) {
 
 ReportDir::~ReportDir() { ::close(lock_fd_); }
 
-void ReportDir::write_reports(const RunResult& run, const std::vector<check::StigRule>& rules) const {
+void ReportDir::write_reports(const RunResult& run, const std::vector<check::StigRule>& rules, const TargetData& target) const {
   write_file_atomic(dir_ / "result.json", to_json(run).dump(2) + "\n");
   std::ostringstream junit;
   write_junit(run, junit);
@@ -86,7 +86,8 @@ void ReportDir::write_reports(const RunResult& run, const std::vector<check::Sti
   for (const auto& cell : run.cells) {
     auto rule = std::find_if(rules.begin(), rules.end(), [&](const check::StigRule& r) { return r.group_id == cell.stig; });
     if (rule == rules.end()) throw InfraError("no STIG rule data for " + cell.stig + " to write the checklist of " + cell.id());
-    write_file_atomic(file_in(dir_ / "cklb", cell.id() + ".cklb"), cklb(cell, *rule).dump(2) + "\n");
+    write_file_atomic(file_in(dir_ / "cklb", cell.id() + ".cklb"), cklb(cell, rules, target).dump(2) + "\n");
+    write_file_atomic(file_in(dir_ / "cklb", cell.id() + ".ckl"), ckl(cell, rules, target));
   }
 }
 

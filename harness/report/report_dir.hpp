@@ -8,6 +8,7 @@
 
 #include "check/stig.hpp"
 #include "report/result.hpp"
+#include "report/target.hpp"
 
 namespace auditvm::report {
 
@@ -23,9 +24,10 @@ class ReportDir {
   const std::filesystem::path& path() const { return dir_; }
   std::filesystem::path logs() const { return dir_ / "logs"; }
 
-  // result.json, junit.xml and cklb/<cell>.cklb, each written whole or not at all (InfraError).
-  // `rules`: the STIG rule data, so a checklist can hold the state checks run in the same guest.
-  void write_reports(const RunResult& run, const std::vector<check::StigRule>& rules) const;
+  // result.json, junit.xml, cklb/<cell>.cklb and cklb/<cell>.ckl, each written whole or not at all (InfraError).
+  // `rules`: the STIG rule data (every shipped rule), so a checklist holds every rule evaluated in
+  // the cell; `target`: the asset the user named, else each cell's own.
+  void write_reports(const RunResult& run, const std::vector<check::StigRule>& rules, const TargetData& target = {}) const;
 
  private:
   std::filesystem::path dir_;

@@ -9,6 +9,7 @@
 #include "check/stig.hpp"
 #include "report/finding.hpp"
 #include "report/result.hpp"
+#include "report/target.hpp"
 
 namespace auditvm::report {
 
@@ -18,14 +19,28 @@ void write_junit(const RunResult& run, std::ostream& out);
 
 // STIG Viewer 3 checklists (.cklb): a rule entry per finding, with the STIG's ids and texts, the
 // status (not_a_finding / open / not_reviewed) and the evidence as finding details.
-struct ChecklistTarget {
-  std::string title;
-  std::string host_name;
-  std::string comments;
+// The STIG the rule data comes from (scenarios/stig/*.json hold its rules).
+inline constexpr const char* kStigName = "Anduril NixOS Security Technical Implementation Guide";
+inline constexpr const char* kStigDisplayName = "Anduril NixOS";
+inline constexpr const char* kStigId = "Anduril_NixOS_STIG";
+
+// The STIG's version and release (V1R1 -> "1", "1") and STIG Viewer's release_info, "Release: 1
+// Benchmark Date: 25 Oct 2024", the form STIG Manager reads the revision from.
+struct StigRelease {
+  std::string version;
+  std::string release;
+  std::string release_info;
 };
+StigRelease stig_release(const check::StigRule& rule);
+
 nlohmann::json cklb(const ChecklistTarget& target, const std::vector<Finding>& findings);
-// One cell: its rule and the state checks run in the same guest (see cell_findings), out of `rules`.
-nlohmann::json cklb(const CellResult& cell, const std::vector<check::StigRule>& rules);
+// One cell: its rule and the state checks run in the same guest (see cell_findings), out of `rules`,
+// on the cell's target unless `target` says otherwise.
+nlohmann::json cklb(const CellResult& cell, const std::vector<check::StigRule>& rules, const TargetData& target = {});
+
+// STIG Viewer 2 checklists (.ckl, XML; what MITRE SAF reads): the same findings and target.
+std::string ckl(const ChecklistTarget& target, const std::vector<Finding>& findings);
+std::string ckl(const CellResult& cell, const std::vector<check::StigRule>& rules, const TargetData& target = {});
 // One cell, its own rule only.
 nlohmann::json cklb(const CellResult& cell, const check::StigRule& stig);
 

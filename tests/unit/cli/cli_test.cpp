@@ -100,7 +100,30 @@ TEST_F(Cli, MatrixListsTheCellsOfAScenario) {
   EXPECT_GE(nlohmann::json::parse(result.out).size(), 24U);
 }
 
+// --- write errors are errors ---
+
+// Results nobody received are no success: every command whose standard output cannot be written
+// (a full disk, /dev/full, a closed pipe) exits 2 saying so.
+TEST_F(Cli, EveryCommandWhoseOutputCannotBeWrittenExitsTwo) {
+  std::string rules = file("fix.rules", kStigFix);
+  std::string config = file("c.json", R"({"security":{"audit":{"enable":true,"rules":["-a always,exit -F arch=b64 -S init_module -k m"]}}})");
+  for (const std::string& command : {"check --rules '" + rules + "'", "check --rules '" + rules + "' --format json",
+                                     "lint --rules '" + rules + "'", "render --config '" + config + "'", std::string("matrix")}) {
+    auto result = shell("\"$AUDITVM\" " + command + " > /dev/full");
+    EXPECT_EQ(result.exit_code, 2) << command << "\n" << result.err;
+    EXPECT_THAT(result.err, HasSubstr("cannot write the results to standard output")) << command;
+  }
+}
+
 // --- bad input: every message names the file, the line and the field ---
+
+TEST_F(Cli, ABadTargetIsRefusedBeforeAnyGuest) {
+  expect_input_error(auditvm({"run", "--role", "Mainframe", "--report-dir", (dir_ / "r").string()}), "--role", "unknown role 'Mainframe'");
+  std::string target = file("target.json", "{\n  \"host_name\": \"web01\",\n  \"rack\": \"B4\"\n}\n");
+  expect_input_error(auditvm({"reproduce", "--rules", file("fix.rules", kStigFix), "--target", target, "--report-dir", (dir_ / "r").string()}),
+                     target + ":3", "unknown target field");
+  EXPECT_FALSE(fs::exists(dir_ / "r"));  // nothing left behind
+}
 
 TEST_F(Cli, ABadRuleNamesItsFileAndLine) {
   std::string rules = file("bad.rules", kStigFix + "-a always,exit -F arch=b64 -S no_such_call\n");

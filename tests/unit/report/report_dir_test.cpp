@@ -55,8 +55,47 @@ class ReportDirTest : public test::TempDirTest {
 TEST_F(ReportDirTest, WritesEveryReport) {
   ReportDir reports(dir_ / "results");
   reports.write_reports(run_of("stig-fix"), {rule()});
-  EXPECT_EQ(tree(dir_ / "results"), (std::set<std::string>{".auditvm.lock", "cklb", "cklb/stig-fix@x86_64.cklb", "junit.xml", "logs", "result.json"}));
+  EXPECT_EQ(tree(dir_ / "results"), (std::set<std::string>{".auditvm.lock", "cklb", "cklb/stig-fix@x86_64.ckl", "cklb/stig-fix@x86_64.cklb", "junit.xml", "logs", "result.json"}));
   EXPECT_EQ(nlohmann::json::parse(read(dir_ / "results" / "result.json"))["status"], "pass");
+}
+
+// The checklist of a cell holds every rule evaluated in it, with the published texts of the shipped
+// STIG data, on the target the user named.
+TEST_F(ReportDirTest, AChecklistHoldsEveryRuleEvaluatedWithItsPublishedTextsOnTheUsersTarget) {
+  auto run = run_of("stig-fix");
+  auto& cell = run.cells[0];
+  cell.evidence = CellEvidence{};
+  cell.evidence->status_checks = {{"V-268092", Verdict::NotAFinding, {}}, {"V-268093", Verdict::Open, {"audit_backlog_limit is 64"}},
+                                  {"V-268119", Verdict::NotAFinding, {}}};
+  auto rules = check::load_stig_rules(check::shipped_stig_dir());
+  TargetData target;
+  target.host_name = "web01";
+  target.fqdn = "web01.example.org";
+  target.role = "Member Server";
+  ReportDir reports(dir_ / "results");
+  reports.write_reports(run, rules, target);
+  auto doc = nlohmann::json::parse(read(dir_ / "results" / "cklb" / "stig-fix@x86_64.cklb"));
+  const auto& stig = doc["stigs"][0];
+  EXPECT_EQ(stig["release_info"], "Release: 1 Benchmark Date: 25 Oct 2024");
+  EXPECT_EQ(stig["version"], "1");
+  std::vector<std::string> groups;
+  for (const auto& entry : stig["rules"]) {
+    groups.push_back(entry["group_id"]);
+    auto published = check::find_stig_rule(entry["group_id"]);
+    EXPECT_EQ(entry["rule_title"], published.title);
+    EXPECT_EQ(entry["discussion"], published.discussion);
+    EXPECT_EQ(entry["check_content"], published.check_text);
+    EXPECT_EQ(entry["fix_text"], published.fix_text);
+    EXPECT_EQ(entry["rule_id_src"], published.rule_id);
+    EXPECT_EQ(entry["rule_version"], published.stig_id);
+    EXPECT_EQ(entry["comments"], "");
+  }
+  EXPECT_EQ(groups, (std::vector<std::string>{"V-268096", "V-268092", "V-268093", "V-268119"}));
+  EXPECT_EQ(stig["rules"][2]["status"], "open");
+  EXPECT_EQ(doc["target_data"]["host_name"], "web01");
+  EXPECT_EQ(doc["target_data"]["fqdn"], "web01.example.org");
+  EXPECT_EQ(doc["target_data"]["role"], "Member Server");
+  EXPECT_EQ(doc["target_data"]["comments"], cell.description);  // not given: the default stays
 }
 
 TEST_F(ReportDirTest, ASecondRunOnTheSameDirectoryIsRefusedUntilTheFirstEnds) {
@@ -75,7 +114,7 @@ TEST_F(ReportDirTest, ASecondRunOnTheSameDirectoryIsRefusedUntilTheFirstEnds) {
 TEST_F(ReportDirTest, ThePreviousRunsResultsAndLogsAreRemovedAndNothingElse) {
   fs::create_directories(dir_ / "cklb");
   fs::create_directories(dir_ / "logs");
-  for (const char* file : {"result.json", "junit.xml", ".result.json.tmp-99-0", "cklb/old@x86_64.cklb", "logs/old@x86_64.audit.log",
+  for (const char* file : {"result.json", "junit.xml", ".result.json.tmp-99-0", "cklb/old@x86_64.cklb", "cklb/old@x86_64.ckl", "logs/old@x86_64.audit.log",
                            "logs/guest-0-x86_64.console.log", "logs/guest-0-x86_64.console.log.qemu", "notes.txt", "cklb/README"})
     std::ofstream(dir_ / file) << "old";
   ReportDir reports(dir_);

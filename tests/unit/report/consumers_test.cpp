@@ -1,0 +1,120 @@
+// The checklists as their real consumers read them: STIG Manager's own import parsers
+// (reviewsFromCklb, reviewsFromCkl; npm @nuwcdivnpt/stig-manager-client-modules, which
+// scripts/setup.sh installs into $XDG_CACHE_HOME/auditvm/npm) run with node on what ReportDir
+// writes. Skipped, saying why, only where node or the package is not installed.
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <pugixml.hpp>
+
+#include <nlohmann/json.hpp>
+
+#include "check/stig.hpp"
+#include "core/process.hpp"
+#include "report/report_dir.hpp"
+#include "report/writers.hpp"
+#include "support/temp_dir.hpp"
+
+namespace auditvm::report {
+namespace {
+
+namespace fs = std::filesystem;
+
+fs::path module_dir() {
+  if (const char* dir = std::getenv("AUDITVM_STIG_MANAGER_MODULES")) return dir;
+  const char* cache = std::getenv("XDG_CACHE_HOME");
+  fs::path base = cache && *cache ? fs::path(cache) : fs::path(std::getenv("HOME") ? std::getenv("HOME") : "/root") / ".cache";
+  return base / "auditvm/npm/node_modules/@nuwcdivnpt/stig-manager-client-modules";
+}
+
+// A cell that ran: model and kernel agree on `verdict`, no record lost; state checks as given.
+CellResult cell(const std::string& configuration, Verdict verdict) {
+  CellResult c;
+  c.scenario = "V-268096";
+  c.configuration = configuration;
+  c.description = "configuration " + configuration;
+  c.stig = "V-268096";
+  c.verdict = c.kernel_verdict = verdict;
+  c.assertions = {{"the kernel's witnesses confirm the verdict", Status::pass, "", std::nullopt}};
+  c.evidence = CellEvidence{};
+  c.evidence->auditctl_s_before = c.evidence->auditctl_s_after = "enabled 1\nlost 0\n";
+  c.evidence->auditctl_l = "-a always,exit -F arch=b64 -S init_module,finit_module,delete_module -F auid>=1000 -F key=module_chng\n";
+  c.evidence->status_checks = {{"V-268092", Verdict::NotAFinding, {}}, {"V-268093", Verdict::Open, {"audit_backlog_limit is 64"}},
+                               {"V-268119", Verdict::NotAFinding, {}}};
+  return c;
+}
+
+class StigManager : public test::TempDirTest {
+ protected:
+  StigManager() : TempDirTest("stig-manager") {}
+
+  void SetUp() override {
+    TempDirTest::SetUp();
+    if (run_process({"/bin/sh", "-c", "command -v node"}).exit_code != 0) GTEST_SKIP() << "node is not installed (scripts/setup.sh installs it)";
+    if (!fs::exists(module_dir() / "index.js"))
+      GTEST_SKIP() << "STIG Manager's client modules are not installed at " << module_dir() << " (scripts/setup.sh installs them)";
+  }
+
+  // What STIG Manager records of each file.
+  nlohmann::json import(const std::vector<fs::path>& files) {
+    std::vector<std::string> argv = {"node", std::string(AUDITVM_SOURCE_ROOT) + "/tests/consumers/stig_manager_import.mjs", module_dir().string()};
+    for (const auto& f : files) argv.push_back(f.string());
+    auto result = run_process(argv);
+    EXPECT_EQ(result.exit_code, 0) << "STIG Manager rejected a checklist:\n" << result.err;
+    return result.exit_code == 0 ? nlohmann::json::parse(result.out) : nlohmann::json::array();
+  }
+};
+
+TEST_F(StigManager, ImportsEveryRuleWithTheRevisionAndNoAutoSubmittedFinding) {
+  RunResult run;
+  auto compliant = cell("stig-fix", Verdict::NotAFinding);
+  // The scenario expected Open: a failed test, not a compliance finding.
+  compliant.expected_verdict = Verdict::Open;
+  compliant.assertions.push_back({"check verdict is Open", Status::fail, "the model says NotAFinding", std::nullopt});
+  auto open = cell("b64-only", Verdict::Open);
+  auto disagreeing = cell("kernel-log", Verdict::NotAFinding);
+  disagreeing.kernel_verdict = Verdict::Open;
+  run.cells = {compliant, open, disagreeing};
+  TargetData target;
+  target.fqdn = "web01.example.org";
+  ReportDir reports(dir_ / "results");
+  reports.write_reports(run, check::load_stig_rules(check::shipped_stig_dir()), target);
+
+  std::vector<fs::path> files;
+  for (const auto& c : run.cells)
+    for (const char* ext : {".cklb", ".ckl"}) files.push_back(dir_ / "results" / "cklb" / (c.id() + ext));
+  auto imported = import(files);
+  ASSERT_EQ(imported.size(), files.size());
+  auto rule_id = [](const std::string& group) { return check::find_stig_rule(group).rule_id; };
+  for (std::size_t i = 0; i < imported.size(); ++i) {
+    const auto& file = imported[i];
+    const auto& c = run.cells[i / 2];
+    SCOPED_TRACE(file["file"].get<std::string>());
+    EXPECT_EQ(file["target"]["name"], "auditvm-" + c.id());
+    EXPECT_EQ(file["target"]["fqdn"], "web01.example.org");
+    ASSERT_EQ(file["checklists"].size(), 1u);
+    const auto& checklist = file["checklists"][0];
+    EXPECT_EQ(checklist["benchmarkId"], "Anduril_NixOS_STIG");
+    EXPECT_EQ(checklist["revisionStr"], "V1R1");
+    std::map<std::string, nlohmann::json> reviews;
+    for (const auto& review : checklist["reviews"]) reviews[review["ruleId"]] = review;
+    ASSERT_EQ(reviews.size(), 4u);  // V-268096 and the three state checks
+    for (const char* group : {"V-268096", "V-268092", "V-268093", "V-268119"}) EXPECT_TRUE(reviews.contains(rule_id(group))) << group;
+    EXPECT_EQ(reviews[rule_id("V-268092")]["result"], "pass");
+    EXPECT_EQ(reviews[rule_id("V-268093")]["result"], "fail");
+    const auto& own = reviews[rule_id("V-268096")];
+    if (c.configuration == "stig-fix") EXPECT_EQ(own["result"], "pass");      // not "fail": the broken expectation is JUnit's
+    if (c.configuration == "b64-only") EXPECT_EQ(own["result"], "fail");
+    if (c.configuration == "kernel-log") EXPECT_NE(own["result"], "pass");    // not reviewed: model and kernel disagree
+    if (c.configuration == "kernel-log") EXPECT_NE(own["result"], "fail");
+    EXPECT_NE(own["detail"].get<std::string>().find("auditctl -l:"), std::string::npos);
+    // No comment, so no Open finding is submitted as if a reviewer had written one.
+    for (const auto& [id, review] : reviews) {
+      EXPECT_TRUE(review["comment"].is_null()) << id;
+      if (review["result"] == "fail") EXPECT_EQ(review["status"], "saved") << id;
+    }
+  }
+}
+
+}  // namespace
+}  // namespace auditvm::report
