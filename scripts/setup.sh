@@ -19,6 +19,9 @@ PACKAGES=(
   qemu-system-x86 qemu-system-arm libvirt-daemon-system libvirt-clients
   # NixOS side: parse and evaluate nix/ files; the stand-in nix-build runs nix/'s build scripts
   nix-bin clang lld jq cpio zstd
+  # output tests: xmllint validates junit.xml against tests/schemas/junit-10.xsd; node runs STIG
+  # Manager's import parsers on the checklists
+  libxml2-utils nodejs
 )
 
 missing=()
@@ -35,4 +38,18 @@ if ((${#missing[@]})); then
   $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 else
   echo "setup: all ${#PACKAGES[@]} packages present"
+fi
+
+# STIG Manager's own import parsers, for the checklist tests (tests/unit/report/consumers_test.cpp):
+# npm (Debian's nodejs ships without it), then the pinned package into auditvm's cache.
+modules="${XDG_CACHE_HOME:-$HOME/.cache}/auditvm/npm"
+if [ ! -f "$modules/node_modules/@nuwcdivnpt/stig-manager-client-modules/index.js" ]; then
+  if ! command -v npm >/dev/null; then
+    SUDO=""
+    [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends npm >/dev/null
+  fi
+  mkdir -p "$modules"
+  npm install --no-audit --no-fund --prefix "$modules" @nuwcdivnpt/stig-manager-client-modules@1.6.7 >/dev/null
+  echo "setup: installed STIG Manager's client modules in $modules"
 fi
