@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "check/rule_lists.hpp"
+
 namespace auditvm::check {
 
 std::string_view to_string(Fate fate) {
@@ -215,24 +217,13 @@ Box forked_before_login() {
 }
 
 LoadedLists arrange(const rules::RuleSet& rules) {
+  // The kernel's order: -a appends, -A prepends, -d deletes the first identical rule, -D clears.
+  auto replayed = replay(rules);
   LoadedLists lists;
-  for (const auto& rule : rules.rules) {
-    if (const auto* control = rule.control()) {
-      if (control->option == "-D") lists = LoadedLists{};
-      if (control->option == "-e") lists.auditing_disabled = control->value == "0";
-      continue;
-    }
-    std::vector<const rules::Rule*>* list = &lists.exit;  // watches live on the exit list
-    bool prepend = false;
-    if (const auto* syscall = rule.syscall_rule()) {
-      prepend = syscall->prepend;
-      if (syscall->list == rules::List::task) list = &lists.task;
-      else if (syscall->list == rules::List::exclude) list = &lists.exclude;
-      else if (syscall->list != rules::List::exit) continue;  // user/filesystem lists never see syscalls
-    }
-    if (prepend) list->insert(list->begin(), &rule);
-    else list->push_back(&rule);
-  }
+  lists.task = replayed.lists.list(rules::List::task);
+  lists.exit = replayed.lists.list(rules::List::exit);  // with the watches
+  lists.exclude = replayed.lists.list(rules::List::exclude);
+  lists.auditing_disabled = replayed.enabled == 0;
   return lists;
 }
 

@@ -1,49 +1,180 @@
 #include "check/load_simulation.hpp"
 
-#include <set>
+#include <algorithm>
+#include <deque>
 
+#include "check/rule_lists.hpp"
 #include "core/errors.hpp"
 #include "rules/canonical.hpp"
+#include "rules/syscall_table.hpp"
 
 namespace auditvm::check {
+namespace {
 
-LoadReport simulate_load(std::string_view text, Arch arch, const std::string& source) {
+using rules::Userspace;
+
+bool kernel_message(const std::string& message) {
+  return message.rfind("Error sending ", 0) == 0 || message.rfind("Error deleting ", 0) == 0;
+}
+
+// After -e 2 the kernel refuses every change with EPERM; auditctl names the request.
+std::string locked_message(const rules::Rule& rule) {
+  const std::string eperm = " (Operation not permitted)";
+  if (rule.removal()) return "Error sending delete rule data request" + eperm;
+  const auto* control = rule.control();
+  if (!control) return "Error sending add rule data request" + eperm;
+  if (control->option == "-D") return "Error deleting rule" + eperm;
+  if (control->option == "-b" || control->option == "--backlog_wait_time") return "Error sending backlog limit request" + eperm;  // sic
+  if (control->option == "-f") return "Error sending failure mode request" + eperm;
+  if (control->option == "-r") return "Error sending rate limit request" + eperm;
+  if (control->option == "-e") return "Error sending enable request" + eperm;
+  return "";  // -i, -c, --loginuid-immutable, --reset-lost: allowed
+}
+
+// audit 4 adds the syscalls of each -F perm= letter by name (libaudit's perm table) to a rule with
+// an arch, in the rule's ABI: a name that ABI lacks (rename on aarch64) fails the whole line.
+void add_perm_syscalls(rules::SyscallRule& rule, Arch arch, const rules::Rule& line) {
+  static const std::pair<char, const char*> table[] = {
+      {'x', "execve"},
+      {'w', "rename,mkdir,rmdir,creat,link,unlink,symlink,mknod,mkdirat,mknodat,unlinkat,renameat,linkat,symlinkat,renameat2,"
+            "acct,swapon,quotactl,truncate,ftruncate,bind,fallocate,open,openat,openat2"},
+      {'r', "readlink,quotactl,listxattr,llistxattr,flistxattr,getxattr,lgetxattr,fgetxattr,readlinkat,open,openat,openat2"},
+      {'a', "chmod,fchmod,chown,lchown,fchown,setxattr,lsetxattr,fsetxattr,removexattr,lremovexattr,fremovexattr,fchownat,fchmodat,link,linkat"}};
+  if (!rule.abi || rule.list != rules::List::exit) return;
+  std::string perms;
+  for (const auto& field : rule.fields)
+    if (field.field == "perm") perms += field.value;
+  if (perms.empty()) return;
+  bool explicit_syscalls = (" " + line.text + " ").find(" -S ") != std::string::npos;
+  if (rule.all_syscalls && !explicit_syscalls) rule.all_syscalls = false;  // the perm syscalls are now the rule's
+  for (char letter : perms)
+    for (const auto& [perm, names] : table) {
+      if (perm != letter) continue;
+      std::string list = names;
+      for (size_t start = 0; start <= list.size();) {
+        size_t end = list.find(',', start);
+        std::string name = list.substr(start, end == std::string::npos ? std::string::npos : end - start);
+        auto number = rules::syscall_number(arch, *rule.abi, name);
+        if (!number)
+          throw InputError({"", line.line, name}, "Syscall name unknown: " + name +
+                                                      " (audit 4 adds -F perm='s syscalls by name: Error adding syscalls for perm filtering)");
+        rule.syscalls.push_back(*number);
+        if (end == std::string::npos) break;
+        start = end + 1;
+      }
+    }
+  std::sort(rule.syscalls.begin(), rule.syscalls.end());
+  rule.syscalls.erase(std::unique(rule.syscalls.begin(), rule.syscalls.end()), rule.syscalls.end());
+}
+
+void add_warnings(LoadReport& report, const rules::Rule& rule, Arch arch) {
+  // The kernel resolves watched paths when the rule is added; lint cannot see the target's files.
+  const std::string at = "line " + std::to_string(rule.line) + ": ";
+  const std::string stops = " fails to load with \"No such file or directory\" (and stops every later line) if ";
+  if (const auto* watch = rule.watch_rule())
+    report.warnings.push_back(at + "the watch on " + watch->path + stops + "its directory does not exist on the target");
+  const auto* syscall = rule.syscall_rule();
+  if (!syscall) return;
+  for (const auto& field : syscall->fields) {
+    if (field.field == "path")  // like a watch: the parent directory must exist
+      report.warnings.push_back(at + "-F path=" + field.value + stops + "its directory does not exist on the target");
+    if (field.field == "dir")  // a tree: the directory itself must exist
+      report.warnings.push_back(at + "-F dir=" + field.value + stops + "that directory does not exist on the target");
+  }
+  // auditctl's own warning (x86_64 only, measured): a syscall whose b32 number differs from its b64 one.
+  const bool has_arch = std::any_of(syscall->sent_fields.begin(), syscall->sent_fields.end(),
+                                    [](const std::string& f) { return f.rfind("arch", 0) == 0; });
+  if (arch == Arch::x86_64 && !has_arch && syscall->list == rules::List::exit && !syscall->all_syscalls)
+    for (int number : syscall->syscalls) {
+      auto name = rules::syscall_name(arch, Abi::b64, number);
+      if (name && rules::syscall_number(arch, Abi::b32, *name) != number) {
+        report.warnings.push_back(at + "auditctl warns \"WARNING - 32/64 bit syscall mismatch in line " + std::to_string(rule.line) +
+                                  ", you should specify an arch\" (the rule loads, with b64 numbers on both ABIs)");
+        break;
+      }
+    }
+}
+
+}  // namespace
+
+std::vector<rules::NumberedLine> auditctl_file_lines(std::string_view text) {
+  std::vector<rules::NumberedLine> lines;
+  int number = 0;
+  for (size_t start = 0; start < text.size();) {
+    size_t end = text.find('\n', start);
+    if (end == std::string_view::npos) end = text.size();
+    std::string line(text.substr(start, end - start));
+    start = end + 1;
+    ++number;
+    size_t first = line.find_first_not_of(' ');
+    if (first == std::string::npos || line[first] == '#' || line == "No rules") continue;
+    lines.push_back({number, std::move(line)});
+  }
+  return lines;
+}
+
+LoadReport simulate_load(std::string_view text, Arch arch, const std::string& source, Userspace userspace) {
   LoadReport report;
   report.loaded = {source, arch, {}};
-  std::set<std::string> present;
-  for (const auto& line : rules::rule_lines(text)) {
+  std::deque<rules::Rule> applied;  // stable addresses for the lists
+  RuleLists lists;
+  int enabled = 1;
+  bool ignore = false, continue_errors = false;
+  for (const auto& line : auditctl_file_lines(text)) {
     if (report.failing_line) {
       report.not_loaded.push_back(line);
       continue;
     }
     try {
-      auto rule = rules::parse_rule_line(line.text, arch, source, line.number, rules::Dialect::auditctl);
-      if (const auto* control = rule.control(); control && control->option == "-D") present.clear();
-      if (!rule.control()) {
-        // The kernel refuses a rule identical to a loaded one, and auditctl -R stops there.
-        if (!present.insert(rules::canonical_text(rule, arch)).second)
-          throw InputError({source, line.number, line.text}, "Error sending add rule data request (Rule exists)");
-      }
-      // The kernel resolves watched paths when the rule is added; lint cannot see the target's files.
-      const std::string at = "line " + std::to_string(line.number) + ": ";
-      const std::string stops = " fails to load with \"No such file or directory\" (and stops every later line) if ";
-      if (const auto* watch = rule.watch_rule())
-        report.warnings.push_back(at + "the watch on " + watch->path + stops + "its directory does not exist on the target");
-      if (const auto* syscall = rule.syscall_rule())
-        for (const auto& field : syscall->fields) {
-          if (field.field == "path")  // like a watch: the parent directory must exist
-            report.warnings.push_back(at + "-F path=" + field.value + stops + "its directory does not exist on the target");
-          if (field.field == "dir")  // a tree: the directory itself must exist
-            report.warnings.push_back(at + "-F dir=" + field.value + stops + "that directory does not exist on the target");
+      auto rule = rules::parse_rule_line(line.text, arch, source, line.number, rules::Dialect::auditctl, userspace);
+      if (enabled == 2) {
+        std::string refused = locked_message(rule);
+        const auto* control = rule.control();
+        // -D with nothing to delete sends nothing, so nothing is refused.
+        if (control && control->option == "-D") {
+          RuleLists probe = lists;
+          if (probe.clear(control->value) == 0) refused.clear();
         }
-      report.loaded.rules.push_back(std::move(rule));
+        if (!refused.empty()) throw InputError({source, line.number, line.text}, refused);
+      }
+      if (auto* syscall = std::get_if<rules::SyscallRule>(&rule.body); syscall && userspace == Userspace::audit4)
+        add_perm_syscalls(*syscall, arch, rule);
+      applied.push_back(std::move(rule));
+      const rules::Rule& kept = applied.back();
+      if (const auto* control = kept.control()) {
+        if (control->option == "-i") ignore = true;
+        if (control->option == "-c") ignore = continue_errors = true;
+        if (control->option == "-D") lists.clear(control->value);
+        if (control->option == "-e") enabled = std::stoi(control->value);
+      } else if (const auto* removal = kept.removal()) {
+        if (!lists.remove(*removal)) {
+          applied.pop_back();
+          throw InputError({source, line.number, line.text}, "Error sending delete rule data request (No such file or directory)");
+        }
+      } else if (!lists.add(kept)) {
+        applied.pop_back();
+        throw InputError({source, line.number, line.text}, "Error sending add rule data request (Rule exists)");
+      }
+      add_warnings(report, kept, arch);
     } catch (const InputError& e) {
-      report.failing_line = line.number;
-      report.failing_text = line.text;
-      report.message = e.detail();
+      report.rejected.push_back({line.number, line.text, e.detail(), kernel_message(e.detail())});
+      if (!ignore) {
+        report.failing_line = line.number;
+        report.failing_text = line.text;
+        report.message = e.detail();
+        report.failing_by_kernel = kernel_message(e.detail());
+      }
     }
   }
+  report.loaded.rules.assign(applied.begin(), applied.end());
+  report.exit_status = report.failing_line || (continue_errors && !report.rejected.empty()) ? 1 : 0;
   return report;
+}
+
+std::vector<std::string> predicted_listing(const LoadReport& report) {
+  std::vector<std::string> out;
+  for (const auto* rule : replay(report.loaded).lists.listing()) out.push_back(rules::canonical_text(*rule, report.loaded.arch));
+  return out;
 }
 
 }  // namespace auditvm::check

@@ -14,7 +14,7 @@ namespace auditvm::cli {
 
 CommandRunner register_lint(CLI::App& root, const GlobalOptions&) {
   struct Options {
-    std::string config, rules_file, arch = "all", stig = "V-268096", format = "text";
+    std::string config, rules_file, arch = "all", stig = "V-268096", format = "text", audit_version = "3.0.9";
   };
   auto options = std::make_shared<Options>();
   auto* cmd = root.add_subcommand("lint", "Predict, without a VM, which rules will fail to load on an arch and the verdict on the rest");
@@ -23,28 +23,44 @@ CommandRunner register_lint(CLI::App& root, const GlobalOptions&) {
   config->excludes(rules);
   cmd->add_option("--arch", options->arch, "x86_64, aarch64 or all")->capture_default_str();
   cmd->add_option("--stig", options->stig, "STIG rule (group id), or 'all'")->capture_default_str();
+  cmd->add_option("--audit-version", options->audit_version,
+                  "The target's audit userspace (3.0.9 on bookworm, 4.0.2 on trixie): they read rules files differently")
+      ->capture_default_str();
   cmd->add_option("--format", options->format, "Output format")->check(CLI::IsMember({"text", "json"}))->capture_default_str();
   cmd->footer("Exit status: 0 everything loads, 1 something will not, 2 bad input.");
   return [options] {
     if (options->config.empty() && options->rules_file.empty()) throw InputError({"lint", 0, "--config/--rules"}, "give one of --config or --rules");
     std::string text = options->config.empty() ? read_input(options->rules_file) : nixos::render_rules(nixos::load_config_file(options->config));
     std::string source = options->config.empty() ? options->rules_file : options->config + " (rendered)";
+    auto userspace = rules::userspace_from_version(options->audit_version);
+    if (!userspace) throw InputError({"lint", 0, "--audit-version"}, "unknown audit version '" + options->audit_version + "' (3.x or 4.x, e.g. 3.0.9)");
     auto stigs = check::coverage_rules_for(options->stig);
     bool all_load = true;
     nlohmann::json out = nlohmann::json::array();
     for (Arch arch : options->arch == "all" ? all_arches() : std::vector<Arch>{arch_from_option(options->arch)}) {
-      auto load = check::simulate_load(text, arch, source);
+      auto load = check::simulate_load(text, arch, source, *userspace);
       all_load &= load.complete();
       nlohmann::json not_loaded = nlohmann::json::array();
       for (const auto& line : load.not_loaded) not_loaded.push_back({{"line", line.number}, {"text", line.text}});
       nlohmann::json entry = {{"arch", to_string(arch)}, {"complete", load.complete()}, {"warnings", load.warnings},
                               {"loaded_lines", load.loaded.rules.size()}, {"not_loaded", not_loaded}, {"results", nlohmann::json::array()}};
       if (load.failing_line) entry["load_failure"] = {{"line", *load.failing_line}, {"text", load.failing_text}, {"message", load.message}};
+      nlohmann::json rejected = nlohmann::json::array();
+      for (const auto& line : load.rejected)
+        rejected.push_back({{"line", line.line}, {"text", line.text}, {"message", line.message}, {"by", line.by_kernel ? "kernel" : "auditctl"}});
+      entry["rejected"] = rejected;
+      entry["exit_status"] = load.exit_status;
+      entry["listing"] = check::predicted_listing(load);  // what auditctl -l will print
       if (options->format == "text") {
         if (load.complete()) std::cout << to_string(arch) << ": all " << load.loaded.rules.size() << " lines load\n";
-        else
+        else if (load.failing_line)
           std::cout << to_string(arch) << ": auditctl -R stops at line " << *load.failing_line << ": " << load.failing_text << "\n"
-                    << "  auditctl: " << load.message << "\n  " << load.not_loaded.size() << " later line(s) are never loaded\n";
+                    << "  " << (load.failing_by_kernel ? "kernel" : "auditctl") << ": " << load.message << "\n  "
+                    << load.not_loaded.size() << " later line(s) are never loaded\n";
+        else
+          for (const auto& line : load.rejected)  // -i or -c: -R skipped the line and went on
+            std::cout << to_string(arch) << ": line " << line.line << " is skipped (-i/-c): " << line.text << "\n  "
+                      << (line.by_kernel ? "kernel" : "auditctl") << ": " << line.message << "\n";
         for (const auto& w : load.warnings) std::cout << "  warning: " << w << "\n";
       }
       for (const auto& stig : stigs) {

@@ -57,14 +57,21 @@ std::string syscall_rule_text(const SyscallRule& rule, Arch arch) {
   return out;
 }
 
+std::string watch_text(const WatchRule& watch) {
+  std::string out = "-w " + watch.path + " -p " + (watch.perms.empty() ? "rwxa" : watch.perms);
+  for (const auto& key : watch.keys) out += " -k " + key;
+  return out;
+}
+
 }  // namespace
 
 std::string canonical_text(const Rule& rule, Arch arch) {
   if (const auto* syscall = rule.syscall_rule()) return syscall_rule_text(*syscall, arch);
-  if (const auto* watch = rule.watch_rule()) {
-    std::string out = "-w " + watch->path + " -p " + (watch->perms.empty() ? "rwxa" : watch->perms);
-    for (const auto& key : watch->keys) out += " -k " + key;
-    return out;
+  if (const auto* watch = rule.watch_rule()) return watch_text(*watch);
+  if (const auto* removal = rule.removal()) {
+    // The rule it deletes, spelt with -d / -W.
+    if (const auto* watch = std::get_if<WatchRule>(&removal->target)) return "-W" + watch_text(*watch).substr(2);
+    return "-d" + syscall_rule_text(std::get<SyscallRule>(removal->target), arch).substr(2);
   }
   const auto* control = rule.control();
   return control->value.empty() ? control->option : control->option + " " + control->value;

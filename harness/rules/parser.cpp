@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 #include <optional>
+#include <set>
 
 #include "core/arch_table.hpp"
 #include "core/errors.hpp"
@@ -34,6 +35,26 @@ std::vector<std::string> split_words(std::string_view line) {
   return words;
 }
 
+// Words as `auditctl -R` splits a line (audit_strsplit): at spaces only, so tabs and a CR stay
+// part of a word; "\\ " is a space inside a word and "\\\\" a backslash; quotes are plain characters.
+std::vector<std::string> auditctl_words(std::string_view line) {
+  std::vector<std::string> words;
+  std::string current;
+  for (size_t i = 0; i < line.size(); ++i) {
+    char c = line[i];
+    if (c == '\\' && i + 1 < line.size() && (line[i + 1] == ' ' || line[i + 1] == '\\')) {
+      current += line[++i];
+    } else if (c == ' ') {
+      if (!current.empty()) words.push_back(current);
+      current.clear();
+    } else {
+      current += c;
+    }
+  }
+  if (!current.empty()) words.push_back(current);
+  return words;
+}
+
 struct SplitCondition {
   std::string left;
   Op op;
@@ -56,14 +77,28 @@ std::optional<SplitCondition> split_condition(const std::string& text) {
 // Parses one line. Holds the state auditctl keeps while reading a rule's options.
 class LineParser {
  public:
-  LineParser(std::string_view line, Arch arch, const std::string& source, int number, Dialect dialect)
-      : words_(split_words(line)), arch_(arch), source_(source), number_(number), dialect_(dialect) {
+  LineParser(std::string_view line, Arch arch, const std::string& source, int number, Dialect dialect, Userspace userspace)
+      : words_(dialect == Dialect::auditctl ? auditctl_words(line) : split_words(line)),
+        arch_(arch), source_(source), number_(number), dialect_(dialect), userspace_(userspace) {
     rule_.line = number;
     rule_.text = std::string(line);
   }
 
   Rule parse() {
-    for (pos_ = 0; pos_ < words_.size(); ++pos_) option(words_[pos_]);
+    bool any_option = false, stray = false;
+    for (pos_ = 0; pos_ < words_.size(); ++pos_) {
+      const std::string& word = words_[pos_];
+      // getopt skips a word that is no option and no option's argument; auditctl complains once
+      // every option is read (after an option's own error, which comes first).
+      if (dialect_ == Dialect::auditctl && (word.size() < 2 || word[0] != '-')) {
+        stray = true;
+        continue;
+      }
+      any_option = true;
+      option(word);
+    }
+    if (stray && !any_option) fail(words_.empty() ? "" : words_[0], "");  // auditctl says only "There was an error in line N"
+    if (stray) fail(words_[0], "parameter passed without an option given");
     return finish();
   }
 
@@ -78,14 +113,19 @@ class LineParser {
   }
 
   void option(const std::string& word) {
-    if (word == "-a" || word == "-A") return list_action(word, argument(word));
+    if (word == "-a" || word == "-A" || word == "-d") return list_action(word, argument(word));
     if (word == "-S") return syscalls(argument(word));
     if (word == "-F") return field(argument(word));
     if (word == "-C") return comparison(argument(word));
-    if (word == "-k") return keys_.push_back(argument(word));
-    if (word == "-w") return watch_path(argument(word));
-    if (word == "-p") return perms(argument(word));
-    if (word == "-D" || word == "--loginuid-immutable" || word == "--reset-lost")
+    if (word == "-k") return key(argument(word));
+    if (word == "-w" || word == "-W") return watch_path(word, argument(word));
+    if (word == "-p") {
+      if (dialect_ == Dialect::auditctl && (kind_ == Kind::none || kind_ == Kind::control))
+        fail(word, "permission option needs a watch given prior to it");
+      return perms(argument(word));
+    }
+    if (word == "-D") return delete_all();
+    if (word == "--loginuid-immutable" || word == "--reset-lost" || word == "-i" || word == "-c")
       return control(word, "");
     if (word == "-b" || word == "-f" || word == "-r" || word == "-e" || word == "--backlog_wait_time")
       return control(word, argument(word));
@@ -93,9 +133,10 @@ class LineParser {
   }
 
   void list_action(const std::string& option, const std::string& value) {
-    if (kind_ != Kind::none) fail(option, "a rule has only one -a/-A/-w");
+    if (kind_ != Kind::none) fail(option, "a rule has only one -a/-A/-d/-w");
     kind_ = Kind::syscall;
     syscall_.prepend = option == "-A";
+    removes_ = option == "-d";
     auto comma = value.find(',');
     if (comma == std::string::npos) fail(value, "expected list,action or action,list in '" + value + "'");
     std::string first = value.substr(0, comma), second = value.substr(comma + 1);
@@ -104,6 +145,12 @@ class LineParser {
     if (!action || !list) {
       action = parse_action(second);
       list = parse_list(first);
+    }
+    if (dialect_ == Dialect::auditctl && (!action || !list || (*list == List::io_uring && userspace_ == Userspace::audit3))) {
+      // audit 4 sends the obsolete entry list, and the kernel refuses it.
+      if (userspace_ == Userspace::audit4 && ((parse_action(first) && second == "entry") || (parse_action(second) && first == "entry")))
+        fail(value, "Error sending " + std::string(removes_ ? "delete" : "add") + " rule data request (Invalid argument)");
+      fail(value, std::string(option == "-a" ? "Append" : option == "-A" ? "Add" : "Delete") + " rule - bad keyword " + value);
     }
     if (!action) fail(value, "unknown action in '" + value + "' (expected always or never)");
     if (!list) fail(value, "unknown list in '" + value + "' (expected exit, exclude, user, task, filesystem)");
@@ -127,9 +174,15 @@ class LineParser {
     return std::nullopt;
   }
 
-  Abi current_abi() const { return syscall_.abi.value_or(Abi::b64); }
+  Abi current_abi() const { return names_abi_.value_or(Abi::b64); }
 
   void syscalls(const std::string& value) {
+    if (dialect_ == Dialect::auditctl && kind_ == Kind::syscall) {
+      if (syscall_.list == List::task) fail("-S", "Error: syscall auditing being added to task list");
+      if (syscall_.list == List::user) fail("-S", "Error: syscall auditing being added to user list");
+      if (syscall_.list == List::filesystem) fail("-S", "Error: syscall auditing being added to filesystem list");
+      if (syscall_.list == List::exclude) fail("-S", "Error: syscall auditing cannot be put on exclude list");
+    }
     saw_syscall_ = true;
     size_t start = 0;
     while (start <= value.size()) {
@@ -162,37 +215,98 @@ class LineParser {
   }
 
   void field(const std::string& text) {
+    if (dialect_ == Dialect::auditctl && (kind_ == Kind::none || kind_ == Kind::control)) fail(text, "List must be given before field");
     auto condition = split_condition(text);
     if (!condition) fail(text, "-F missing or unknown operation in '" + text + "'");
     auto& [name, op, value] = *condition;
-    if (!is_known_field(name)) fail(name, "Unknown field: " + name);
+    if (!is_known_field(name)) fail(name, dialect_ == Dialect::auditctl ? "-F unknown field: " + name : "Unknown field: " + name);
+    // auditctl gathers -F key= with the -k keys and sends them last; key!= (or <, ...) is sent as
+    // a field of its own where it stands, and the kernel keeps it as the key whatever the operator
+    // (auditctl -l shows key=), but refuses a rule with two key fields.
+    if (name == "key" && dialect_ == Dialect::auditctl && op != Op::eq) {
+      if (positional_key_) fail(text, "Error sending add rule data request (Invalid argument): a second key field");
+      positional_key_ = true;
+      keys_.push_back(value);
+      sent_.push_back("key" + std::string(to_string(op)) + value);
+      return;
+    }
+    if (name == "key") {
+      gathered_keys_ = true;
+      return keys_.push_back(value);
+    }
+    if (dialect_ == Dialect::auditctl) list_field_check(name);
     if (name == "arch") return arch_field(text, op, value);
-    if (name == "key") return keys_.push_back(value);
-    if (name == "perm") return perms(value);
+    if (name == "perm") {
+      perm_added_ = true;
+      return perms(value);
+    }
     auto parsed = parse_field_value(name, op, value, dialect_);
     if (!parsed.error.empty()) fail(text, parsed.error);
     FieldCondition out{name, op, value, parsed.number};
     if (is_id_field(name) && out.number == kUnsetId) out.value = "-1";
+    if (name == "exe") exe_added_ = true;
+    if (name == "fstype") fstype_added_ = true;
     syscall_.fields.push_back(out);
+    // path= is the kernel's watch field, as -w sends it.
+    sent_.push_back((name == "path" ? std::string("watch") : name) + std::string(to_string(op)) +
+                    (out.number ? std::to_string(*out.number) : value));
+  }
+
+  // Which lists a field may be used on, as auditctl checks it (libaudit's audit_rule_fieldpair_data).
+  void list_field_check(const std::string& name) {
+    const List list = syscall_.list;
+    if (name == "msgtype" && list != List::exclude && list != List::user)
+      fail(name, "msgtype field can only be used with exclude or user filter list");
+    if ((name == "exit" || name == "success") && list != List::exit)
+      fail(name, name + " can only be used with exit filter list");
+    if (list == List::exclude && userspace_ == Userspace::audit3) {
+      static const std::set<std::string> allowed{"pid", "uid", "gid", "auid", "loginuid", "msgtype", "subj_user",
+                                                 "subj_role", "subj_type", "subj_sen", "subj_clr", "exe"};
+      if (!allowed.count(name)) fail(name, "Only msgtype, *uid, *gid, pid, and subj* fields can be used with exclude filter");
+    }
   }
 
   void arch_field(const std::string& text, Op op, const std::string& value) {
-    // Measured: auditctl and the kernel take arch= and arch!= (README, "Kernel semantics, as measured").
-    if (op != Op::eq && op != Op::ne) fail(text, "arch only takes = or != operators");
-    syscall_.abi_negated = op == Op::ne;
-    if (saw_syscall_) fail(text, "-F arch must be given before -S");
+    if (op != Op::eq && op != Op::ne) fail(text, "arch only supports the = and != operators");
+    if (saw_syscall_) fail(text, dialect_ == Dialect::auditctl ? "arch must be before -S" : "-F arch must be given before -S");
+    Abi abi = Abi::b64;
     if (value == "b64") {
-      syscall_.abi = Abi::b64;
+      abi = Abi::b64;
     } else if (value == "b32") {
-      syscall_.abi = Abi::b32;
+      abi = Abi::b32;
     } else if (value == audit_machine_name(arch_, Abi::b64)) {
-      syscall_.abi = Abi::b64;
+      abi = Abi::b64;
     } else if (const auto& aliases = arch_info(arch_).b32_machine_aliases;
                value == audit_machine_name(arch_, Abi::b32) || std::find(aliases.begin(), aliases.end(), value) != aliases.end()) {
-      syscall_.abi = Abi::b32;
+      abi = Abi::b32;
     } else {
       fail(text, "arch '" + value + "' is not an ABI of " + std::string(to_string(arch_)));
     }
+    // Measured: auditctl and the kernel take arch= and arch!= (README, "Kernel semantics, as measured").
+    names_abi_ = abi;  // -S names resolve in this ABI's table whatever the operator
+    syscall_.abi = abi;
+    syscall_.abi_negated = op == Op::ne;
+    sent_.push_back("arch" + std::string(to_string(op)) + std::string(to_string(abi)));
+  }
+
+  void key(const std::string& value) {
+    if (dialect_ == Dialect::auditctl &&
+        (kind_ == Kind::none || kind_ == Kind::control || !(saw_syscall_ || kind_ == Kind::watch || perm_added_ || exe_added_ || fstype_added_)))
+      fail("-k", "key option needs a watch or syscall given prior to it");
+    gathered_keys_ = true;
+    keys_.push_back(value);
+  }
+
+  // `-D` or `-D -k KEY`: deletes every rule (whose key holds KEY).
+  void delete_all() {
+    std::string key;
+    if (pos_ + 1 < words_.size()) {
+      if (words_.size() != pos_ + 3) fail("-D", "Wrong number of options for Delete all request");
+      if (words_[pos_ + 1] != "-k") fail(words_[pos_ + 1], "Only the -k option is allowed");
+      key = words_[pos_ + 2];
+      pos_ += 2;
+    }
+    control("-D", key);
   }
 
   void comparison(const std::string& text) {
@@ -202,19 +316,31 @@ class LineParser {
     for (const auto& name : {condition->left, condition->right})
       if (!is_known_field(name)) fail(name, "Unknown field: " + name);
     syscall_.comparisons.push_back({condition->left, condition->op, condition->right});
+    sent_.push_back("compare:" + condition->left + std::string(to_string(condition->op)) + condition->right);
   }
 
-  void watch_path(const std::string& path) {
-    if (kind_ != Kind::none) fail("-w", "a rule has only one -a/-A/-w");
+  void watch_path(const std::string& option, const std::string& path) {
+    if (kind_ != Kind::none) fail(option, dialect_ == Dialect::auditctl ? "watch option can't be given with a syscall" : "a rule has only one -a/-A/-w");
     if (path.empty() || path[0] != '/') fail(path, "watch path must be absolute");
     kind_ = Kind::watch;
+    removes_ = option == "-W";
     watch_.path = path;
+    // auditctl trims trailing slashes before it sends the path.
+    std::string sent = path;
+    while (sent.size() > 2 && sent.back() == '/') sent.pop_back();
+    sent_.push_back("watch=" + sent);
   }
 
   void perms(const std::string& value) {
     if (value.empty() || value.find_first_not_of("rwxa") != std::string::npos)
       fail(value, "permissions must be a combination of r, w, x and a");
     watch_.perms = value;
+    perm_added_ = true;
+    // A bit set: "wa" and "aw" are the same permission.
+    std::string bits;
+    for (char c : std::string("rwxa"))
+      if (value.find(c) != std::string::npos) bits += c;
+    sent_.push_back("perm=" + bits);
   }
 
   void control(const std::string& option, const std::string& value) {
@@ -225,6 +351,11 @@ class LineParser {
   }
 
   Rule finish() {
+    // auditctl joins the keys with \x01 and sends them as one field, after every other.
+    std::string joined;
+    for (const auto& k : keys_) joined += (joined.empty() ? "" : "\x01") + k;
+    if (positional_key_ && gathered_keys_) fail("key", "Error sending add rule data request (Invalid argument): a second key field");
+    if (!keys_.empty() && !positional_key_) sent_.push_back("key=" + joined);
     switch (kind_) {
       case Kind::none:
         fail(words_.empty() ? "" : words_[0], "not a rule: expected -a, -w or a control option");
@@ -233,7 +364,9 @@ class LineParser {
         return rule_;
       case Kind::watch:
         watch_.keys = keys_;
-        rule_.body = watch_;
+        watch_.sent_fields = sent_;
+        if (removes_) rule_.body = Removal{watch_};
+        else rule_.body = watch_;
         return rule_;
       case Kind::syscall:
         break;
@@ -244,7 +377,9 @@ class LineParser {
     std::sort(syscall_.syscalls.begin(), syscall_.syscalls.end());
     syscall_.syscalls.erase(std::unique(syscall_.syscalls.begin(), syscall_.syscalls.end()), syscall_.syscalls.end());
     syscall_.keys = keys_;
-    rule_.body = syscall_;
+    syscall_.sent_fields = sent_;
+    if (removes_) rule_.body = Removal{syscall_};
+    else rule_.body = syscall_;
     return rule_;
   }
 
@@ -278,9 +413,13 @@ class LineParser {
   const std::string& source_;
   int number_;
   Dialect dialect_;
+  Userspace userspace_;
   size_t pos_ = 0;
   Kind kind_ = Kind::none;
-  bool saw_syscall_ = false;
+  bool saw_syscall_ = false, perm_added_ = false, exe_added_ = false, fstype_added_ = false, removes_ = false;
+  bool positional_key_ = false, gathered_keys_ = false;  // a key!= field; keys from -k and -F key=
+  std::optional<Abi> names_abi_;  // the ABI -F arch named (syscall names resolve in its table)
+  std::vector<std::string> sent_;
   Rule rule_;
   SyscallRule syscall_;
   WatchRule watch_;
@@ -317,7 +456,8 @@ std::vector<NumberedLine> rule_lines(std::string_view text) {
   return rules;
 }
 
-Rule parse_rule_line(std::string_view line, Arch arch, const std::string& source, int line_number, Dialect dialect) {
+Rule parse_rule_line(std::string_view line, Arch arch, const std::string& source, int line_number, Dialect dialect,
+                     Userspace userspace) {
   if (auto nul = line.find('\0'); nul != std::string_view::npos) {
     // Name the word that holds it, with the NUL spelt out (a raw one would cut the message short).
     size_t begin = line.find_last_of(" \t", nul);
@@ -326,7 +466,7 @@ Rule parse_rule_line(std::string_view line, Arch arch, const std::string& source
     for (char c : line.substr(begin, line.find_first_of(" \t", nul) - begin)) word += c == '\0' ? std::string("\\0") : std::string(1, c);
     throw InputError({source, line_number, word}, "a NUL byte inside a rule (auditctl would cut the line there)");
   }
-  return LineParser(line, arch, source, line_number, dialect).parse();
+  return LineParser(line, arch, source, line_number, dialect, userspace).parse();
 }
 
 RuleSet parse_rules(std::string_view text, Arch arch, const std::string& source) {

@@ -8,15 +8,18 @@
 
 #include "core/arch.hpp"
 #include "rules/rule.hpp"
+#include "rules/userspace.hpp"
 #include "rules/values.hpp"
 
 namespace auditvm::rules {
 
 // Parses one line (no comment, not blank). `arch` is the machine auditctl runs on: it decides
 // which table names resolve in and what b32/b64 mean. `dialect`: auditctl for what `auditctl -R`
-// loads, listing for what may also appear in `auditctl -l` output. Throws InputError.
+// loads, listing for what may also appear in `auditctl -l` output. The auditctl dialect reads a
+// line the way `auditctl -R` does (words split at spaces only, a stray word is an error, checks
+// of audit 3 or audit 4 per `userspace`). Throws InputError.
 Rule parse_rule_line(std::string_view line, Arch arch, const std::string& source, int line_number,
-                     Dialect dialect = Dialect::listing);
+                     Dialect dialect = Dialect::listing, Userspace userspace = Userspace::audit3);
 
 // Parses a whole text (a rules file or `auditctl -l` output); skips what rule_lines skips.
 RuleSet parse_rules(std::string_view text, Arch arch, const std::string& source);

@@ -48,6 +48,9 @@ struct SyscallRule {
   std::vector<FieldCondition> fields;  // excluding arch and key
   std::vector<FieldComparison> comparisons;
   std::vector<std::string> keys;
+  // The fields as auditctl sends them, in order, values as the kernel holds them ("arch=b64",
+  // "auid>=1000", "watch=/etc/passwd", "key=a"): the kernel compares two rules field by field.
+  std::vector<std::string> sent_fields;
 };
 
 // `-w path -p perms -k key`: a file watch (kernel: a rule on the exit list with path/perm fields).
@@ -55,9 +58,16 @@ struct WatchRule {
   std::string path;
   std::string perms;  // subset of "rwxa", empty = all
   std::vector<std::string> keys;
+  std::vector<std::string> sent_fields;  // as in SyscallRule
 };
 
-// `-D`, `-b N`, `-f N`, `-r N`, `-e N`, `--backlog_wait_time N`, `--loginuid-immutable`.
+// `-d RULE` or `-W WATCH`: deletes the first loaded rule the kernel finds identical to the target.
+struct Removal {
+  std::variant<SyscallRule, WatchRule> target;
+};
+
+// `-D` (value: the key of `-D -k KEY`), `-b N`, `-f N`, `-r N`, `-e N`, `--backlog_wait_time N`,
+// `--loginuid-immutable`, `--reset-lost`, `-i` and `-c` (ignore errors, continue past them).
 struct ControlLine {
   std::string option;
   std::string value;
@@ -66,11 +76,12 @@ struct ControlLine {
 struct Rule {
   int line = 0;       // 1-based line in the source
   std::string text;   // the line as written
-  std::variant<SyscallRule, WatchRule, ControlLine> body;
+  std::variant<SyscallRule, WatchRule, ControlLine, Removal> body;
 
   const SyscallRule* syscall_rule() const { return std::get_if<SyscallRule>(&body); }
   const WatchRule* watch_rule() const { return std::get_if<WatchRule>(&body); }
   const ControlLine* control() const { return std::get_if<ControlLine>(&body); }
+  const Removal* removal() const { return std::get_if<Removal>(&body); }
 };
 
 struct RuleSet {

@@ -59,7 +59,9 @@ void judge(report::CellResult& cell, const Configuration& configuration, const s
   confirm_findings(cell, witnessed);
   if (nixos::loads_rules(configuration.config)) {
     // lint's prediction of auditctl -R, confirmed or refuted by the real one.
-    auto predicted = check::simulate_load(rules_text, cell.arch, "rules");
+    // The guest's audit userspace decides how the file is read (an unknown version: audit 3's way).
+    auto userspace = rules::userspace_from_version(cell.audit_version).value_or(rules::Userspace::audit3);
+    auto predicted = check::simulate_load(rules_text, cell.arch, "rules", userspace);
     int real_line = cell.load_failure ? cell.load_failure->line : 0;
     add_assertion(cell, "lint predicted the rules load", predicted.failing_line.value_or(0) == real_line,
                   "lint: " + (predicted.failing_line ? "stops at line " + std::to_string(*predicted.failing_line) : std::string("loads completely")) +

@@ -1,0 +1,203 @@
+// What `auditctl -R` does with each fixture of tests/semantics/load, as measured in the bookworm
+// (audit 3.0.9, 6.1) and trixie (audit 4.0.2, 6.12) guests on x86_64 and aarch64 (the VM test
+// vm_load_semantics_test replays them): lint must predict exactly that.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+
+#include "check/coverage.hpp"
+#include "check/kernel_model.hpp"
+#include "check/load_simulation.hpp"
+#include "core/files.hpp"
+#include "rules/canonical.hpp"
+
+namespace auditvm::check {
+namespace {
+
+using rules::Userspace;
+
+LoadReport load(const std::string& fixture, Arch arch = Arch::x86_64, Userspace userspace = Userspace::audit3) {
+  auto file = std::filesystem::path(AUDITVM_SOURCE_ROOT) / "tests/semantics/load" / (fixture + ".rules");
+  return simulate_load(read_file(file, FileKind::data), arch, fixture, userspace);
+}
+
+struct Refused {
+  int line;
+  bool by_kernel;
+  std::string message;  // its beginning
+};
+
+void expect_refused(const LoadReport& report, const std::vector<Refused>& expected, int exit_status) {
+  EXPECT_EQ(report.exit_status, exit_status);
+  ASSERT_EQ(report.rejected.size(), expected.size());
+  for (size_t i = 0; i < expected.size(); ++i) {
+    EXPECT_EQ(report.rejected[i].line, expected[i].line);
+    EXPECT_EQ(report.rejected[i].by_kernel, expected[i].by_kernel) << report.rejected[i].message;
+    EXPECT_EQ(report.rejected[i].message.substr(0, expected[i].message.size()), expected[i].message);
+  }
+}
+
+const std::string kExists = "Error sending add rule data request (Rule exists)";
+const std::string kNoSuchRule = "Error sending delete rule data request (No such file or directory)";
+
+TEST(LoadSemantics, AppendAndPrependPerListInTheKernelsListingOrder) {
+  auto report = load("append_prepend");
+  expect_refused(report, {}, 0);
+  EXPECT_EQ(predicted_listing(report), (std::vector<std::string>{
+      "-a never,task -F uid=6", "-a never,task -F uid=5",
+      "-a always,exit -F arch=b64 -S write -F key=d", "-a always,exit -F arch=b64 -S close -F key=b",
+      "-a always,exit -F arch=b64 -S openat -F key=a", "-a always,exit -F arch=b64 -S read -F key=c",
+      "-a never,exclude -F msgtype=CWD", "-a always,exclude -F msgtype=PATH"}));
+  // arrange() evaluates in the same order.
+  auto lists = arrange(report.loaded);
+  ASSERT_EQ(lists.exit.size(), 4U);
+  EXPECT_EQ(lists.exit[0]->line, 5);  // -A write
+  EXPECT_EQ(lists.exit[3]->line, 4);  // -a read
+  ASSERT_EQ(lists.task.size(), 2U);
+  EXPECT_EQ(lists.task[0]->line, 7);
+}
+
+TEST(LoadSemantics, DeleteMatchesTheKernelsComparisonNotTheText) {
+  // -S a,b is -S b -S a; on aarch64 63 is read, on x86_64 it is uname.
+  auto arm = load("delete_reordered_syscalls", Arch::aarch64);
+  expect_refused(arm, {}, 0);
+  EXPECT_EQ(predicted_listing(arm), std::vector<std::string>{"-a always,exit -F arch=b64 -S write"});
+  expect_refused(load("delete_reordered_syscalls"), {{5, true, kNoSuchRule}}, 1);
+  // Field order and keys do matter; a missing rule stops -R.
+  expect_refused(load("delete_field_order"), {{3, true, kNoSuchRule}}, 1);
+  expect_refused(load("delete_other_key"), {{3, true, kNoSuchRule}}, 1);
+  auto missing = load("delete_missing");
+  expect_refused(missing, {{3, true, kNoSuchRule}}, 1);
+  EXPECT_EQ(missing.failing_line, 3);
+  EXPECT_EQ(missing.not_loaded.size(), 1U);
+}
+
+TEST(LoadSemantics, DeleteTakesTheFirstIdenticalRuleInEvaluationOrder) {
+  auto report = load("delete_prepended");
+  expect_refused(report, {}, 0);
+  EXPECT_EQ(predicted_listing(report), (std::vector<std::string>{"-a always,exit -F arch=b64 -S read -F key=r",
+                                                                 "-a always,exit -F arch=b64 -S openat -F key=x",
+                                                                 "-a always,exit -F arch=b64 -S write"}));
+}
+
+TEST(LoadSemantics, DuplicatesStopTheLoadUnlessPrepended) {
+  expect_refused(load("duplicate"), {{3, true, kExists}}, 1);
+  expect_refused(load("duplicate_other_key_or_action"), {}, 0);
+  auto prepend = load("duplicate_prepend");
+  expect_refused(prepend, {{6, true, kExists}}, 1);
+  EXPECT_EQ(predicted_listing(prepend).size(), 4U);  // three identical openat rules and read
+  expect_refused(load("duplicate_values"), {{4, true, kExists}}, 1);  // auid=unset after auid=-1
+  expect_refused(load("no_syscall"), {{4, true, kExists}}, 1);        // -S all after no -S
+  expect_refused(load("watch_is_path"), {{3, true, kExists}}, 1);     // -F path= -F perm= after -w
+}
+
+TEST(LoadSemantics, DeleteAllAndDeleteByKey) {
+  auto all = load("delete_all");
+  expect_refused(all, {}, 0);
+  EXPECT_EQ(predicted_listing(all), std::vector<std::string>{"-a always,exit -F arch=b64 -S read"});
+  auto by_key = load("delete_all_key");  // keys "ab" and "xaz" contain "a", "b" does not
+  EXPECT_EQ(predicted_listing(by_key), (std::vector<std::string>{"-a always,exit -F arch=b64 -S close -F key=b",
+                                                                "-a always,exit -F arch=b64 -S read"}));
+}
+
+TEST(LoadSemantics, IgnoreAndContinueGoOnPastRefusedLines) {
+  auto ignore = load("ignore_errors");
+  expect_refused(ignore, {{4, true, kExists}, {5, false, "Syscall name unknown: nosuch"}}, 0);
+  EXPECT_FALSE(ignore.failing_line);
+  EXPECT_EQ(predicted_listing(ignore).size(), 2U);
+  expect_refused(load("continue_errors"), {{4, true, kExists}, {5, false, "Syscall name unknown: nosuch"}}, 1);
+  expect_refused(load("ignore_too_late"), {{3, true, kExists}}, 1);
+}
+
+TEST(LoadSemantics, AuditctlSplitsAtSpacesOnly) {
+  auto blank = load("whitespace");
+  expect_refused(blank, {}, 0);
+  EXPECT_EQ(predicted_listing(blank)[1], "-a always,exit -F arch=b64 -S read -F key=t\t");  // the tab is the key's
+  expect_refused(load("trailing_tab_syscall"), {{3, false, "Syscall name unknown: read\t"}}, 1);
+  expect_refused(load("leading_tab"), {{3, false, "List must be given before field"}}, 1);
+  expect_refused(load("trailing_comment"), {{3, false, "parameter passed without an option given"}}, 1);
+  auto crlf = load("crlf");  // "\r" alone: no option at all, auditctl names no reason
+  expect_refused(crlf, {{3, false, ""}}, 1);
+  EXPECT_EQ(predicted_listing(crlf), std::vector<std::string>{"-a always,exit -F arch=b64 -S openat -F key=a\r"});
+  expect_refused(load("crlf_syscall"), {{3, false, "Syscall name unknown: close\r"}}, 1);
+}
+
+TEST(LoadSemantics, ControlLinesAndEnable) {
+  expect_refused(load("control_lines"), {}, 0);
+  auto disabled = load("enable_0");
+  expect_refused(disabled, {}, 0);
+  EXPECT_EQ(predicted_listing(disabled).size(), 2U);
+  EXPECT_TRUE(arrange(disabled.loaded).auditing_disabled);
+}
+
+TEST(LoadSemantics, AfterLockingEveryChangeIsRefused) {
+  auto locked = load("lock");
+  expect_refused(locked, {{4, true, "Error sending add rule data request (Operation not permitted)"}}, 1);
+  EXPECT_EQ(predicted_listing(locked), std::vector<std::string>{"-a always,exit -F arch=b64 -S read -F key=x"});
+  // With -c each later line is refused in its own words, and -D is refused only if it deletes something.
+  auto each = simulate_load("-c\n-a always,exit -F arch=b64 -S read\n-e 2\n-D\n-b 10\n-f 2\n-r 5\n--backlog_wait_time 9\n-e 1\n"
+                            "--loginuid-immutable\n-d always,exit -F arch=b64 -S read\n",
+                            Arch::x86_64, "t");
+  expect_refused(each, {{4, true, "Error deleting rule (Operation not permitted)"},
+                        {5, true, "Error sending backlog limit request (Operation not permitted)"},
+                        {6, true, "Error sending failure mode request (Operation not permitted)"},
+                        {7, true, "Error sending rate limit request (Operation not permitted)"},
+                        {8, true, "Error sending backlog limit request (Operation not permitted)"},
+                        {9, true, "Error sending enable request (Operation not permitted)"},
+                        {11, true, "Error sending delete rule data request (Operation not permitted)"}},
+                 1);
+}
+
+TEST(LoadSemantics, WatchesAndTheirDeletion) {
+  auto watches = load("watch_and_W");
+  expect_refused(watches, {{5, true, kNoSuchRule}}, 1);
+  EXPECT_EQ(predicted_listing(watches), std::vector<std::string>{"-w /etc/passwd -p wa -k p"});
+  // A missing directory is the target's business: lint warns (the guest refuses it, VM test).
+  auto missing = load("watch_missing_dir");
+  ASSERT_FALSE(missing.warnings.empty());
+  EXPECT_NE(missing.warnings[0].find("line 2: the watch on /nonexistent/dir/file"), std::string::npos);
+}
+
+TEST(LoadSemantics, WhatAuditctlRefusesOnEachList) {
+  expect_refused(load("key_needs_syscall"), {{3, false, "key option needs a watch or syscall given prior to it"}}, 1);
+  expect_refused(load("exit_on_task"), {{3, false, "exit can only be used with exit filter list"}}, 1);
+  expect_refused(load("syscall_on_task"), {{3, false, "Error: syscall auditing being added to task list"}}, 1);
+  expect_refused(load("syscall_on_exclude"), {{3, false, "Error: syscall auditing cannot be put on exclude list"}}, 1);
+  expect_refused(load("msgtype_on_exit"), {{3, false, "msgtype field can only be used with exclude or user filter list"}}, 1);
+  expect_refused(load("arch_after_syscall"), {{3, false, "arch must be before -S"}}, 1);
+  expect_refused(load("numeric_syscalls"), {{3, false, "Syscall name unknown: 2048"}}, 1);
+  EXPECT_EQ(predicted_listing(load("numeric_syscalls")), std::vector<std::string>{"-a always,exit -F arch=b64 -S 999"});
+  expect_refused(load("arch_not_equal"), {}, 0);
+  expect_refused(load("b32", Arch::aarch64), {}, 0);
+}
+
+TEST(LoadSemantics, WhatTheKernelRefuses) {
+  expect_refused(load("bit_operator"), {{3, true, "Error sending add rule data request (Invalid argument)"}}, 1);
+  auto key = load("key_operator");  // key!=b is the key b; a second key is refused
+  expect_refused(key, {{4, true, "Error sending add rule data request (Invalid argument)"}}, 1);
+  EXPECT_EQ(predicted_listing(key)[1], "-a always,exit -F arch=b64 -S openat -F key=b");
+}
+
+TEST(LoadSemantics, TheTwoUserspacesDiffer) {
+  expect_refused(load("arch_on_exclude"), {{3, false, "Only msgtype, *uid, *gid, pid, and subj* fields can be used with exclude filter"}}, 1);
+  expect_refused(load("arch_on_exclude", Arch::x86_64, Userspace::audit4), {}, 0);
+  expect_refused(load("entry_list"), {{3, false, "Append rule - bad keyword always,entry"}}, 1);
+  expect_refused(load("entry_list", Arch::aarch64, Userspace::audit4), {{3, true, "Error sending add rule data request (Invalid argument)"}}, 1);
+  // audit 4 adds the perm syscalls by name: aarch64 has no rename.
+  expect_refused(load("perm_with_arch", Arch::aarch64), {}, 0);
+  expect_refused(load("perm_with_arch", Arch::aarch64, Userspace::audit4), {{3, false, "Syscall name unknown: rename"}}, 1);
+  auto x86 = load("perm_with_arch", Arch::x86_64, Userspace::audit4);
+  expect_refused(x86, {}, 0);
+  EXPECT_NE(predicted_listing(x86)[1].find("-S open,bind,truncate,ftruncate,rename,"), std::string::npos) << predicted_listing(x86)[1];
+}
+
+TEST(LoadSemantics, AnArchlessRuleLoadsWithAWarningOnX86_64Only) {
+  auto x86 = load("archless");
+  expect_refused(x86, {}, 0);
+  ASSERT_EQ(x86.warnings.size(), 2U);
+  EXPECT_NE(x86.warnings[0].find("32/64 bit syscall mismatch in line 2"), std::string::npos);
+  EXPECT_TRUE(load("archless", Arch::aarch64).warnings.empty());
+}
+
+}  // namespace
+}  // namespace auditvm::check

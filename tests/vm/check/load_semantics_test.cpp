@@ -1,0 +1,165 @@
+// Every rules file in tests/semantics/load, loaded with `auditctl -R` in a real guest (both arches,
+// bookworm's audit 3.0.9 on 6.1 and trixie's audit 4.0.2 on 6.12), against lint's prediction of
+// the same load: which lines are refused (and by whom, in which words), auditctl's exit status,
+// and what `auditctl -l` shows afterwards, in order.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <filesystem>
+#include <regex>
+#include <set>
+
+#include "check/load_simulation.hpp"
+#include "core/files.hpp"
+#include "image/builder.hpp"
+#include "image/manifest.hpp"
+#include "image/suite.hpp"
+#include "machine/channel.hpp"
+#include "machine/machine.hpp"
+#include "rules/canonical.hpp"
+#include "support/temp_dir.hpp"
+
+namespace auditvm::check {
+namespace {
+
+using namespace std::chrono_literals;
+namespace fs = std::filesystem;
+
+struct Case {
+  Arch arch;
+  const char* suite;
+};
+
+std::string case_name(const testing::TestParamInfo<Case>& info) {
+  return std::string(to_string(info.param.arch)) + "_" + info.param.suite;
+}
+
+// The fixtures, the one that locks the guest (-e 2) last.
+std::vector<fs::path> fixtures() {
+  std::vector<fs::path> out;
+  for (const auto& entry : fs::directory_iterator(fs::path(AUDITVM_SOURCE_ROOT) / "tests/semantics/load"))
+    if (entry.path().extension() == ".rules") out.push_back(entry.path());
+  std::sort(out.begin(), out.end(), [](const fs::path& a, const fs::path& b) {
+    return std::make_pair(a.stem() == "lock", a.filename()) < std::make_pair(b.stem() == "lock", b.filename());
+  });
+  return out;
+}
+
+// A message as the guest prints it: lint adds its explanation after " (" or, for the kernel's
+// refusals, after the errno text in parentheses.
+std::string auditctl_part(const RejectedLine& line) {
+  if (line.by_kernel) return line.message.substr(0, line.message.find(')') + 1);
+  return line.message.substr(0, line.message.find(" ("));
+}
+
+std::string without_cr_tab(std::string text) {
+  text.erase(std::remove_if(text.begin(), text.end(), [](char c) { return c == '\r' || c == '\t'; }), text.end());
+  while (!text.empty() && text.back() == ' ') text.pop_back();
+  return text;
+}
+
+// The current image of the arch and suite, or one of the image directories named in
+// AUDITVM_TEST_IMAGE_DIRS (':'-separated), for a checkout whose own images are not built.
+std::optional<image::Manifest> guest_image(Arch arch, const std::string& suite) {
+  if (const char* dirs = std::getenv("AUDITVM_TEST_IMAGE_DIRS")) {
+    std::string list = dirs;
+    for (size_t start = 0; start <= list.size();) {
+      size_t end = list.find(':', start);
+      fs::path dir = list.substr(start, end == std::string::npos ? std::string::npos : end - start);
+      if (fs::exists(dir / "manifest.json"))
+        if (auto manifest = image::load_manifest(dir / "manifest.json"); manifest.arch == arch && manifest.suite == suite) return manifest;
+      if (end == std::string::npos) break;
+      start = end + 1;
+    }
+  }
+  return image::find_image(arch, *image::parse_suite(suite));
+}
+
+class LoadSemantics : public testing::TestWithParam<Case> {
+ protected:
+  void SetUp() override {
+    auto manifest = guest_image(GetParam().arch, GetParam().suite);
+    ASSERT_TRUE(manifest) << "build the images first: auditvm image build --arch all --suite " << GetParam().suite;
+    userspace_ = *rules::userspace_from_version(manifest->audit_version);
+    logs_ = test::make_temp_dir("loadsem");
+    machine::BootOptions boot;
+    boot.console_log = logs_ / "console.log";
+    boot.boot_timeout = 300s;
+    boot.accel = machine::Accel::tcg;
+    machine_ = machine::make_machine(*manifest, boot, {});
+    machine_->boot();
+  }
+  void TearDown() override {
+    machine_.reset();
+    fs::remove_all(logs_);
+  }
+  rules::Userspace userspace_ = rules::Userspace::audit3;
+  fs::path logs_;
+  std::unique_ptr<machine::Machine> machine_;
+};
+
+TEST_P(LoadSemantics, AuditctlRDoesWhatLintPredicts) {
+  const Arch arch = GetParam().arch;
+  for (const auto& file : fixtures()) {
+    SCOPED_TRACE(file.filename().string());
+    const std::string text = read_file(file, FileKind::data);
+    auto reset = machine_->run("auditctl -D >/dev/null 2>&1; auditctl -e 1 >/dev/null 2>&1; [ \"$(auditctl -l)\" = \"No rules\" ]", 60s);
+    ASSERT_EQ(reset.exit_status, 0) << "the guest did not return to no rules";
+    // auditctl -R reports to syslog and to stderr: both, once syslogd has everything.
+    auto load = machine_->run("printf %s " + machine::ansi_c_quote(text) + R"SH( > /tmp/fixture.rules
+n=$(wc -c </var/log/messages)
+auditctl -R /tmp/fixture.rules >/tmp/load.out 2>&1; rc=$?
+last=-1; i=0; while [ $i -lt 40 ]; do size=$(wc -c </var/log/messages); [ "$size" = "$last" ] && break; last=$size; sleep 0.1; i=$((i+1)); done
+cat /tmp/load.out; tail -c +$((n + 1)) /var/log/messages | sed -n 's/^.* auditctl[^:]*: //p'
+echo "@rc $rc"
+auditctl -l
+)SH", 120s);
+    ASSERT_EQ(load.exit_status, 0) << load.err;
+    const auto at = load.out.find("@rc ");
+    ASSERT_NE(at, std::string::npos) << load.out;
+    const std::string said = load.out.substr(0, at);
+    const int rc = std::stoi(load.out.substr(at + 4));
+    const std::string listing = load.out.substr(load.out.find('\n', at) + 1);
+
+    auto predicted = simulate_load(text, arch, file.filename().string(), userspace_);
+    // Lint cannot see the target's files: it warns that a watch fails if its directory is missing.
+    // Where the guest lacks it, the kernel's "No such file or directory" must be at a warned line.
+    bool stopped_at_warning = false;
+    for (const auto& warning : predicted.warnings) {
+      const std::string line = warning.substr(5, warning.find(':') - 5);
+      if (warning.find("fails to load") != std::string::npos && said.find("There was an error in line " + line + " of") != std::string::npos) {
+        EXPECT_NE(said.find("Error sending add rule data request (No such file or directory)"), std::string::npos) << said;
+        stopped_at_warning = true;
+      }
+    }
+    if (stopped_at_warning) continue;
+    EXPECT_EQ(rc, predicted.exit_status) << said;
+    std::set<int> refused, predicted_refused;
+    static const std::regex error_line(R"(There was an error in line (\d+) of)");
+    for (std::sregex_iterator m(said.begin(), said.end(), error_line), end; m != end; ++m) refused.insert(std::stoi((*m)[1]));
+    for (const auto& line : predicted.rejected) {
+      predicted_refused.insert(line.line);
+      if (!line.message.empty())
+        EXPECT_NE(said.find(auditctl_part(line)), std::string::npos) << "line " << line.line << ": lint says " << line.message << "\nguest:\n" << said;
+      // A kernel refusal is worded "Error sending ..." by auditctl: the class shows in the text.
+      if (line.by_kernel) EXPECT_NE(said.find("Error "), std::string::npos) << said;
+    }
+    EXPECT_EQ(refused, predicted_refused) << said;
+
+    std::vector<std::string> shown;
+    for (const auto& line : rules::rule_lines(listing))
+      shown.push_back(without_cr_tab(rules::canonical_text(rules::parse_rule_line(line.text, arch, "auditctl -l", line.number), arch)));
+    std::vector<std::string> expected;
+    for (const auto& line : predicted_listing(predicted)) expected.push_back(without_cr_tab(line));
+    EXPECT_EQ(shown, expected) << listing;
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(Guests, LoadSemantics,
+                         testing::Values(Case{Arch::x86_64, "bookworm"}, Case{Arch::aarch64, "bookworm"}, Case{Arch::x86_64, "trixie"},
+                                         Case{Arch::aarch64, "trixie"}),
+                         case_name);
+
+}  // namespace
+}  // namespace auditvm::check
