@@ -80,7 +80,8 @@ Judgement judge_cell(const report::CellResult& cell, const scenario::Scenario& s
   if (!cell.infra_error.empty()) out.inconclusive = "the cell did not run to the end: " + cell.infra_error;
   // Lint's prediction of `auditctl -R` against the real one, on the file the guest loaded.
   if (cell.evidence && cell.evidence->auditctl_R) {
-    auto predicted = check::simulate_load(cell.evidence->rules_file, cell.arch, "rules");
+    auto userspace = rules::userspace_from_version(cell.audit_version).value_or(rules::Userspace::audit3);  // the guest's auditctl
+    auto predicted = check::simulate_load(cell.evidence->rules_file, cell.arch, "rules", userspace);
     int real = cell.load_failure ? cell.load_failure->line : 0;
     if (predicted.failing_line.value_or(0) != real)
       out.disagreements.push_back({Disagreement::Kind::load, std::nullopt, "where auditctl -R stops",

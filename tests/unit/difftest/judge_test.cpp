@@ -89,15 +89,16 @@ TEST(Judge, AWitnessIsComparedOnlyWhenMadeAsAsked) {
 }
 
 TEST(Judge, LintsLoadPredictionIsJudgedAgainstAuditctl) {
-  // lint says this loads; auditctl said it stopped at line 5 (the first rule of NixOS's file).
-  auto c = cell({"-a never,exclude -k m"}, "No rules\n");
-  c.load_failure = report::LoadFailure{5, "-a never,exclude -k m", "key option needs a watch or syscall given prior to it"};
+  // lint says this loads (it cannot see the target's files); auditctl said it stopped at line 5
+  // (the first rule of NixOS's file).
+  auto c = cell({"-w /nonexistent/x -p wa"}, "No rules\n");
+  c.load_failure = report::LoadFailure{5, "-w /nonexistent/x -p wa", "Error sending add rule data request (No such file or directory)"};
   auto j = judge_cell(c, actors(), stig(), kernel_model());
   ASSERT_EQ(j.disagreements.size(), 1U);
   EXPECT_EQ(j.disagreements[0].kind, Disagreement::Kind::load);
   EXPECT_EQ(j.disagreements[0].model, "loads completely");
-  EXPECT_EQ(j.disagreements[0].kernel, "stopped at line 5: key option needs a watch or syscall given prior to it");
-  EXPECT_EQ(j.disagreements[0].signature(), "load model loads completely / kernel stopped: key option needs a watch or syscall given prior to it");
+  EXPECT_EQ(j.disagreements[0].kernel, "stopped at line 5: Error sending add rule data request (No such file or directory)");
+  EXPECT_EQ(j.disagreements[0].signature(), "load model loads completely / kernel stopped: Error sending add rule data request (No such file or directory)");
   // And the other way round: lint stops at a line auditctl loaded.
   auto d = cell({"-a always,exit -F arch=b64 -S nosuchcall"}, "No rules\n");
   auto k = judge_cell(d, actors(), stig(), kernel_model());
