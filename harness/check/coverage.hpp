@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -88,6 +89,10 @@ struct Prediction {
 };
 
 Prediction predict(const rules::RuleSet& rules, Arch arch, const Event& event);
+
+// The model's prediction as a value: `predict` in use, a changed model where a test shows that a
+// wrong prediction is caught (reproduce, difftest).
+using Predictor = std::function<Prediction(const rules::RuleSet& rules, Arch arch, const Event& event)>;
 
 // Whether the STIG rule requires `event` to be recorded.
 bool in_required_set(const StigRule& stig, const Event& event);

@@ -93,11 +93,12 @@ EventKey key_of(const Event& e) { return {e.abi, e.syscall, e.auid, e.uid, e.eui
 
 class Chooser {
  public:
-  Chooser(const rules::RuleSet& loaded, Arch arch, OutcomeFeasible feasible) : loaded_(loaded), arch_(arch), feasible_(feasible) {}
+  Chooser(const rules::RuleSet& loaded, Arch arch, OutcomeFeasible feasible, const Predictor& predictor)
+      : loaded_(loaded), arch_(arch), feasible_(feasible), predictor_(predictor) {}
 
   void add(const std::optional<Event>& event, std::string region, bool required) {
     if (!event || !seen_.insert(key_of(*event)).second) return;
-    witnesses_.push_back({*event, predict(loaded_, arch_, *event), required, std::move(region)});
+    witnesses_.push_back({*event, predictor_(loaded_, arch_, *event), required, std::move(region)});
   }
   void add_in(const RegionOutcome& region, const CheckResult& result, const Preference& p) {
     add(point_in(region.box, region.abi, region.syscall, p, feasible_), describe(region, result), true);
@@ -108,6 +109,7 @@ class Chooser {
   const rules::RuleSet& loaded_;
   Arch arch_;
   OutcomeFeasible feasible_;
+  const Predictor& predictor_;
   std::set<EventKey> seen_;
   std::vector<Witness> witnesses_;
 };
@@ -157,9 +159,9 @@ void add_boundaries(Chooser& chooser, const RegionOutcome& region, const CheckRe
 }  // namespace
 
 std::vector<Witness> choose_witnesses(const rules::RuleSet& loaded, Arch arch, const StigRule& stig, const WitnessLimits& limits,
-                                      OutcomeFeasible feasible) {
+                                      OutcomeFeasible feasible, const Predictor& predictor) {
   CheckResult result = evaluate(loaded, arch, stig);
-  Chooser chooser(loaded, arch, feasible);
+  Chooser chooser(loaded, arch, feasible, predictor);
   const bool exe_rules = uses_field(loaded, "exe");
   // Uncovered regions first: each needs a witness that leaves no record, from a logged-in
   // user's command, and one from a process that set its own login uid.

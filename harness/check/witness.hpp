@@ -30,7 +30,8 @@ struct WitnessLimits {
   std::size_t max_witnesses = 400;  // per cell; the uncovered regions' witnesses come first
 };
 
+// Each witness's `expected` comes from `predictor`.
 std::vector<Witness> choose_witnesses(const rules::RuleSet& loaded, Arch arch, const StigRule& stig, const WitnessLimits& limits = {},
-                                      OutcomeFeasible feasible = module_call_outcome_feasible);
+                                      OutcomeFeasible feasible = module_call_outcome_feasible, const Predictor& predictor = predict);
 
 }  // namespace auditvm::check

@@ -50,7 +50,7 @@ report::CellResult describe_cell(const Cell& cell) {
 }
 
 report::CellResult run_cell(machine::Machine& guest, const Cell& plan, const check::StigRule& stig, bool reset_first,
-                            const std::filesystem::path& log_dir) {
+                            const std::filesystem::path& log_dir, const check::Predictor& predictor) {
   auto started = std::chrono::steady_clock::now();
   report::CellResult cell = describe_cell(plan);
   cell.console_log = guest.console_log().string();
@@ -64,7 +64,7 @@ report::CellResult run_cell(machine::Machine& guest, const Cell& plan, const che
   capture_state(guest, cell, evidence);
   auto loaded = check_listed_rules(cell, evidence.auditctl_l, stig);  // the auditor's check, on what is really loaded
   // The model's witnesses for what is loaded: made after the scenario's actions, in the same trip.
-  auto witnesses = check::choose_witnesses(loaded, plan.arch, stig);
+  auto witnesses = check::choose_witnesses(loaded, plan.arch, stig, {}, check::module_call_outcome_feasible, predictor);
   const int first_witness = static_cast<int>(plan.scenario->actions.size());
   std::vector<GuestCall> witness_calls;
   for (std::size_t i = 0; i < witnesses.size(); ++i)
@@ -72,7 +72,7 @@ report::CellResult run_cell(machine::Machine& guest, const Cell& plan, const che
   auto exercised = exercise(guest, *plan.scenario, plan.configuration->config, evidence, witness_calls);
   write_audit_log(cell, log_dir, exercised.audit_log);
   auto records = records::parse_audit_log(exercised.audit_log);
-  auto judged = judge_actions(*plan.scenario, plan.arch, loaded, stig, exercised.calls, records);
+  auto judged = judge_actions(*plan.scenario, plan.arch, loaded, stig, exercised.calls, records, predictor);
   evidence.actions = judged.rows;
   auto witnessed = judge_witnesses(witnesses, first_witness, plan.arch, results_by_id(exercised.extra_calls, witnesses.size(), first_witness), records);
   evidence.witnesses = witnessed.rows;

@@ -23,7 +23,8 @@ report::CellResult describe_cell(const Cell& cell);
 
 // Runs `cell` on `guest` (reset first when the guest served an earlier cell). Machine errors
 // propagate (the caller marks the cell as an infrastructure error); everything else is in the result.
+// `predictor` is the model's prediction for each event (check::predict; a test may give another).
 report::CellResult run_cell(machine::Machine& guest, const Cell& cell, const check::StigRule& stig, bool reset_first,
-                            const std::filesystem::path& log_dir);
+                            const std::filesystem::path& log_dir, const check::Predictor& predictor = check::predict);
 
 }  // namespace auditvm::scenario

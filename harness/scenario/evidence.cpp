@@ -33,7 +33,8 @@ std::string describe(const Action& action) {
 }  // namespace
 
 ActionEvidence judge_actions(const Scenario& scenario, Arch arch, const rules::RuleSet& loaded, const check::StigRule& stig,
-                             const std::vector<CallResult>& calls, const std::vector<records::SyscallRecord>& records) {
+                             const std::vector<CallResult>& calls, const std::vector<records::SyscallRecord>& records,
+                             const check::Predictor& predictor) {
   ActionEvidence out;
   for (const auto& action : scenario.actions) {
     const CallResult& call = calls[static_cast<size_t>(action.index)];
@@ -59,7 +60,7 @@ ActionEvidence judge_actions(const Scenario& scenario, Arch arch, const rules::R
 
     check::Event event{action.abi,   action.syscall, call.auid,        call.uid, call.euid, call.gid, call.ret == 0,
                        call.ret == 0 ? 0 : -static_cast<std::int64_t>(call.error_number), scenario.actor(action.actor).login};
-    auto prediction = check::predict(loaded, arch, event);
+    auto prediction = predictor(loaded, arch, event);
     auto mine = records_of(call, arch, action.abi, action.syscall, records);
     row.predicted = prediction.fate;
     row.prediction_reason = prediction.reason;

@@ -38,6 +38,7 @@ WitnessEvidence judge_witnesses(const std::vector<check::Witness>& witnesses, in
 
 // `calls` holds one result per action, in the actions' order.
 ActionEvidence judge_actions(const Scenario& scenario, Arch arch, const rules::RuleSet& loaded, const check::StigRule& stig,
-                             const std::vector<CallResult>& calls, const std::vector<records::SyscallRecord>& records);
+                             const std::vector<CallResult>& calls, const std::vector<records::SyscallRecord>& records,
+                             const check::Predictor& predictor = check::predict);
 
 }  // namespace auditvm::scenario

@@ -149,7 +149,7 @@ report::RunResult run_matrix(const std::vector<Scenario>& scenarios, const RunOp
           }
           console_log = guest->console_log().string();
           progress.say(cell.id(), "running");
-          run.cells[index] = run_cell(*guest, cell, stigs.at(cell.scenario->stig), used, log_dir);
+          run.cells[index] = run_cell(*guest, cell, stigs.at(cell.scenario->stig), used, log_dir, options.predictor);
           run.cells[index].suite = cell.suite;
           record_guest(run.cells[index], *manifest);
           used = true;

@@ -28,6 +28,9 @@ struct RunOptions {
   bool quiet = false;
   // Supplies the guest for a cell (the default Debian image, or a NixOS build per configuration).
   std::function<image::Manifest(const Cell&)> guest_for;
+  // The model's prediction of each event: check::predict; a test gives a changed one to show
+  // that the kernel catches a model error.
+  check::Predictor predictor = check::predict;
 };
 
 // The cells of the scenarios (configuration x arch x suite) after --arch/--suite/--config/--shard, in report order.

@@ -3,6 +3,7 @@
 
 #include <cstdlib>
 
+#include "check/coverage.hpp"
 #include "check/stig.hpp"
 #include "image/builder.hpp"
 #include "image/nix_builder.hpp"
@@ -36,8 +37,10 @@ std::vector<std::string> fingerprint(const report::RunResult& run) {
   for (const auto& cell : run.cells) {
     std::string line = cell.id() + " " + report::verdict_name(cell.verdict) + " " + std::string(report::to_string(cell.status())) + " " +
                        std::to_string(cell.records_matched) + "/" + std::to_string(cell.records_expected);
-    if (cell.evidence)
+    if (cell.evidence) {
       for (const auto& action : cell.evidence->actions) line += " " + action.result.value_or("?") + ":" + std::to_string(action.records.size());
+      for (const auto& witness : cell.evidence->witnesses) line += " " + witness.text();
+    }
     out.push_back(line);
   }
   return out;
@@ -71,6 +74,31 @@ TEST_F(ScenarioVmTest, ReducedMatrixOnBothArchesIsAsSpecifiedAndReuseEqualsFresh
 
   auto fresh = run_matrix(scenarios_, options_for(configurations, true, dir_ / "fresh"));
   EXPECT_EQ(fingerprint(reused), fingerprint(fresh));
+}
+
+// A contrived model error: `auid>=1000` read as `auid>1000`. The witnesses at the region's
+// boundary (auid 1000) catch it on both arches, as a model mismatch naming the event.
+TEST_F(ScenarioVmTest, AContrivedModelErrorIsCaughtByTheWitnesses) {
+  auto options = options_for({"stig-fix"}, false, dir_ / "contrived");
+  options.predictor = [](const rules::RuleSet& loaded, Arch arch, const check::Event& event) {
+    auto prediction = check::predict(loaded, arch, event);
+    if (event.auid == 1000) prediction = {check::Fate::no_rule, 0, "", "the contrived model: auid>=1000 as auid>1000"};
+    return prediction;
+  };
+  auto run = run_matrix(scenarios_, options);
+  ASSERT_EQ(run.cells.size(), 2U);
+  for (const auto& cell : run.cells) {
+    EXPECT_EQ(cell.status(), report::Status::model_mismatch) << cell.id();
+    ASSERT_TRUE(cell.evidence) << cell.id() << " " << cell.infra_error;
+    int caught = 0;
+    for (const auto& w : cell.evidence->witnesses) caught += w.event.auid == 1000 && !w.held() && w.recorded();
+    EXPECT_GT(caught, 4) << cell.id();
+    bool named = false;
+    for (const auto& a : cell.assertions)
+      named |= a.name == "every witness event did what the model predicted" && a.status == report::Status::model_mismatch &&
+               a.message.find("auid 1000") != std::string::npos && a.message.find("the contrived model") != std::string::npos;
+    EXPECT_TRUE(named) << cell.id();
+  }
 }
 
 TEST_F(ScenarioVmTest, AndurilRulesStopLoadingOnAarch64AtTheLineLintPredicts) {
