@@ -124,19 +124,23 @@ void add_boundaries(Chooser& chooser, const RegionOutcome& region, const CheckRe
     p.auid = {auid};
     chooser.add_in(region, result, p);
   }
-  for (auto uid : {box[Dim::uid].lo, std::min(box[Dim::uid].hi, kMaxSettableId)}) {
+  // An id the region narrows is tried at both ends; one it leaves whole, at root and at a user
+  // (its other end, 4294967294, tells the model nothing new then).
+  auto is_whole = [](const Interval& range) { return range.lo == 0 && range.hi >= kMaxSettableId; };
+  auto ends = [&](const Interval& range) {
+    return is_whole(range) ? std::vector<std::int64_t>{0, 1000} : std::vector<std::int64_t>{range.lo, std::min(range.hi, kMaxSettableId)};
+  };
+  for (auto uid : ends(box[Dim::uid])) {
     Preference p;
     p.uid = {uid};
     chooser.add_in(region, result, p);
   }
-  Interval euid = meet(box, {Dim::euid, Dim::suid, Dim::fsuid});
-  for (auto value : {euid.lo, std::min(euid.hi, kMaxSettableId)}) {
+  for (auto value : ends(meet(box, {Dim::euid, Dim::suid, Dim::fsuid}))) {
     Preference p;
     p.euid = {value};
     chooser.add_in(region, result, p);
   }
-  Interval gid = meet(box, {Dim::gid, Dim::egid, Dim::sgid, Dim::fsgid});
-  for (auto value : {gid.lo, std::min(gid.hi, kMaxSettableId)}) {
+  for (auto value : ends(meet(box, {Dim::gid, Dim::egid, Dim::sgid, Dim::fsgid}))) {
     Preference p;
     p.gid = {value};
     chooser.add_in(region, result, p);
