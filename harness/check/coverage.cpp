@@ -226,6 +226,18 @@ Prediction predict(const rules::RuleSet& rules, Arch arch, const Event& event) {
   return {outcome.fate, outcome.rule_line, outcome.key, outcome.reason};
 }
 
+std::string outcome_name(const Event& event) { return event.success ? "success" : rules::errno_name(static_cast<int>(-event.exit_code)); }
+
+std::string describe(const Event& event) {
+  std::string out = std::string(to_string(event.abi)) + " " + event.syscall + ", auid " +
+                    (event.auid == rules::kUnsetId ? std::string("unset") : std::to_string(event.auid)) + ", uid " + std::to_string(event.uid);
+  if (event.euid != event.uid) out += ", euid " + std::to_string(event.euid);
+  if (event.gid != 0) out += ", gid " + std::to_string(event.gid);
+  if (event.login == LoginMode::self) out += ", login uid set by itself";
+  if (event.alternate_exe) out += ", alternate executable";
+  return out + ", " + outcome_name(event);
+}
+
 bool in_required_set(const StigRule& stig, const Event& event) {
   for (const auto& required : stig.required) {
     if (std::find(required.abis.begin(), required.abis.end(), event.abi) == required.abis.end()) continue;

@@ -94,6 +94,11 @@ Prediction predict(const rules::RuleSet& rules, Arch arch, const Event& event);
 // wrong prediction is caught (reproduce, difftest).
 using Predictor = std::function<Prediction(const rules::RuleSet& rules, Arch arch, const Event& event)>;
 
+// "success" or the errno name of the failure ("EPERM"): what the call returns.
+std::string outcome_name(const Event& event);
+// "b64 finit_module, auid 1005, uid 0, EPERM" (ids other than uid only where they differ from it or from root).
+std::string describe(const Event& event);
+
 // Whether the STIG rule requires `event` to be recorded.
 bool in_required_set(const StigRule& stig, const Event& event);
 

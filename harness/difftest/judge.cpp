@@ -38,22 +38,12 @@ void compare_event(Judgement& out, const check::Prediction& prediction, const ch
   ++out.events;
   if (agrees(prediction.fate, records.size())) return;
   std::string kernel = kernel_text(records.size());
-  out.disagreements.push_back({Disagreement::Kind::event, event, event_text(event),
+  out.disagreements.push_back({Disagreement::Kind::event, event, check::describe(event),
                                std::string(check::to_string(prediction.fate)) + " (" + prediction.reason + ")", kernel, records});
 }
 
 }  // namespace
 
-std::string event_text(const check::Event& event) {
-  const std::string outcome = event.success ? "success" : rules::errno_name(static_cast<int>(-event.exit_code));
-  std::string out = std::string(auditvm::to_string(event.abi)) + " " + event.syscall + ", auid " +
-                    (event.auid == rules::kUnsetId ? std::string("unset") : std::to_string(event.auid)) + ", uid " + std::to_string(event.uid);
-  if (event.euid != event.uid) out += ", euid " + std::to_string(event.euid);
-  if (event.gid != 0) out += ", gid " + std::to_string(event.gid);
-  if (event.login == check::LoginMode::self) out += ", login uid set by itself";
-  if (event.alternate_exe) out += ", alternate executable";
-  return out + ", " + outcome;
-}
 
 namespace {
 

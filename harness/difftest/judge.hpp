@@ -36,8 +36,6 @@ struct Disagreement {
 };
 std::string_view to_string(Disagreement::Kind kind);
 
-// "b64 finit_module, auid 1005, uid 0, EPERM" (a witness row's text without its result).
-std::string event_text(const check::Event& event);
 
 struct Judgement {
   std::vector<Disagreement> disagreements;

@@ -2,7 +2,6 @@
 
 #include <algorithm>
 
-#include "rules/values.hpp"
 
 namespace auditvm::report {
 
@@ -16,15 +15,8 @@ std::string_view to_string(Status status) {
   return "?";
 }
 
-namespace {
 
-std::string outcome_name(const check::Event& event) {
-  return event.success ? "success" : rules::errno_name(static_cast<int>(-event.exit_code));
-}
-
-}  // namespace
-
-bool WitnessRow::made_as_asked() const { return result && *result == outcome_name(event); }
+bool WitnessRow::made_as_asked() const { return result && *result == check::outcome_name(event); }
 
 bool WitnessRow::held() const {
   if (!made_as_asked()) return false;
@@ -33,15 +25,9 @@ bool WitnessRow::held() const {
 }
 
 std::string WitnessRow::text() const {
-  std::string out = std::string(auditvm::to_string(event.abi)) + " " + event.syscall + ", auid " +
-                    (event.auid == rules::kUnsetId ? std::string("unset") : std::to_string(event.auid)) + ", uid " + std::to_string(event.uid);
-  if (event.euid != event.uid) out += ", euid " + std::to_string(event.euid);
-  if (event.gid != 0) out += ", gid " + std::to_string(event.gid);
-  if (event.login == check::LoginMode::self) out += ", login uid set by itself";
-  if (event.alternate_exe) out += ", alternate executable";
-  out += ", " + outcome_name(event) + ": ";
+  std::string out = check::describe(event) + ": ";
   if (!result) out += "not made";
-  else if (*result != outcome_name(event)) out += "returned " + *result;
+  else if (*result != check::outcome_name(event)) out += "returned " + *result;
   else out += records.empty() ? "no record" : records.size() == 1 ? "recorded" : std::to_string(records.size()) + " records";
   return out + ", event #" + std::to_string(number);
 }
