@@ -1,6 +1,7 @@
 #include <gtest/gtest.h>
 
 #include "check/coverage.hpp"
+#include "check_on.hpp"
 #include "rules/parser.hpp"
 
 namespace auditvm::check {
@@ -9,15 +10,8 @@ namespace {
 const std::string kB32 = "-a always,exit -F arch=b32 -S init_module,finit_module,delete_module -F auid>=1000 -F auid!=unset -k module_chng\n";
 const std::string kB64 = "-a always,exit -F arch=b64 -S init_module,finit_module,delete_module -F auid>=1000 -F auid!=unset -k module_chng\n";
 
-CheckResult check(const std::string& text, Arch arch = Arch::x86_64) {
-  return evaluate(rules::parse_rules(text, arch, "t"), arch, find_stig_rule("V-268096"));
-}
-
-std::string uncovered_text(const CheckResult& result) {
-  std::string out;
-  for (const auto& group : result.uncovered) out += group.text() + "\n";
-  return out;
-}
+using auditvm::test::check;
+using auditvm::test::uncovered_text;
 
 Prediction finit_b64(const std::string& rules, std::int64_t exit_code, std::uint32_t auid = 1000) {
   Event event{Abi::b64, "finit_module", auid, 0, 0, 0, exit_code >= 0, exit_code};

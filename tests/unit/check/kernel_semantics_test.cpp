@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include "check/coverage.hpp"
+#include "check_on.hpp"
 #include "rules/parser.hpp"
 #include "support/semantics_fixture.hpp"
 
@@ -29,15 +30,8 @@ Prediction predict_on(const std::string& text, const Event& event, Arch arch = A
   return predict(rules::parse_rules(text, arch, "t"), arch, event);
 }
 
-CheckResult check(const std::string& text, Arch arch = Arch::x86_64) {
-  return evaluate(rules::parse_rules(text, arch, "t"), arch, find_stig_rule("V-268096"));
-}
-
-std::string uncovered_text(const CheckResult& result) {
-  std::string out;
-  for (const auto& group : result.uncovered) out += group.text() + "\n";
-  return out;
-}
+using auditvm::test::check;
+using auditvm::test::uncovered_text;
 
 const std::string kFinit = "-a always,exit -F arch=b64 -S finit_module -k m\n";
 const std::string kStigFix =
