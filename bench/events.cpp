@@ -14,7 +14,7 @@
 
 #include <unistd.h>
 
-#include "check/module_outcomes.hpp"
+#include "check/call_outcomes.hpp"
 #include "image/builder.hpp"
 #include "machine/channel.hpp"
 #include "machine/machine.hpp"
@@ -59,7 +59,7 @@ double qemu_cpu_seconds() {
 // the alternate executable: what a witness list looks like.
 std::vector<scenario::GuestCall> events(std::size_t count) {
   std::vector<scenario::GuestCall> calls;
-  const auto outcomes = check::module_outcomes();
+  const auto outcomes = check::call_outcomes();
   for (std::size_t i = 0; calls.size() < count; ++i) {
     const auto& outcome = outcomes[i % outcomes.size()];
     check::Event e;
@@ -89,8 +89,8 @@ struct Timing {
   double total() const { return calls + log + parse; }
 };
 
-// `count` calls of one outcome (one row of module_outcomes), one identity that the rules record.
-std::vector<scenario::GuestCall> events_of(const check::ModuleOutcome& outcome, std::size_t count) {
+// `count` calls of one outcome (one row of call_outcomes), one identity that the rules record.
+std::vector<scenario::GuestCall> events_of(const check::CallOutcome& outcome, std::size_t count) {
   std::vector<scenario::GuestCall> calls;
   for (std::size_t i = 0; i < count; ++i) {
     check::Event e;
@@ -167,7 +167,7 @@ int main(int argc, char** argv) {
       };
       Timing none = best_of({});
       const double n = static_cast<double>(counts.front());
-      for (const auto& outcome : check::module_outcomes()) {
+      for (const auto& outcome : check::call_outcomes()) {
         Timing t = best_of(events_of(outcome, counts.front()));
         std::printf("%s: %-13s %-7s %8s/%-6s/%-11s  %6.2f ms per event (guest CPU %.2f ms)\n", argv[1], std::string(outcome.syscall).c_str(),
                     outcome.error_number ? std::to_string(outcome.error_number).c_str() : "success", std::string(check::to_string(outcome.before)).c_str(),

@@ -14,7 +14,10 @@
  *   ID          decimal, echoed in the call's result
  *   RUNNER      which executable makes the call: this one (the --as TAG) or a --runner TAG (the
  *               other ABI, a copy of a helper at another path); each is one process per batch
- *   SYSCALL     init_module | finit_module | delete_module
+ *   SYSCALL     init_module | finit_module | delete_module, or a file call a STIG rule names:
+ *               open creat truncate ftruncate openat open_by_handle_at mount rename unlink rmdir
+ *               renameat unlinkat chown fchown fchownat lchown chmod fchmod fchmodat setxattr
+ *               lsetxattr fsetxattr removexattr lremovexattr fremovexattr (where the ABI has it)
  *   LOGIN       inherited: a child sets the login uid and ids, then forks the caller (every command
  *               of a logged-in user; the child stays for the next calls of the same identity, as a
  *               login shell does, so each identity logs in once); self: a child sets them and
@@ -22,11 +25,17 @@
  *   AUID        decimal login uid, or unset (left as the runner's, which must be unset)
  *   UID EUID GID  setgroups(0), setresgid(GID,GID,GID), setresuid(UID,EUID,EUID)
  *   BEFORE      as_is | loaded | unloaded: the runner (root, login uid unset) puts the module there first
- *   CAPABILITY  natural (what the ids give) | keep (CAP_SYS_MODULE effective whatever the euid) |
- *               drop (CAP_SYS_MODULE not effective, even for root)
- *   ARGUMENT    valid | bad_fd (finit_module on fd -1) | bad_flags (finit_module with an unknown
- *               flag) | bad_pointer (init_module/delete_module on an unmapped address) |
+ *               (file calls: as_is; the runner makes the fixtures afresh before each, see prepare_fixtures)
+ *   CAPABILITY  natural (what the ids give) | keep (the effective set is exactly CAP_SYS_MODULE,
+ *               CAP_SYS_ADMIN and CAP_DAC_READ_SEARCH, whatever the euid: no CAP_DAC_OVERRIDE,
+ *               CAP_FOWNER, CAP_CHOWN) | drop (no effective capability, even for root)
+ *   ARGUMENT    module calls: valid | bad_fd (finit_module on fd -1) | bad_flags (finit_module with
+ *               an unknown flag) | bad_pointer (init_module/delete_module on an unmapped address) |
  *               not_elf (init_module on 8 bytes that are no ELF image)
+ *               file calls: valid (a fixture the call succeeds on) | denied (a path under a directory
+ *               the caller cannot search; fd and handle calls: a file it cannot write) | not_owner
+ *               (another user's file, in a sticky directory for the name calls) | append_only (a
+ *               file with the append-only flag) | noatime (open/openat with O_NOATIME on another's file)
  * Calls run in file order, one after the other, whichever runner makes them. Each prints one line:
  *   {"id":N,"syscall":..,"abi":..,"pid":..,"ses":..,"auid":..,"uid":..,"euid":..,"gid":..,
  *    "cap_sys_module":true|false,"exe":"..","ret":..,"errno":..,"error":".."}
@@ -46,7 +55,9 @@
 #define AF_UNIX 1
 #define SOCK_STREAM 1
 #define UNSET_ID 4294967295UL
+#define CAP_DAC_READ_SEARCH 2
 #define CAP_SYS_MODULE 16
+#define CAP_SYS_ADMIN 21
 #define PR_SET_KEEPCAPS 8
 #define CAPABILITY_VERSION_3 0x20080522
 #define BAD_ADDRESS 16      /* below every mmap_min_addr: never mapped */
@@ -120,13 +131,14 @@ static const char *errno_name(long e) {
   }
 }
 
-/* Reads a small /proc file as an unsigned number (loginuid, sessionid); UNSET_ID if unreadable. */
+/* Reads a small /proc file as an unsigned number (loginuid, sessionid); UNSET_ID if unreadable.
+ * The descriptor stays open until the process ends: a call's own open then gets another number
+ * than these, and the harness tells its record from theirs by the exit value. */
 static unsigned long read_proc_number(const char *path) {
   char buf[32];
-  long fd = raw_syscall3(__NR_openat, AT_FDCWD, (long)path, O_RDONLY);
+  long fd = raw_syscall3(__NR_openat, AT_FDCWD, (long)path, O_RDONLY | O_CLOEXEC);
   if (fd < 0) return UNSET_ID;
   long n = raw_syscall3(__NR_read, fd, (long)buf, sizeof buf - 1);
-  raw_syscall3(__NR_close, fd, 0, 0);
   if (n <= 0) return UNSET_ID;
   buf[n] = 0;
   unsigned long v = 0;
@@ -144,11 +156,21 @@ static void usage(const char *why, const char *detail) {
 
 /* ---- one call ---- */
 
-enum { SYS_INIT, SYS_FINIT, SYS_DELETE };
+enum { SYS_INIT, SYS_FINIT, SYS_DELETE,
+       SYS_OPEN, SYS_CREAT, SYS_TRUNCATE, SYS_FTRUNCATE, SYS_OPENAT, SYS_OPEN_BY_HANDLE_AT, SYS_MOUNT,
+       SYS_RENAME, SYS_UNLINK, SYS_RMDIR, SYS_RENAMEAT, SYS_UNLINKAT,
+       SYS_CHOWN, SYS_FCHOWN, SYS_FCHOWNAT, SYS_LCHOWN, SYS_CHMOD, SYS_FCHMOD, SYS_FCHMODAT,
+       SYS_SETXATTR, SYS_LSETXATTR, SYS_FSETXATTR, SYS_REMOVEXATTR, SYS_LREMOVEXATTR, SYS_FREMOVEXATTR };
+static const char *const syscall_names[] = {"init_module", "finit_module", "delete_module",
+  "open", "creat", "truncate", "ftruncate", "openat", "open_by_handle_at", "mount",
+  "rename", "unlink", "rmdir", "renameat", "unlinkat",
+  "chown", "fchown", "fchownat", "lchown", "chmod", "fchmod", "fchmodat",
+  "setxattr", "lsetxattr", "fsetxattr", "removexattr", "lremovexattr", "fremovexattr", 0};
+#define FIRST_FILE_CALL SYS_OPEN
 enum { AUID_LEAVE, AUID_UNSET, AUID_SET };
 enum { BEFORE_AS_IS, BEFORE_LOADED, BEFORE_UNLOADED };
 enum { CAP_NATURAL, CAP_KEEP, CAP_DROP };
-enum { ARG_VALID, ARG_BAD_FD, ARG_BAD_FLAGS, ARG_BAD_POINTER, ARG_NOT_ELF };
+enum { ARG_VALID, ARG_BAD_FD, ARG_BAD_FLAGS, ARG_BAD_POINTER, ARG_NOT_ELF, ARG_DENIED, ARG_NOT_OWNER, ARG_APPEND_ONLY, ARG_NOATIME };
 
 #define CALL_FIELDS 11
 struct call {
@@ -158,7 +180,7 @@ struct call {
   int auid_mode, syscall, login_self, before, cap, arg;
 };
 
-static const char *syscall_name(int s) { return s == SYS_INIT ? "init_module" : s == SYS_FINIT ? "finit_module" : "delete_module"; }
+static const char *syscall_name(int s) { return syscall_names[s]; }
 
 static void setup_line(const struct call *c, const char *step, long ret) {
   put("{\"id\":"); put_unum(c->id); put(",\"abi\":\"" HELPER_ABI "\",\"setup_failed\":"); put_string(step);
@@ -177,12 +199,15 @@ static long get_caps(struct cap_data data[2]) {
   struct cap_header h = {CAPABILITY_VERSION_3, 0};
   return raw_syscall3(__NR_capget, (long)&h, (long)data, 0);
 }
-static long set_sys_module_effective(int on) {
+/* keep: exactly the capabilities a call needs to succeed whatever its ids (module calls, mount and
+ * trusted.* xattrs, open_by_handle_at), none that would bypass file permissions or ownership;
+ * drop: none at all. Every one of them is in the permitted set (root's, kept by PR_SET_KEEPCAPS). */
+static long set_effective(int keep) {
   struct cap_data data[2];
   long r = get_caps(data);
   if (r < 0) return r;
-  if (on) data[0].effective |= 1u << CAP_SYS_MODULE;
-  else data[0].effective &= ~(1u << CAP_SYS_MODULE);
+  data[0].effective = keep ? (1u << CAP_SYS_MODULE | 1u << CAP_SYS_ADMIN | 1u << CAP_DAC_READ_SEARCH) : 0;
+  data[1].effective = 0;
   struct cap_header h = {CAPABILITY_VERSION_3, 0};
   return raw_syscall3(__NR_capset, (long)&h, (long)data, 0);
 }
@@ -195,10 +220,9 @@ static void become_caller(const struct call *c) {
     int n = 0;
     unsigned long u = c->auid;
     do { digits[15 - n++] = '0' + u % 10; u /= 10; } while (u);
-    long fd = raw_syscall3(__NR_openat, AT_FDCWD, (long)"/proc/self/loginuid", O_WRONLY);
+    long fd = raw_syscall3(__NR_openat, AT_FDCWD, (long)"/proc/self/loginuid", O_WRONLY | O_CLOEXEC);
     if (fd < 0) setup_failed(c, "open loginuid", fd);
-    long w = raw_syscall3(__NR_write, fd, (long)(digits + 16 - n), n);
-    raw_syscall3(__NR_close, fd, 0, 0);
+    long w = raw_syscall3(__NR_write, fd, (long)(digits + 16 - n), n); /* left open: see read_proc_number */
     if (w < 0) setup_failed(c, "write loginuid", w);
   } else if (c->auid_mode == AUID_UNSET && read_proc_number("/proc/self/loginuid") != UNSET_ID) {
     setup_failed(c, "auid is not unset", -1);
@@ -210,17 +234,187 @@ static void become_caller(const struct call *c) {
     if (c->cap == CAP_KEEP && (r = raw_syscall3(__NR_prctl, PR_SET_KEEPCAPS, 1, 0)) < 0) setup_failed(c, "prctl keepcaps", r);
     if ((r = raw_syscall3(NR_SETRESUID, c->uid, c->euid, c->euid)) < 0) setup_failed(c, "setresuid", r);
   }
-  if (c->cap == CAP_KEEP && (r = set_sys_module_effective(1)) < 0) setup_failed(c, "capset keep", r);
-  if (c->cap == CAP_DROP && (r = set_sys_module_effective(0)) < 0) setup_failed(c, "capset drop", r);
+  if (c->cap == CAP_KEEP && (r = set_effective(1)) < 0) setup_failed(c, "capset keep", r);
+  if (c->cap == CAP_DROP && (r = set_effective(0)) < 0) setup_failed(c, "capset drop", r);
+}
+
+/* ---- file calls: fixtures the runner makes afresh before each one, and the call itself ---- */
+
+/* Every fixture is under FX, made by the runner (root) for the call's caller: its failures then
+ * arise as they do for users, from ownership and modes, the caller holding no capability (drop).
+ *   f  0666, another user's (the "stranger"), with trusted.auditvm set   o  0644, the caller's own
+ *   r  0444, the stranger's            a  0666, the stranger's, append-only (FS_APPEND_FL)
+ *   d  an empty directory (rmdir)      m  an empty directory (mount point)
+ *   l/ 0700, the stranger's, holding l/f: the caller cannot search it (EACCES)
+ *   t/ 01777, the stranger's, holding t/f and t/d, the stranger's: sticky (EPERM for name calls)
+ * FX itself is 0777 and not sticky: the caller may create, rename and remove in it. */
+#define FX "/run/auditvm/fx"
+#define O_CREAT 0100
+#define O_EXCL 0200
+#define O_RDWR 2
+#define O_APPEND 02000
+#if defined(__aarch64__) || defined(__arm__)
+#define O_DIRECTORY 040000
+#define O_NOATIME 01000000
+#else
+#define O_DIRECTORY 0200000
+#define O_NOATIME 01000000
+#endif
+#define AT_REMOVEDIR 0x200
+#define MNT_DETACH 2
+#define FS_APPEND_FL 0x20
+#define FS_IOC_SETFLAGS (0x40006602UL | (unsigned long)sizeof(long) << 16) /* _IOW('f', 2, long) */
+#define STRANGER 4242UL
+
+static unsigned long stranger_of(const struct call *c) { return c->euid == STRANGER ? STRANGER + 1 : STRANGER; }
+
+static void fixture_file(const char *path, long mode, unsigned long uid, unsigned long gid) {
+  long fd = raw_syscall4(__NR_openat, AT_FDCWD, (long)path, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0600);
+  if (fd >= 0) raw_syscall3(__NR_close, fd, 0, 0);
+  raw_syscall5(__NR_fchownat, AT_FDCWD, (long)path, uid, gid, 0);
+  raw_syscall3(__NR_fchmodat, AT_FDCWD, (long)path, mode);
+}
+static void fixture_dir(const char *path, long mode, unsigned long uid, unsigned long gid) {
+  raw_syscall3(__NR_mkdirat, AT_FDCWD, (long)path, 0700);
+  raw_syscall5(__NR_fchownat, AT_FDCWD, (long)path, uid, gid, 0);
+  raw_syscall3(__NR_fchmodat, AT_FDCWD, (long)path, mode);
+}
+static void set_flags(const char *path, int flags) {
+  long fd = raw_syscall3(__NR_openat, AT_FDCWD, (long)path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return;
+  raw_syscall3(__NR_ioctl, fd, FS_IOC_SETFLAGS, (long)&flags);
+  raw_syscall3(__NR_close, fd, 0, 0);
+}
+
+/* Removes every fixture (and what a call may have left: a mount, a renamed file); errors are
+ * ignored, since any of them may be missing. Also what the end of a batch does. */
+static void remove_fixtures(void) {
+  static const char *const files[] = {FX "/f", FX "/g", FX "/o", FX "/r", FX "/a", FX "/l/f", FX "/l/g", FX "/t/f", FX "/t/g", 0};
+  static const char *const dirs[] = {FX "/t/d", FX "/d", FX "/m", FX "/l", FX "/t", 0};
+  raw_syscall3(__NR_umount2, (long)FX "/m", MNT_DETACH, 0);
+  set_flags(FX "/a", 0);
+  for (int i = 0; files[i]; i++) raw_syscall3(__NR_unlinkat, AT_FDCWD, (long)files[i], 0);
+  for (int i = 0; dirs[i]; i++) raw_syscall3(__NR_unlinkat, AT_FDCWD, (long)dirs[i], AT_REMOVEDIR);
+}
+static int fixtures_made;
+
+/* The runner (root, login uid unset) makes the fixtures for one call; 0 or why not. */
+static long prepare_fixtures(const struct call *c) {
+  unsigned long s = stranger_of(c);
+  remove_fixtures();
+  fixtures_made = 1;
+  raw_syscall3(__NR_mkdirat, AT_FDCWD, (long)FX, 0777);
+  long r = raw_syscall3(__NR_fchmodat, AT_FDCWD, (long)FX, 0777);
+  if (r < 0) return r;
+  fixture_file(FX "/f", 0666, s, s);
+  fixture_file(FX "/o", 0644, c->euid, c->gid);
+  fixture_file(FX "/r", 0444, s, s);
+  fixture_file(FX "/a", 0666, s, s);
+  fixture_dir(FX "/d", 0755, s, s);
+  fixture_dir(FX "/m", 0755, s, s);
+  fixture_dir(FX "/l", 0755, s, s);
+  fixture_file(FX "/l/f", 0666, s, s);
+  raw_syscall3(__NR_fchmodat, AT_FDCWD, (long)FX "/l", 0700);
+  fixture_dir(FX "/t", 01777, s, s);
+  fixture_file(FX "/t/f", 0666, s, s);
+  fixture_dir(FX "/t/d", 0755, s, s);
+  if ((r = raw_syscall5(__NR_setxattr, (long)FX "/f", (long)"trusted.auditvm", (long)"1", 1, 0)) < 0) return r;
+  set_flags(FX "/a", FS_APPEND_FL);
+  return 0;
+}
+
+/* The file the call names for its mechanic, and for fd calls the file it opens first. */
+static const char *target(const struct call *c) {
+  int name_call = c->syscall == SYS_RENAME || c->syscall == SYS_UNLINK || c->syscall == SYS_RMDIR || c->syscall == SYS_RENAMEAT ||
+                  c->syscall == SYS_UNLINKAT;
+  int dir_call = c->syscall == SYS_RMDIR;
+  int own_call = c->syscall >= SYS_CHOWN && c->syscall <= SYS_FCHMODAT;
+  int fd_call = c->syscall == SYS_FTRUNCATE || c->syscall == SYS_FCHOWN || c->syscall == SYS_FCHMOD || c->syscall == SYS_FSETXATTR ||
+                c->syscall == SYS_FREMOVEXATTR || c->syscall == SYS_OPEN_BY_HANDLE_AT;
+  switch (c->arg) {
+    case ARG_DENIED: return fd_call ? FX "/r" : c->syscall == SYS_MOUNT ? FX "/l/m" : FX "/l/f";
+    case ARG_NOT_OWNER: return name_call ? (dir_call ? FX "/t/d" : FX "/t/f") : c->syscall == SYS_MOUNT ? FX "/m" : FX "/f";
+    case ARG_APPEND_ONLY: return FX "/a";
+    case ARG_NOATIME: return FX "/f";
+    default: return dir_call ? FX "/d" : c->syscall == SYS_MOUNT ? FX "/m" : own_call ? FX "/o" : FX "/f";
+  }
+}
+static const char *renamed(const char *from) { /* the same directory, name g */
+  return from[str_len(FX) + 1] == 'l' ? FX "/l/g" : from[str_len(FX) + 1] == 't' ? FX "/t/g" : FX "/g";
+}
+
+struct handle { unsigned int bytes; int type; unsigned char data[128]; };
+
+/* The call itself, in the caller (its identity set); returns what the kernel returned. A step
+ * the call needs first (an fd, a handle) that fails ends the caller with its setup line. */
+static long file_call(const struct call *c) {
+  const char *path = target(c);
+  /* The xattr that is there (trusted.auditvm on f), or for denied fd calls one the VFS checks
+   * against the file's mode (user.*, refused before any filesystem is asked). */
+  const char *xattr = c->arg == ARG_DENIED ? "user.auditvm" : "trusted.auditvm";
+  long fd = -1, r;
+  if (c->syscall == SYS_FTRUNCATE) {
+    fd = raw_syscall3(__NR_openat, AT_FDCWD, (long)path, O_WRONLY | (c->arg == ARG_APPEND_ONLY ? O_APPEND : 0));
+  } else if (c->syscall == SYS_FCHOWN || c->syscall == SYS_FCHMOD || c->syscall == SYS_FSETXATTR || c->syscall == SYS_FREMOVEXATTR) {
+    fd = raw_syscall3(__NR_openat, AT_FDCWD, (long)path, O_RDONLY);
+  } else if (c->syscall == SYS_OPEN_BY_HANDLE_AT) {
+    fd = raw_syscall3(__NR_openat, AT_FDCWD, (long)FX, O_RDONLY | O_DIRECTORY);
+  }
+  if (fd < 0 && (c->syscall == SYS_FTRUNCATE || c->syscall == SYS_FCHOWN || c->syscall == SYS_FCHMOD || c->syscall == SYS_FSETXATTR ||
+                 c->syscall == SYS_FREMOVEXATTR || c->syscall == SYS_OPEN_BY_HANDLE_AT))
+    setup_failed(c, "open fixture", fd);
+  long open_flags = c->arg == ARG_NOATIME ? O_RDONLY | O_NOATIME : O_RDONLY;
+  switch (c->syscall) {
+    case SYS_OPEN: return NR_OPEN < 0 ? -38 : raw_syscall3(NR_OPEN, (long)path, open_flags, 0);
+    case SYS_OPENAT: return raw_syscall4(__NR_openat, AT_FDCWD, (long)path, open_flags, 0);
+    case SYS_CREAT: return NR_CREAT < 0 ? -38 : raw_syscall3(NR_CREAT, (long)path, 0644, 0);
+    case SYS_TRUNCATE: return raw_syscall3(__NR_truncate, (long)path, 0, 0);
+    case SYS_FTRUNCATE: return raw_syscall3(__NR_ftruncate, fd, 0, 0);
+    case SYS_OPEN_BY_HANDLE_AT: {
+      struct handle h = {sizeof h.data, 0, {0}};
+      int mount_id = 0;
+      if ((r = raw_syscall5(__NR_name_to_handle_at, AT_FDCWD, (long)path, (long)&h, (long)&mount_id, 0)) < 0) setup_failed(c, "name_to_handle_at", r);
+      return raw_syscall3(__NR_open_by_handle_at, fd, (long)&h, c->arg == ARG_DENIED ? O_WRONLY : O_RDONLY);
+    }
+    case SYS_MOUNT: return raw_syscall5(__NR_mount, (long)"auditvm", (long)path, (long)"tmpfs", 0, 0);
+    case SYS_RENAME: return NR_RENAME < 0 ? -38 : raw_syscall3(NR_RENAME, (long)path, (long)renamed(path), 0);
+    case SYS_RENAMEAT: return NR_RENAMEAT < 0 ? -38 : raw_syscall4(NR_RENAMEAT, AT_FDCWD, (long)path, AT_FDCWD, (long)renamed(path));
+    case SYS_UNLINK: return NR_UNLINK < 0 ? -38 : raw_syscall3(NR_UNLINK, (long)path, 0, 0);
+    case SYS_UNLINKAT: return raw_syscall3(__NR_unlinkat, AT_FDCWD, (long)path, 0);
+    case SYS_RMDIR: return NR_RMDIR < 0 ? -38 : raw_syscall3(NR_RMDIR, (long)path, 0, 0);
+    /* Success: -1, -1 (no change, the 16-bit calls read it so too) on the caller's own file;
+     * not_owner: a uid that is neither the caller's nor the owner's. */
+    case SYS_CHOWN: return NR_CHOWN < 0 ? -38 : raw_syscall3(NR_CHOWN, (long)path, c->arg == ARG_VALID ? -1 : 4244, -1);
+    case SYS_LCHOWN: return NR_LCHOWN < 0 ? -38 : raw_syscall3(NR_LCHOWN, (long)path, c->arg == ARG_VALID ? -1 : 4244, -1);
+    case SYS_FCHOWN: return raw_syscall3(__NR_fchown, fd, c->arg == ARG_VALID ? -1 : 4244, -1);
+    case SYS_FCHOWNAT: return raw_syscall5(__NR_fchownat, AT_FDCWD, (long)path, c->arg == ARG_VALID ? -1 : 4244, -1, 0);
+    case SYS_CHMOD: return NR_CHMOD < 0 ? -38 : raw_syscall3(NR_CHMOD, (long)path, 0644, 0);
+    case SYS_FCHMOD: return raw_syscall3(__NR_fchmod, fd, 0644, 0);
+    case SYS_FCHMODAT: return raw_syscall3(__NR_fchmodat, AT_FDCWD, (long)path, 0644);
+    case SYS_SETXATTR: return raw_syscall5(__NR_setxattr, (long)path, (long)xattr, (long)"2", 1, 0);
+    case SYS_LSETXATTR: return raw_syscall5(__NR_lsetxattr, (long)path, (long)xattr, (long)"2", 1, 0);
+    case SYS_FSETXATTR: return raw_syscall5(__NR_fsetxattr, fd, (long)xattr, (long)"2", 1, 0);
+    case SYS_REMOVEXATTR: return raw_syscall3(__NR_removexattr, (long)path, (long)xattr, 0);
+    case SYS_LREMOVEXATTR: return raw_syscall3(__NR_lremovexattr, (long)path, (long)xattr, 0);
+    case SYS_FREMOVEXATTR: return raw_syscall3(__NR_fremovexattr, fd, (long)xattr, 0);
+  }
+  return -38;
 }
 
 /* Makes the call and prints what the caller saw; never returns. */
 static void make_call(const struct call *c) {
   static const char not_elf[8] = {'a', 'u', 'd', 'i', 't', 'v', 'm', 0};
   long ret;
-  if (c->syscall != SYS_DELETE && c->arg != ARG_BAD_FD && c->arg != ARG_NOT_ELF && c->arg != ARG_BAD_POINTER && module_error < 0)
+  /* Who the caller is, read before the call: reading /proc opens files, which open rules record
+   * as this process's too; after the call the caller opens nothing. */
+  unsigned long ses = read_proc_number("/proc/self/sessionid"), auid = read_proc_number("/proc/self/loginuid");
+  char exe[256];
+  long n = raw_syscall4(__NR_readlinkat, AT_FDCWD, (long)"/proc/self/exe", (long)exe, sizeof exe - 1);
+  exe[n > 0 ? n : 0] = 0;
+  if (c->syscall >= FIRST_FILE_CALL) ret = file_call(c);
+  else if (c->syscall != SYS_DELETE && c->arg != ARG_BAD_FD && c->arg != ARG_NOT_ELF && c->arg != ARG_BAD_POINTER && module_error < 0)
     setup_failed(c, "open module", module_error);
-  if (c->syscall == SYS_DELETE) {
+  else if (c->syscall == SYS_DELETE) {
     ret = raw_syscall3(__NR_delete_module, c->arg == ARG_BAD_POINTER ? BAD_ADDRESS : (long)module_name, O_NONBLOCK, 0);
   } else if (c->syscall == SYS_FINIT) {
     ret = raw_syscall3(__NR_finit_module, c->arg == ARG_BAD_FD ? -1 : module_fd, (long)"", c->arg == ARG_BAD_FLAGS ? BAD_FINIT_FLAGS : 0);
@@ -232,14 +426,11 @@ static void make_call(const struct call *c) {
   }
   struct cap_data caps[2];
   int sys_module = get_caps(caps) == 0 && (caps[0].effective >> CAP_SYS_MODULE & 1);
-  char exe[256];
-  long n = raw_syscall4(__NR_readlinkat, AT_FDCWD, (long)"/proc/self/exe", (long)exe, sizeof exe - 1);
-  exe[n > 0 ? n : 0] = 0;
   long pid = raw_syscall3(__NR_getpid, 0, 0, 0);
   put("{\"id\":"); put_unum(c->id);
   put(",\"syscall\":\""); put(syscall_name(c->syscall)); put("\",\"abi\":\"" HELPER_ABI "\",\"pid\":"); put_num(pid);
-  put(",\"ses\":"); put_unum(read_proc_number("/proc/self/sessionid"));
-  put(",\"auid\":"); put_unum(read_proc_number("/proc/self/loginuid"));
+  put(",\"ses\":"); put_unum(ses);
+  put(",\"auid\":"); put_unum(auid);
   put(",\"uid\":"); put_unum((unsigned long)raw_syscall3(NR_GETUID, 0, 0, 0));
   put(",\"euid\":"); put_unum((unsigned long)raw_syscall3(NR_GETEUID, 0, 0, 0));
   put(",\"gid\":"); put_unum((unsigned long)raw_syscall3(NR_GETGID, 0, 0, 0));
@@ -310,6 +501,10 @@ static const char *parse_call(char *line, struct call *c);
 static void inherited_call(const struct call *c);
 
 static void run_call(const struct call *c) {
+  if (c->syscall >= FIRST_FILE_CALL) {
+    long r = prepare_fixtures(c);
+    if (r < 0) { setup_line(c, "fixtures", r); return; }
+  }
   if (c->before != BEFORE_AS_IS) {
     long r = bring_module(c->before);
     if (r < 0) { setup_line(c, c->before == BEFORE_LOADED ? "module_before loaded" : "module_before unloaded", r); return; }
@@ -449,11 +644,10 @@ static int word_is(const char *w, const char *const *names, int *value) {
 
 /* Splits one line into the call's fields in place; returns why it is not a call, or 0. */
 static const char *parse_call(char *line, struct call *c) {
-  static const char *const syscalls[] = {"init_module", "finit_module", "delete_module", 0};
   static const char *const logins[] = {"inherited", "self", 0};
   static const char *const befores[] = {"as_is", "loaded", "unloaded", 0};
   static const char *const caps[] = {"natural", "keep", "drop", 0};
-  static const char *const args[] = {"valid", "bad_fd", "bad_flags", "bad_pointer", "not_elf", 0};
+  static const char *const args[] = {"valid", "bad_fd", "bad_flags", "bad_pointer", "not_elf", "denied", "not_owner", "append_only", "noatime", 0};
   int n = 0;
   for (char *p = line; *p;) {
     while (*p == ' ' || *p == '\t') *p++ = 0;
@@ -464,7 +658,7 @@ static const char *parse_call(char *line, struct call *c) {
   }
   if (n != CALL_FIELDS) return "fewer than 11 fields";
   if (!parse_num(c->field[0], &c->id)) return "ID: not a number";
-  if (!word_is(c->field[2], syscalls, &c->syscall)) return "SYSCALL: not init_module, finit_module or delete_module";
+  if (!word_is(c->field[2], syscall_names, &c->syscall)) return "SYSCALL: not a module call or a file call this runner makes";
   if (!word_is(c->field[3], logins, &c->login_self)) return "LOGIN: not inherited or self";
   if (str_eq(c->field[4], "unset")) c->auid_mode = AUID_UNSET;
   else if (parse_num(c->field[4], &c->auid)) c->auid_mode = AUID_SET;
@@ -475,7 +669,10 @@ static const char *parse_call(char *line, struct call *c) {
   c->ids = 1;
   if (!word_is(c->field[8], befores, &c->before)) return "BEFORE: not as_is, loaded or unloaded";
   if (!word_is(c->field[9], caps, &c->cap)) return "CAPABILITY: not natural, keep or drop";
-  if (!word_is(c->field[10], args, &c->arg)) return "ARGUMENT: not valid, bad_fd, bad_flags, bad_pointer or not_elf";
+  if (!word_is(c->field[10], args, &c->arg)) return "ARGUMENT: not valid, bad_fd, bad_flags, bad_pointer, not_elf, denied, not_owner, append_only or noatime";
+  if (c->syscall >= FIRST_FILE_CALL && c->arg != ARG_VALID && c->arg < ARG_DENIED) return "ARGUMENT: bad_fd, bad_flags, bad_pointer and not_elf are for module calls";
+  if (c->syscall < FIRST_FILE_CALL && c->arg >= ARG_DENIED) return "ARGUMENT: denied, not_owner, append_only and noatime are for file calls";
+  if (c->syscall >= FIRST_FILE_CALL && c->before != BEFORE_AS_IS) return "BEFORE: file calls take as_is";
   if ((c->arg == ARG_BAD_FD || c->arg == ARG_BAD_FLAGS) && c->syscall != SYS_FINIT) return "ARGUMENT: bad_fd and bad_flags are for finit_module";
   if (c->arg == ARG_BAD_POINTER && c->syscall == SYS_FINIT) return "ARGUMENT: bad_pointer is for init_module and delete_module";
   if (c->arg == ARG_NOT_ELF && c->syscall != SYS_INIT) return "ARGUMENT: not_elf is for init_module";
@@ -535,7 +732,7 @@ static void delegate(struct runner *r, const struct call *c) {
 static void serve(void) {
   char line[1024];
   for (;;) {
-    if (!read_line(0, line, sizeof line)) { end_sessions(); leave(0); }
+    if (!read_line(0, line, sizeof line)) { end_sessions(); if (fixtures_made) remove_fixtures(); leave(0); }
     struct call c = {0};
     const char *why = parse_call(line, &c);
     if (why) usage(why, "served line");
@@ -582,6 +779,7 @@ static void run_batch(const char *file, const char *self_tag) {
       if (str_eq(calls[i].field[1], runners[r].tag)) { delegate(&runners[r], &calls[i]); break; }
   }
   end_sessions();
+  if (fixtures_made) remove_fixtures();
   for (int r = 0; r < runner_count; r++) {
     if (!runners[r].fd) continue;
     raw_syscall3(__NR_close, runners[r].fd, 0, 0);

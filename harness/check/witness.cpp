@@ -14,7 +14,7 @@ constexpr std::int64_t kMaxSettableId = 4294967294LL;
 constexpr std::int64_t kMaxAuid = 4294967295LL;  // the login uid can be unset, which is this value
 
 // The outcomes tried for a witness, in order of preference: the STIG's plain cases first.
-constexpr std::int64_t kOutcomes[] = {0, -EPERM, -EEXIST, -ENOENT, -EBADF, -EINVAL, -EFAULT, -ENOEXEC};
+constexpr std::int64_t kOutcomes[] = {0, -EPERM, -EACCES, -EEXIST, -ENOENT, -EBADF, -EINVAL, -EFAULT, -ENOEXEC};
 
 Interval meet(const Box& box, std::initializer_list<Dim> dims) {
   Interval out{0, kMaxAuid};

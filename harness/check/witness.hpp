@@ -20,11 +20,11 @@ struct Witness {
   std::string region;    // what it stands for: "uncovered: b64 finit_module, auid 1000..4294967294, ...: no rule"
 };
 
-// Which outcomes the guest can produce for a call: a witness is only chosen where one can be made.
-// (Module calls return 0 on success; their failures here are EPERM, ENOENT, ENOEXEC, EBADF, EFAULT,
-// EEXIST, EINVAL.) Returns whether `event`'s (syscall, success, exit) can be produced.
+// Which outcomes the guest can produce for a call: a witness is only chosen where one can be made
+// (check/call_outcomes: module calls' EPERM, ENOENT, ENOEXEC, EBADF, EFAULT, EEXIST, EINVAL; file
+// calls' EACCES and EPERM). Returns whether `event`'s (syscall, success, exit) can be produced.
 using OutcomeFeasible = bool (*)(const Event& event);
-bool module_call_outcome_feasible(const Event& event);
+bool call_outcome_feasible(const Event& event);
 
 struct WitnessLimits {
   std::size_t max_witnesses = 400;  // per cell; the uncovered regions' witnesses come first
@@ -32,6 +32,6 @@ struct WitnessLimits {
 
 // Each witness's `expected` comes from `predictor`.
 std::vector<Witness> choose_witnesses(const rules::RuleSet& loaded, Arch arch, const StigRule& stig, const WitnessLimits& limits = {},
-                                      OutcomeFeasible feasible = module_call_outcome_feasible, const Predictor& predictor = predict);
+                                      OutcomeFeasible feasible = call_outcome_feasible, const Predictor& predictor = predict);
 
 }  // namespace auditvm::check

@@ -64,7 +64,7 @@ report::CellResult run_cell(machine::Machine& guest, const Cell& plan, const che
   capture_state(guest, cell, evidence);
   auto loaded = check_listed_rules(cell, evidence.auditctl_l, stig);  // the auditor's check, on what is really loaded
   // The model's witnesses for what is loaded: made after the scenario's actions, in the same trip.
-  auto witnesses = check::choose_witnesses(loaded, plan.arch, stig, {}, check::module_call_outcome_feasible, predictor);
+  auto witnesses = check::choose_witnesses(loaded, plan.arch, stig, {}, check::call_outcome_feasible, predictor);
   const int first_witness = static_cast<int>(plan.scenario->actions.size());
   std::vector<GuestCall> witness_calls;
   for (std::size_t i = 0; i < witnesses.size(); ++i)

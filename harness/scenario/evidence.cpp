@@ -10,19 +10,25 @@ namespace {
 using report::Assertion;
 using report::Status;
 
-// The kernel's records of one call: its pid, syscall number and arch.
+// The kernel's records of one call: its pid, syscall number, arch and return value. (The caller
+// opens /proc files before the call, and sets its own login uid through one: records of those
+// opens have other exit values, the runner keeping their descriptors open.)
 std::vector<const records::SyscallRecord*> records_of(const CallResult& call, Arch arch, Abi abi, const std::string& syscall,
                                                       const std::vector<records::SyscallRecord>& records) {
   int number = rules::syscall_number(arch, abi, syscall).value_or(-1);
   std::vector<const records::SyscallRecord*> mine;
+  if (!call.ran) return mine;
+  const long exit = call.succeeded() ? call.ret : -call.error_number;
   for (const auto& record : records)
-    if (record.pid == call.pid && record.syscall == number && record.arch == audit_arch_value(arch, abi)) mine.push_back(&record);
+    if (record.pid == call.pid && record.syscall == number && record.arch == audit_arch_value(arch, abi) && record.exit == exit)
+      mine.push_back(&record);
   return mine;
 }
 
-// A record must say what the call did, who made it, and carry the key of the rule that recorded it.
+// A record must say what the call did (its return value: an open's descriptor, or 0), who made it,
+// and carry the key of the rule that recorded it.
 bool record_fields_match(const records::SyscallRecord& r, const CallResult& call, const check::Prediction& prediction) {
-  return r.success == (call.ret == 0) && r.exit == (call.ret == 0 ? 0 : -call.error_number) && r.auid == call.auid && r.uid == call.uid &&
+  return r.success == call.succeeded() && r.exit == (call.succeeded() ? call.ret : -call.error_number) && r.auid == call.auid && r.uid == call.uid &&
          r.key == prediction.key;
 }
 
@@ -53,13 +59,13 @@ ActionEvidence judge_actions(const Scenario& scenario, Arch arch, const rules::R
       out.rows.push_back(row);
       continue;
     }
-    std::string got = call.ret == 0 ? "success" : call.error;
+    std::string got = call.succeeded() ? "success" : call.error;
     row.result = got;
     std::vector<std::string> problems;
     if (got != action.expect) problems.push_back("call returned " + got + ", the scenario expected " + action.expect);
 
-    check::Event event{action.abi,   action.syscall, call.auid,        call.uid, call.euid, call.gid, call.ret == 0,
-                       call.ret == 0 ? 0 : -static_cast<std::int64_t>(call.error_number), scenario.actor(action.actor).login};
+    check::Event event{action.abi,   action.syscall, call.auid,        call.uid, call.euid, call.gid, call.succeeded(),
+                       call.succeeded() ? 0 : -static_cast<std::int64_t>(call.error_number), scenario.actor(action.actor).login};
     auto prediction = predictor(loaded, arch, event);
     auto mine = records_of(call, arch, action.abi, action.syscall, records);
     row.predicted = prediction.fate;
@@ -117,7 +123,7 @@ WitnessEvidence judge_witnesses(const std::vector<check::Witness>& witnesses, in
     row.predicted = witness.expected.fate;
     row.prediction_reason = witness.expected.reason;
     row.helper = call.raw;
-    if (call.ran) row.result = call.ret == 0 ? std::string("success") : call.error;
+    if (call.ran) row.result = call.succeeded() ? std::string("success") : call.error;
     auto mine = records_of(call, arch, witness.event.abi, witness.event.syscall, records);
     for (const auto* record : mine) row.records.push_back(record->text);
     if (!row.made_as_asked()) {

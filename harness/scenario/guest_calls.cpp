@@ -35,8 +35,8 @@ std::string batch_line(const GuestCall& call, std::size_t position) {
 }  // namespace
 
 std::optional<GuestCall> call_for(const check::Event& event, int id) {
-  if (!check::module_call_outcome_feasible(event)) return std::nullopt;
-  const check::ModuleOutcome* outcome = check::module_outcome(event);
+  if (!check::call_outcome_feasible(event)) return std::nullopt;
+  const check::CallOutcome* outcome = check::call_outcome(event);
   GuestCall call;
   call.id = id;
   call.abi = event.abi;

@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "check/coverage.hpp"
-#include "check/module_outcomes.hpp"
+#include "check/call_outcomes.hpp"
 #include "core/arch.hpp"
 #include "image/manifest.hpp"
 
@@ -19,7 +19,7 @@ namespace auditvm::scenario {
 struct GuestCall {
   int id = 0;  // the caller's own number for it (a scenario action's index, a witness's): echoed in its result
   Abi abi = Abi::b64;
-  std::string syscall;  // init_module | finit_module | delete_module
+  std::string syscall;  // a module call or a file call (check::call_outcomes names them all)
   check::LoginMode login = check::LoginMode::inherited;
   std::optional<std::uint32_t> auid;  // nullopt: unset (the runner's own)
   std::uint32_t uid = 0, euid = 0, gid = 0;
@@ -29,8 +29,8 @@ struct GuestCall {
   bool alternate_exe = false;  // made from the second copy of the helper (alternate_helper_path)
 };
 
-// The call that makes `event` happen with the outcome it names (module_outcomes' mechanics), or
-// nullopt when the runner cannot produce it (check::module_call_outcome_feasible says the same).
+// The call that makes `event` happen with the outcome it names (call_outcomes' mechanics), or
+// nullopt when the runner cannot produce it (check::call_outcome_feasible says the same).
 std::optional<GuestCall> call_for(const check::Event& event, int id);
 
 // The second copy of an ABI's helper: another inode at another path, for `-F exe=` rules (the
@@ -50,10 +50,11 @@ struct CallResult {
   std::uint32_t session = 0, auid = 0, uid = 0, euid = 0, gid = 0;
   bool cap_sys_module = false;  // CAP_SYS_MODULE was in the caller's effective set
   std::string exe;              // /proc/self/exe of the caller
-  long ret = -1;
+  long ret = -1;  // the call's return value (a descriptor for open calls), -1 when it failed
   int error_number = 0;
   std::string error;  // "EPERM", "" on success
   std::string raw;    // the runner's line (or what came instead)
+  bool succeeded() const { return ran && ret >= 0; }
 };
 
 // The results in the calls' order; a call without its line is not ran, naming what came instead.

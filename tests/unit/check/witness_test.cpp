@@ -1,7 +1,10 @@
 #include <gtest/gtest.h>
 
 #include <cerrno>
+#include <set>
+#include <tuple>
 
+#include "check/call_outcomes.hpp"
 #include "check/witness.hpp"
 #include "rules/parser.hpp"
 
@@ -123,6 +126,64 @@ TEST(Witnesses, EveryWitnessIsUnique) {
       EXPECT_FALSE(a.abi == b.abi && a.syscall == b.syscall && a.auid == b.auid && a.uid == b.uid && a.euid == b.euid && a.gid == b.gid &&
                    a.exit_code == b.exit_code && a.login == b.login && a.alternate_exe == b.alternate_exe);
     }
+}
+
+}  // namespace
+}  // namespace auditvm::check
+
+namespace auditvm::check {
+namespace {
+
+// V-268098's own rule lines (the check text's, with its key), on the runner's real outcome table.
+const std::string kAccessRules =
+    "-a always,exit -F arch=b32 -S open,creat,truncate,ftruncate,openat,open_by_handle_at -F exit=-EACCES -F auid>=1000 -F auid!=unset -k access\n"
+    "-a always,exit -F arch=b32 -S open,creat,truncate,ftruncate,openat,open_by_handle_at -F exit=-EPERM -F auid>=1000 -F auid!=unset -k access\n"
+    "-a always,exit -F arch=b64 -S open,creat,truncate,ftruncate,openat,open_by_handle_at -F exit=-EACCES -F auid>=1000 -F auid!=unset -k access\n"
+    "-a always,exit -F arch=b64 -S open,creat,truncate,ftruncate,openat,open_by_handle_at -F exit=-EPERM -F auid>=1000 -F auid!=unset -k access\n";
+
+std::vector<Witness> access_witnesses(const std::string& rules, Arch arch) {
+  return choose_witnesses(rules::parse_rules(rules, arch, "t"), arch, find_stig_rule("V-268098"), {}, call_outcome_feasible);
+}
+
+TEST(StigWitnesses, EveryFileCallOfV268098IsWitnessedWithEachFailureItRequires) {
+  for (Arch arch : {Arch::x86_64, Arch::aarch64}) {
+    // auditctl refuses the names aarch64's b64 ABI lacks: the STIG's lines as corrected for it.
+    std::string rules = kAccessRules;
+    if (arch == Arch::aarch64)
+      for (std::size_t at; (at = rules.find("arch=b64 -S open,creat,")) != std::string::npos;) rules.replace(at, 23, "arch=b64 -S ");
+    auto all = access_witnesses(rules, arch);
+    std::set<std::tuple<Abi, std::string, std::int64_t>> required;
+    for (const auto& w : all) {
+      if (!w.required) continue;
+      EXPECT_TRUE(w.expected.recorded()) << to_string(arch) << " " << describe(w.event) << ": " << w.region;
+      EXPECT_EQ(w.expected.key, "access");
+      required.insert({w.event.abi, w.event.syscall, w.event.exit_code});
+    }
+    for (Abi abi : {Abi::b32, Abi::b64})
+      for (const char* syscall : {"open", "creat", "truncate", "ftruncate", "openat", "open_by_handle_at"})
+        for (std::int64_t code : {-EACCES, -EPERM}) {
+          // aarch64's b64 ABI has no open or creat; ftruncate gives no EACCES without an LSM.
+          bool exists = !(arch == Arch::aarch64 && abi == Abi::b64 && (std::string(syscall) == "open" || std::string(syscall) == "creat"));
+          bool producible = !(std::string(syscall) == "ftruncate" && code == -EACCES);
+          EXPECT_EQ(required.count({abi, syscall, code}), exists && producible ? 1U : 0U)
+              << to_string(arch) << " " << to_string(abi) << " " << syscall << " " << code;
+        }
+  }
+}
+
+TEST(StigWitnesses, AB64OnlyV268098GetsAnUnrecordedWitnessForEveryB32Call) {
+  std::string b64_only;
+  for (std::size_t pos = 0, next; (next = kAccessRules.find('\n', pos)) != std::string::npos; pos = next + 1)
+    if (kAccessRules.compare(pos, 30, "-a always,exit -F arch=b64 -S ") == 0) b64_only += kAccessRules.substr(pos, next + 1 - pos);
+  auto all = access_witnesses(b64_only, Arch::x86_64);
+  std::set<std::string> unrecorded;
+  for (const auto& w : all)
+    if (w.required && w.event.abi == Abi::b32) {
+      EXPECT_FALSE(w.expected.recorded()) << describe(w.event);
+      EXPECT_EQ(w.region.rfind("uncovered: b32", 0), 0U) << w.region;
+      unrecorded.insert(w.event.syscall);
+    }
+  EXPECT_EQ(unrecorded, (std::set<std::string>{"creat", "ftruncate", "open", "open_by_handle_at", "openat", "truncate"}));
 }
 
 }  // namespace

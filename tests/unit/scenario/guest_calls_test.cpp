@@ -9,6 +9,7 @@
 
 #include "check/witness.hpp"
 #include "core/process.hpp"
+#include "check/stig.hpp"
 #include "scenario/guest_calls.hpp"
 
 namespace auditvm::scenario {
@@ -63,7 +64,42 @@ TEST(CallFor, EachOutcomeGetsTheMechanicsThatProduceIt) {
     EXPECT_EQ(call->capability, m.capability) << m.syscall << " " << m.error_number;
     EXPECT_EQ(call->argument, m.argument) << m.syscall << " " << m.error_number;
   }
-  EXPECT_EQ(check::module_outcomes().size(), std::size(expected));
+  std::size_t module_rows = 0;
+  for (const auto& row : check::call_outcomes()) module_rows += row.syscall.ends_with("_module");
+  EXPECT_EQ(module_rows, std::size(expected));
+}
+
+// Every syscall a shipped STIG coverage rule names has the outcomes that rule requires (success
+// where it requires successes; EACCES and EPERM, the failures the STIG's own texts name), but for
+// the three the kernel cannot give EACCES without an LSM. File calls get fixtures, not module state.
+TEST(CallFor, EveryStigSyscallHasTheOutcomesItsRuleRequires) {
+  const std::set<std::pair<std::string, int>> not_producible{{"ftruncate", 13}, {"fchown", 13}, {"fchmod", 13}};
+  int checked = 0;
+  for (const auto& rule : check::coverage_rules_for("all"))
+    for (const auto& required : rule.required)
+      for (const auto& syscall : required.syscalls) {
+        std::vector<int> outcomes;
+        if (required.successes) outcomes.push_back(0);
+        if (required.failures) outcomes.insert(outcomes.end(), {13, 1});
+        for (int error_number : outcomes) {
+          if (syscall.ends_with("_module") && error_number == 13) continue;  // module calls fail with EPERM, never EACCES
+          if (not_producible.count({syscall, error_number})) {
+            EXPECT_FALSE(call_for(event(syscall.c_str(), error_number), 0)) << syscall << " " << error_number;
+            continue;
+          }
+          auto call = call_for(event(syscall.c_str(), error_number), 0);
+          ASSERT_TRUE(call) << rule.group_id << " " << syscall << " " << error_number;
+          if (!syscall.ends_with("_module")) {
+            EXPECT_EQ(call->module_before, ModuleBefore::as_is) << syscall;
+          }
+          // A failure arises from modes and ownership: the caller holds no capability that bypasses them.
+          if (error_number && syscall != "open_by_handle_at") {
+            EXPECT_EQ(call->capability, Capability::drop) << syscall << " " << error_number;
+          }
+          checked++;
+        }
+      }
+  EXPECT_GT(checked, 70);
 }
 
 TEST(CallFor, TheCallIsTheEventsCaller) {
@@ -89,7 +125,11 @@ TEST(CallFor, OutcomesTheRunnerCannotProduceGetNone) {
   EXPECT_FALSE(call_for(event("finit_module", 2), 0));   // ENOENT: the module file is the runner's
   EXPECT_FALSE(call_for(event("init_module", 9), 0));    // EBADF: init_module takes no descriptor
   EXPECT_FALSE(call_for(event("delete_module", 17), 0));
-  EXPECT_FALSE(call_for(event("open", 0), 0));
+  EXPECT_FALSE(call_for(event("ftruncate", 13), 0));  // EACCES: no permission check on a descriptor
+  EXPECT_FALSE(call_for(event("open", 2), 0));
+  auto descriptor = event("open", 0);
+  descriptor.exit_code = 3;  // a witness asks for success as 0, whatever the call returns then
+  EXPECT_FALSE(call_for(descriptor, 0));
   auto inconsistent = event("init_module", 0);
   inconsistent.exit_code = -1;  // "success" with an error
   EXPECT_FALSE(call_for(inconsistent, 0));
@@ -101,12 +141,12 @@ TEST(CallFor, OutcomesTheRunnerCannotProduceGetNone) {
 }
 
 TEST(CallFor, AgreesWithWhatTheWitnessChooserIsToldIsFeasible) {
-  for (const char* syscall : {"init_module", "finit_module", "delete_module", "openat"})
+  for (const char* syscall : {"init_module", "finit_module", "delete_module", "openat", "ftruncate", "setxattr", "execve"})
     for (int error_number = 0; error_number < 40; ++error_number)
       for (std::uint32_t uid : {0U, 1000U, rules::kUnsetId}) {
         auto e = event(syscall, error_number);
         e.uid = uid;
-        EXPECT_EQ(call_for(e, 0).has_value(), check::module_call_outcome_feasible(e)) << syscall << " " << error_number << " " << uid;
+        EXPECT_EQ(call_for(e, 0).has_value(), check::call_outcome_feasible(e)) << syscall << " " << error_number << " " << uid;
       }
 }
 

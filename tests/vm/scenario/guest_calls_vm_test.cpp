@@ -7,10 +7,11 @@
 #include <map>
 #include <set>
 
-#include "check/module_outcomes.hpp"
+#include "check/call_outcomes.hpp"
 #include "image/builder.hpp"
 #include "machine/machine.hpp"
 #include "records/audit_log.hpp"
+#include "rules/syscall_table.hpp"
 #include "scenario/guest_calls.hpp"
 #include "scenario/guest_commands.hpp"
 #include "support/temp_dir.hpp"
@@ -62,8 +63,9 @@ TEST_P(GuestCallsVmTest, EachMechanicGivesTheOutcomeItIsChosenFor) {
   std::vector<GuestCall> calls;
   std::vector<std::string> expected;
   for (Abi abi : all_abis())
-    for (const auto& outcome : check::module_outcomes())
+    for (const auto& outcome : check::call_outcomes())
       for (std::uint32_t uid : {0U, 1000U}) {
+        if (!outcome.syscall.ends_with("_module")) continue;  // file calls: the next test
         check::Event event;
         event.abi = abi;
         event.syscall = std::string(outcome.syscall);
@@ -133,6 +135,69 @@ TEST_P(GuestCallsVmTest, EachMechanicGivesTheOutcomeItIsChosenFor) {
     const std::string main = guest_->manifest().helpers.at(std::string(to_string(abi))), copy = alternate_helper_path(abi);
     must("[ \"$(stat -L -c %d:%i " + main + ")\" != \"$(stat -c %d:%i " + copy + ")\" ] && cmp " + main + " " + copy);
   }
+}
+
+// Every file call's outcome (the STIG's syscall rules), as root and as a user, on each ABI that has
+// the call: the runner's fixtures give it, the kernel records it as that call with that exit, and
+// nothing of the fixtures is left after the batch.
+TEST_P(GuestCallsVmTest, EachFileCallMechanicGivesItsOutcomeAndTheKernelRecordsIt) {
+  const Arch arch = GetParam();
+  std::map<Abi, std::set<std::string>> names;
+  std::vector<GuestCall> calls;
+  std::vector<check::CallOutcome> rows;
+  for (Abi abi : all_abis())
+    for (const auto& outcome : check::call_outcomes()) {
+      std::string syscall(outcome.syscall);
+      if (syscall.ends_with("_module") || !rules::syscall_number(arch, abi, syscall)) continue;
+      names[abi].insert(syscall);
+      for (std::uint32_t uid : {0U, 1000U}) {
+        check::Event event;
+        event.abi = abi;
+        event.syscall = syscall;
+        event.auid = 1000;
+        event.uid = event.euid = event.gid = uid;
+        event.success = outcome.error_number == 0;
+        event.exit_code = -outcome.error_number;
+        event.login = calls.size() % 2 ? check::LoginMode::self : check::LoginMode::inherited;
+        auto call = call_for(event, static_cast<int>(calls.size()));
+        ASSERT_TRUE(call) << syscall;
+        calls.push_back(*call);
+        rows.push_back(outcome);
+      }
+    }
+  // aarch64's b64 ABI has only the *at forms; arm compat has the old ones.
+  EXPECT_EQ(names[Abi::b64].count("open"), arch == Arch::x86_64 ? 1U : 0U);
+  EXPECT_EQ(names[Abi::b32].count("open"), 1U);
+  std::string rules;
+  for (const auto& [abi, set] : names) {
+    std::string list;
+    for (const auto& name : set) list += (list.empty() ? "" : ",") + name;
+    rules += "auditctl -a always,exit -F arch=" + std::string(to_string(abi)) + " -S " + list + " -F auid=1000 -k files\n";
+  }
+  must("set -e\n" + rules);
+  must(start_auditd_script());
+  auto results = run(calls);
+  must(sync_audit_log_script("auditvm-file-calls"));
+  auto records = records::parse_audit_log(guest_->read_file(kAuditLog, 120s));
+  for (std::size_t i = 0; i < calls.size(); ++i) {
+    const auto& result = results[i];
+    ASSERT_TRUE(result.ran) << describe(calls[i]) << ": " << result.setup_failed << " " << result.raw;
+    EXPECT_EQ(result.succeeded() ? 0 : result.error_number, rows[i].error_number) << describe(calls[i]) << ": " << result.raw;
+    EXPECT_EQ(result.uid, calls[i].uid) << result.raw;
+    int number = rules::syscall_number(arch, calls[i].abi, calls[i].syscall).value_or(-1);
+    // The call's own record: the caller's opens of /proc before it have other exit values.
+    int found = 0;
+    for (const auto& record : records)
+      if (record.pid == result.pid && record.key == "files" && record.syscall == number &&
+          record.exit == (result.succeeded() ? result.ret : -result.error_number)) {
+        ++found;
+        EXPECT_EQ(record.success, result.succeeded()) << record.text;
+        EXPECT_EQ(record.auid, 1000U) << record.text;
+      }
+    EXPECT_EQ(found, 1) << describe(calls[i]) << ": " << result.raw;
+  }
+  auto left = guest_->run("ls -A /run/auditvm/fx; grep -c ' /run/auditvm/fx' /proc/mounts", 60s);
+  EXPECT_EQ(left.out, "0\n") << "fixtures left after the batch";
 }
 
 TEST_P(GuestCallsVmTest, TheKernelSeesHowTheLoginUidWasSetAndWhichExecutableCalled) {
