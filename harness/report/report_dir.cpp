@@ -9,6 +9,7 @@
 #include <cstring>
 #include <sstream>
 
+#include "core/clock.hpp"
 #include "core/errors.hpp"
 #include "core/write_file.hpp"
 #include "report/writers.hpp"
@@ -24,13 +25,13 @@ bool ends_with(const std::string& text, const std::string& suffix) {
   return text.size() >= suffix.size() && text.compare(text.size() - suffix.size(), suffix.size(), suffix) == 0;
 }
 
-// Only what a run writes goes: result.json, junit.xml, cklb/*.cklb and *.ckl, logs/*.log(.qemu) and the temporary
+// Only what a run writes goes: result.json, junit.xml, cklb/*.cklb, *.ckl and *-xccdf.xml, logs/*.log(.qemu) and the temporary
 // files of an interrupted write; anything else the user keeps there stays.
 bool written_by_a_run(const fs::path& file, bool top) {
   std::string name = file.filename().string();
   if (name.rfind('.', 0) == 0 && name.find(".tmp-") != std::string::npos) return true;
   if (top) return name == "result.json" || name == "junit.xml";
-  return ends_with(name, ".cklb") || ends_with(name, ".ckl") || ends_with(name, ".log") || ends_with(name, ".log.qemu");
+  return ends_with(name, ".cklb") || ends_with(name, ".ckl") || ends_with(name, "-xccdf.xml") || ends_with(name, ".log") || ends_with(name, ".log.qemu");
 }
 
 void remove_previous_results(const fs::path& dir) {
@@ -82,13 +83,19 @@ void ReportDir::write_reports(const RunResult& run, const std::vector<check::Sti
   std::ostringstream junit;
   write_junit(run, junit);
   write_file_atomic(dir_ / "junit.xml", junit.str());
-  make_directories(dir_ / "cklb");
   for (const auto& cell : run.cells) {
     auto rule = std::find_if(rules.begin(), rules.end(), [&](const check::StigRule& r) { return r.group_id == cell.stig; });
     if (rule == rules.end()) throw InfraError("no STIG rule data for " + cell.stig + " to write the checklist of " + cell.id());
-    write_file_atomic(file_in(dir_ / "cklb", cell.id() + ".cklb"), cklb(cell, rules, target).dump(2) + "\n");
-    write_file_atomic(file_in(dir_ / "cklb", cell.id() + ".ckl"), ckl(cell, rules, target));
+    write_checklists(cell.id(), cell_target(cell, target), cell_findings(cell, rules), run.version, run.started_at);
   }
+}
+
+void ReportDir::write_checklists(const std::string& name, const ChecklistTarget& target, const std::vector<Finding>& findings,
+                                 const std::string& auditvm_version, const std::string& start_time) const {
+  make_directories(dir_ / "cklb");
+  write_file_atomic(file_in(dir_ / "cklb", name + ".cklb"), cklb(target, findings).dump(2) + "\n");
+  write_file_atomic(file_in(dir_ / "cklb", name + ".ckl"), ckl(target, findings));
+  write_file_atomic(file_in(dir_ / "cklb", name + "-xccdf.xml"), xccdf(target, findings, auditvm_version, start_time, now_iso8601()));
 }
 
 }  // namespace auditvm::report

@@ -8,6 +8,7 @@
 
 #include "check/stig.hpp"
 #include "report/result.hpp"
+#include "report/finding.hpp"
 #include "report/target.hpp"
 
 namespace auditvm::report {
@@ -24,10 +25,13 @@ class ReportDir {
   const std::filesystem::path& path() const { return dir_; }
   std::filesystem::path logs() const { return dir_ / "logs"; }
 
-  // result.json, junit.xml, cklb/<cell>.cklb and cklb/<cell>.ckl, each written whole or not at all (InfraError).
+  // result.json, junit.xml, cklb/<cell>.cklb, cklb/<cell>.ckl and cklb/<cell>-xccdf.xml, each written whole or not at all (InfraError).
   // `rules`: the STIG rule data (every shipped rule), so a checklist holds every rule evaluated in
   // the cell; `target`: the asset the user named, else each cell's own.
   void write_reports(const RunResult& run, const std::vector<check::StigRule>& rules, const TargetData& target = {}) const;
+  // cklb/<name>.cklb, .ckl and -xccdf.xml of one target's findings (also `auditvm check`'s).
+  void write_checklists(const std::string& name, const ChecklistTarget& target, const std::vector<Finding>& findings,
+                        const std::string& auditvm_version, const std::string& start_time) const;
 
  private:
   std::filesystem::path dir_;

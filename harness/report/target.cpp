@@ -59,7 +59,10 @@ TargetData load_target_file(const std::filesystem::path& file) {
 }
 
 ChecklistTarget cell_target(const CellResult& cell, const TargetData& given) {
-  ChecklistTarget target{"auditvm " + cell.id(), "auditvm-" + cell.id(), cell.description};
+  return with_given({"auditvm " + cell.id(), "auditvm-" + cell.id(), cell.description}, given);
+}
+
+ChecklistTarget with_given(ChecklistTarget target, const TargetData& given) {
   if (given.host_name) target.host_name = *given.host_name;
   if (given.comments) target.comments = *given.comments;
   if (given.fqdn) target.fqdn = *given.fqdn;

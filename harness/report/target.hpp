@@ -38,5 +38,7 @@ void check_role(const std::string& role, const InputLocation& where);
 
 // The cell's target: "auditvm-<cell id>", its description as comment, unless `given` says otherwise.
 ChecklistTarget cell_target(const CellResult& cell, const TargetData& given);
+// `target` with what `given` sets.
+ChecklistTarget with_given(ChecklistTarget target, const TargetData& given);
 
 }  // namespace auditvm::report

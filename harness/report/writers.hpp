@@ -41,6 +41,13 @@ nlohmann::json cklb(const CellResult& cell, const std::vector<check::StigRule>& 
 // STIG Viewer 2 checklists (.ckl, XML; what MITRE SAF reads): the same findings and target.
 std::string ckl(const ChecklistTarget& target, const std::vector<Finding>& findings);
 std::string ckl(const CellResult& cell, const std::vector<check::StigRule>& rules, const TargetData& target = {});
+// XCCDF 1.2 TestResult (<cell>-xccdf.xml): the same findings as rule-results, with test-system
+// "cpe:/a:auditvm:auditvm:<version>" so STIG Manager records auditvm as the result engine.
+std::string xccdf(const ChecklistTarget& target, const std::vector<Finding>& findings, const std::string& auditvm_version,
+                  const std::string& start_time, const std::string& end_time);
+// One cell, ended now.
+std::string xccdf(const CellResult& cell, const std::vector<check::StigRule>& rules, const std::string& auditvm_version,
+                  const std::string& start_time, const TargetData& target = {});
 // One cell, its own rule only.
 nlohmann::json cklb(const CellResult& cell, const check::StigRule& stig);
 

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <set>
 #include <string>
 
 #include <nlohmann/json.hpp>
@@ -62,6 +63,30 @@ void expect_input_error(const ProcessResult& result, const std::string& location
 }
 
 // --- good input ---
+
+TEST_F(Cli, CheckWritesTheChecklistsOfTheCaptureForAnAuditorsAsset) {
+  auto reports = dir_ / "capture";
+  auto result = auditvm({"check", "--rules", file("fix.rules", kStigFix), "--stig", "all", "--report-dir", reports.string(), "--host-name", "web01",
+                         "--fqdn", "web01.example.org"});
+  EXPECT_EQ(result.exit_code, 1) << result.err;  // the module rules alone leave the neighbouring rules Open
+  for (const char* name : {"check@x86_64.cklb", "check@x86_64.ckl", "check@x86_64-xccdf.xml"}) EXPECT_TRUE(fs::exists(reports / "cklb" / name)) << name;
+  std::ifstream in(reports / "cklb" / "check@x86_64.cklb");
+  auto cklb = nlohmann::json::parse(in);
+  EXPECT_EQ(cklb["target_data"]["host_name"], "web01");
+  EXPECT_EQ(cklb["target_data"]["fqdn"], "web01.example.org");
+  std::set<std::string> rules;
+  for (const auto& rule : cklb["stigs"][0]["rules"]) {
+    rules.insert(rule["group_id"].get<std::string>());
+    EXPECT_EQ(rule["status"], rule["group_id"] == "V-268096" ? "not_a_finding" : "open") << rule["group_id"];
+  }
+  EXPECT_TRUE(rules.contains("V-268096"));
+  EXPECT_GT(rules.size(), 1u);  // every coverage rule --stig all evaluated
+  std::ifstream xml(reports / "cklb" / "check@x86_64-xccdf.xml");
+  std::string text(std::istreambuf_iterator<char>(xml), {});
+  EXPECT_THAT(text, HasSubstr("test-system=\"cpe:/a:auditvm:auditvm:"));
+  EXPECT_THAT(text, HasSubstr("<target>web01</target>"));
+}
+
 
 TEST_F(Cli, CheckSaysNotAFindingForTheStigFixAndOpenWithoutIt) {
   auto fix = auditvm({"check", "--rules", file("fix.rules", kStigFix)});

@@ -75,6 +75,8 @@ TEST_F(StigManager, ImportsEveryRuleWithTheRevisionAndNoAutoSubmittedFinding) {
   auto disagreeing = cell("kernel-log", Verdict::NotAFinding);
   disagreeing.kernel_verdict = Verdict::Open;
   run.cells = {compliant, open, disagreeing};
+  run.version = "0.9.1";
+  run.started_at = "2026-12-02T03:00:00Z";
   TargetData target;
   target.fqdn = "web01.example.org";
   ReportDir reports(dir_ / "results");
@@ -82,20 +84,23 @@ TEST_F(StigManager, ImportsEveryRuleWithTheRevisionAndNoAutoSubmittedFinding) {
 
   std::vector<fs::path> files;
   for (const auto& c : run.cells)
-    for (const char* ext : {".cklb", ".ckl"}) files.push_back(dir_ / "results" / "cklb" / (c.id() + ext));
+    for (const char* ext : {".cklb", ".ckl", "-xccdf.xml"}) files.push_back(dir_ / "results" / "cklb" / (c.id() + ext));
   auto imported = import(files);
   ASSERT_EQ(imported.size(), files.size());
   auto rule_id = [](const std::string& group) { return check::find_stig_rule(group).rule_id; };
   for (std::size_t i = 0; i < imported.size(); ++i) {
     const auto& file = imported[i];
-    const auto& c = run.cells[i / 2];
+    const auto& c = run.cells[i / 3];
+    bool from_xccdf = i % 3 == 2;
     SCOPED_TRACE(file["file"].get<std::string>());
     EXPECT_EQ(file["target"]["name"], "auditvm-" + c.id());
     EXPECT_EQ(file["target"]["fqdn"], "web01.example.org");
     ASSERT_EQ(file["checklists"].size(), 1u);
     const auto& checklist = file["checklists"][0];
     EXPECT_EQ(checklist["benchmarkId"], "Anduril_NixOS_STIG");
-    EXPECT_EQ(checklist["revisionStr"], "V1R1");
+    // reviewsFromXccdf reads no revision (STIG Manager files an XCCDF result under the STIG's current
+    // one); the file's own release-info is checked in xccdf_test.
+    if (!from_xccdf) EXPECT_EQ(checklist["revisionStr"], "V1R1");
     std::map<std::string, nlohmann::json> reviews;
     for (const auto& review : checklist["reviews"]) reviews[review["ruleId"]] = review;
     ASSERT_EQ(reviews.size(), 4u);  // V-268096 and the three state checks
@@ -111,6 +116,14 @@ TEST_F(StigManager, ImportsEveryRuleWithTheRevisionAndNoAutoSubmittedFinding) {
     // No comment, so no Open finding is submitted as if a reviewer had written one.
     for (const auto& [id, review] : reviews) {
       EXPECT_TRUE(review["comment"].is_null()) << id;
+      // An XCCDF result is an automated one: STIG Manager records auditvm and its version as its engine.
+      if (from_xccdf) {
+        EXPECT_EQ(review["resultEngine"]["product"], "auditvm") << id;
+        EXPECT_EQ(review["resultEngine"]["version"], "0.9.1") << id;
+        EXPECT_EQ(review["resultEngine"]["type"], "scap") << id;
+      } else {
+        EXPECT_TRUE(review["resultEngine"].is_null()) << id;
+      }
       if (review["result"] == "fail") EXPECT_EQ(review["status"], "saved") << id;
     }
   }
