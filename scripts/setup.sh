@@ -42,14 +42,27 @@ fi
 
 # STIG Manager's own import parsers, for the checklist tests (tests/unit/report/consumers_test.cpp):
 # npm (Debian's nodejs ships without it), then the pinned package into auditvm's cache.
-modules="${XDG_CACHE_HOME:-$HOME/.cache}/auditvm/npm"
-if [ ! -f "$modules/node_modules/@nuwcdivnpt/stig-manager-client-modules/index.js" ]; then
+need_npm() {
   if ! command -v npm >/dev/null; then
     SUDO=""
     [ "$(id -u)" -eq 0 ] || SUDO="sudo"
     DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends npm >/dev/null
   fi
+}
+modules="${XDG_CACHE_HOME:-$HOME/.cache}/auditvm/npm"
+if [ ! -f "$modules/node_modules/@nuwcdivnpt/stig-manager-client-modules/index.js" ]; then
+  need_npm
   mkdir -p "$modules"
   npm install --no-audit --no-fund --prefix "$modules" @nuwcdivnpt/stig-manager-client-modules@1.6.7 >/dev/null
   echo "setup: installed STIG Manager's client modules in $modules"
+fi
+# MITRE SAF's converters (what `saf convert ckl2hdf` runs), for the .ckl-to-HDF test; a prefix of
+# their own (272 packages). 2.12.6: 2.14.0 pins an @aws-sdk release the registry does not have.
+# --ignore-scripts: nothing of it needs building for ChecklistResults.
+hdf="${XDG_CACHE_HOME:-$HOME/.cache}/auditvm/npm-hdf"
+if [ ! -f "$hdf/node_modules/@mitre/hdf-converters/package.json" ]; then
+  need_npm
+  mkdir -p "$hdf"
+  npm install --no-audit --no-fund --ignore-scripts --prefix "$hdf" @mitre/hdf-converters@2.12.6 >/dev/null
+  echo "setup: installed MITRE's hdf-converters in $hdf"
 fi

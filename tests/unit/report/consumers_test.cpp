@@ -20,11 +20,21 @@ namespace {
 
 namespace fs = std::filesystem;
 
-fs::path module_dir() {
-  if (const char* dir = std::getenv("AUDITVM_STIG_MANAGER_MODULES")) return dir;
+// Where scripts/setup.sh installs the npm packages: $XDG_CACHE_HOME/auditvm.
+fs::path auditvm_cache() {
   const char* cache = std::getenv("XDG_CACHE_HOME");
   fs::path base = cache && *cache ? fs::path(cache) : fs::path(std::getenv("HOME") ? std::getenv("HOME") : "/root") / ".cache";
-  return base / "auditvm/npm/node_modules/@nuwcdivnpt/stig-manager-client-modules";
+  return base / "auditvm";
+}
+
+fs::path module_dir() {
+  if (const char* dir = std::getenv("AUDITVM_STIG_MANAGER_MODULES")) return dir;
+  return auditvm_cache() / "npm/node_modules/@nuwcdivnpt/stig-manager-client-modules";
+}
+
+fs::path hdf_converters_dir() {
+  if (const char* dir = std::getenv("AUDITVM_HDF_CONVERTERS")) return dir;
+  return auditvm_cache() / "npm-hdf/node_modules/@mitre/hdf-converters";
 }
 
 // A cell that ran: model and kernel agree on `verdict`, no record lost; state checks as given.
@@ -126,6 +136,48 @@ TEST_F(StigManager, ImportsEveryRuleWithTheRevisionAndNoAutoSubmittedFinding) {
       }
       if (review["result"] == "fail") EXPECT_EQ(review["status"], "saved") << id;
     }
+  }
+}
+
+// MITRE SAF reads .ckl (not .cklb): the route into HDF, Heimdall and POA&M tooling. Its NIST tags
+// come from the CCIs, so a rule's CCIs must reach the .ckl as CCI_REF.
+class Saf : public test::TempDirTest {
+ protected:
+  Saf() : TempDirTest("saf") {}
+};
+
+TEST_F(Saf, ConvertsTheChecklistsToHdfWithNistTagsFromTheCcis) {
+  if (run_process({"/bin/sh", "-c", "command -v node"}).exit_code != 0) GTEST_SKIP() << "node is not installed (scripts/setup.sh installs it)";
+  if (!fs::exists(hdf_converters_dir() / "package.json"))
+    GTEST_SKIP() << "MITRE's hdf-converters are not installed at " << hdf_converters_dir() << " (scripts/setup.sh installs them)";
+  auto rules = check::load_stig_rules(check::shipped_stig_dir());
+  for (auto& rule : rules)  // CCI-000172 (AU-12 c), CCI-001849 (AU-4): the CCIs' mapping is SAF's, the rules' are the data's
+    if (rule.ccis.empty()) rule.ccis = rule.group_id == "V-268096" ? std::vector<std::string>{"CCI-000172"} : std::vector<std::string>{"CCI-001849"};
+  RunResult run;
+  run.cells = {cell("stig-fix", Verdict::NotAFinding), cell("b64-only", Verdict::Open)};
+  ReportDir reports(dir_ / "results");
+  reports.write_reports(run, rules);
+  std::vector<std::string> argv = {"node", std::string(AUDITVM_SOURCE_ROOT) + "/tests/consumers/hdf_from_ckl.mjs", hdf_converters_dir().string()};
+  for (const auto& c : run.cells) argv.push_back((dir_ / "results" / "cklb" / (c.id() + ".ckl")).string());
+  auto result = run_process(argv);
+  ASSERT_EQ(result.exit_code, 0) << "hdf-converters rejected a checklist:\n" << result.err;
+  auto converted = nlohmann::json::parse(result.out);
+  ASSERT_EQ(converted.size(), 2u);
+  for (std::size_t i = 0; i < converted.size(); ++i) {
+    SCOPED_TRACE(run.cells[i].id());
+    ASSERT_EQ(converted[i]["profiles"].size(), 1u);
+    const auto& profile = converted[i]["profiles"][0];
+    EXPECT_EQ(profile["name"], "Anduril_NixOS_STIG");
+    EXPECT_EQ(profile["version"], "1");
+    std::map<std::string, nlohmann::json> controls;
+    for (const auto& control : profile["controls"]) controls[control["id"]] = control;
+    ASSERT_EQ(controls.size(), 4u);  // V-268096 and the three state checks
+    const auto& own = controls["V-268096"];
+    EXPECT_EQ(own["cci"], nlohmann::json({"CCI-000172"}));
+    EXPECT_EQ(own["nist"], nlohmann::json({"AU-12 c"}));
+    EXPECT_EQ(controls["V-268093"]["nist"], nlohmann::json({"AU-4"}));
+    EXPECT_EQ(own["status"][0], i == 0 ? "passed" : "failed");
+    EXPECT_EQ(controls["V-268093"]["status"][0], "failed");
   }
 }
 
