@@ -151,8 +151,9 @@ TEST_F(Saf, ConvertsTheChecklistsToHdfWithNistTagsFromTheCcis) {
   if (!fs::exists(hdf_converters_dir() / "package.json"))
     GTEST_SKIP() << "MITRE's hdf-converters are not installed at " << hdf_converters_dir() << " (scripts/setup.sh installs them)";
   auto rules = check::load_stig_rules(check::shipped_stig_dir());
-  for (auto& rule : rules)  // CCI-000172 (AU-12 c), CCI-001849 (AU-4): the CCIs' mapping is SAF's, the rules' are the data's
-    if (rule.ccis.empty()) rule.ccis = rule.group_id == "V-268096" ? std::vector<std::string>{"CCI-000172"} : std::vector<std::string>{"CCI-001849"};
+  // Known CCIs (CCI-000172 is AU-12 c, CCI-001849 AU-4), whatever the data holds: the mapping is SAF's.
+  for (auto& rule : rules)
+    rule.ccis = rule.group_id == "V-268096" ? std::vector<std::string>{"CCI-000172"} : std::vector<std::string>{"CCI-001849"};
   RunResult run;
   run.cells = {cell("stig-fix", Verdict::NotAFinding), cell("b64-only", Verdict::Open)};
   ReportDir reports(dir_ / "results");
