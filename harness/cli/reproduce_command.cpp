@@ -129,28 +129,4 @@ CommandRunner register_reproduce(CLI::App& root, const GlobalOptions& global) {
   };
 }
 
-CommandRunner register_matrix(CLI::App& root, const GlobalOptions&) {
-  struct Options {
-    std::vector<std::string> files;
-    std::string format = "json";
-  };
-  auto options = std::make_shared<Options>();
-  auto* cmd = root.add_subcommand("matrix", "Print the cells as a CI job matrix (spread them with run --shard or --config/--arch)");
-  cmd->add_option("scenarios", options->files, "Scenario files (default: every scenarios/*.json)")->check(CLI::ExistingFile);
-  cmd->add_option("--format", options->format, "json or github-actions")->check(CLI::IsMember({"json", "github-actions"}))->capture_default_str();
-  return [options] {
-    auto files = options->files;
-    if (files.empty())
-      for (const auto& f : scenario::scenario_files(check::shipped_scenarios_dir())) files.push_back(f.string());
-    std::vector<scenario::Scenario> scenarios;
-    for (const auto& f : files) scenarios.push_back(scenario::load_scenario(f));
-    nlohmann::json include = nlohmann::json::array();
-    for (const auto& cell : scenario::plan_cells(scenarios, {}))
-      include.push_back({{"scenario", cell.scenario->file.string()}, {"config", cell.configuration->name}, {"arch", to_string(cell.arch)}});
-    if (options->format == "github-actions") std::cout << "matrix=" << nlohmann::json{{"include", include}}.dump() << "\n";
-    else std::cout << include.dump(2) << "\n";
-    return 0;
-  };
-}
-
 }  // namespace auditvm::cli

@@ -7,6 +7,7 @@
 
 #include "check/stig.hpp"
 #include "cli/arch_option.hpp"
+#include "cli/cell_selection.hpp"
 #include "cli/command.hpp"
 #include "cli/run_options.hpp"
 #include "core/errors.hpp"
@@ -22,38 +23,21 @@ namespace auditvm::cli {
 namespace {
 
 struct RunCliOptions {
-  std::vector<std::string> scenario_files;
-  std::string arches;
-  std::string configurations;
+  CellSelection selection;
   unsigned jobs = 0;
   bool fresh_vm = false;
   std::string report_dir = "results";
-  std::string shard;
   std::string guest = "debian";
   MachineOptions machine;
   ImageOptions images;
   TargetOptions target;
 };
 
-std::pair<unsigned, unsigned> parse_shard(const std::string& text) {
-  unsigned index = 0, count = 0;
-  char slash = 0;
-  std::istringstream in(text);
-  if (!(in >> index >> slash >> count) || slash != '/' || index < 1 || index > count)
-    throw InputError({"--shard", 0, text}, "expected I/N with 1 <= I <= N");
-  return {index, count};
-}
-
 int run(const RunCliOptions& options, const GlobalOptions& global) {
   auto target = options.target.value();  // a bad target file or option is bad input, before any guest
-  std::vector<scenario::Scenario> scenarios;
-  auto files = options.scenario_files;
-  if (files.empty())
-    for (const auto& file : scenario::scenario_files(check::shipped_scenarios_dir())) files.push_back(file.string());
-  for (const auto& file : files) scenarios.push_back(scenario::load_scenario(file));
-
+  auto scenarios = options.selection.load_scenarios();
   scenario::RunOptions run_options;
-  for (const auto& arch : split_commas(options.arches)) run_options.arches.push_back(arch_from_option(arch));
+  options.selection.apply(scenarios, run_options);
   std::optional<DefaultGuests> default_guests;
   if (options.guest == "debian") {
     default_guests.emplace(options.images, options.machine.cache_dir, global.quiet);
@@ -63,16 +47,9 @@ int run(const RunCliOptions& options, const GlobalOptions& global) {
   } else if (!options.images.suites.empty() || !options.images.image_dirs.empty()) {
     throw InputError({"--guest", 0, "nixos"}, "--suite and --image choose default (Debian) guests; a NixOS guest brings its own kernel");
   }
-  run_options.configurations = split_commas(options.configurations);
-  for (const auto& name : run_options.configurations) {
-    bool known = false;
-    for (const auto& s : scenarios)
-      for (const auto& c : s.configurations) known |= c.name == name;
-    if (!known) throw InputError({"--config", 0, name}, "no configuration of that name in the scenarios");
-  }
+  selected_cells(scenarios, run_options);  // a selection of no cell is bad input, before any guest
   run_options.jobs = options.jobs ? options.jobs : machine::default_jobs();
   run_options.fresh_vm = options.fresh_vm;
-  if (!options.shard.empty()) run_options.shard = parse_shard(options.shard);
   run_options.backend = options.machine.backend_options();
   run_options.accel = options.machine.accel_value();
   // Before any guest or image: an unusable or busy report directory stops the run here.
@@ -110,13 +87,10 @@ int run(const RunCliOptions& options, const GlobalOptions& global) {
 CommandRunner register_run(CLI::App& root, const GlobalOptions& global) {
   auto options = std::make_shared<RunCliOptions>();
   auto* cmd = root.add_subcommand("run", "Run scenario matrices in real guests and assert verdicts and records");
-  cmd->add_option("scenarios", options->scenario_files, "Scenario files (default: every scenarios/*.json)")->check(CLI::ExistingFile);
-  cmd->add_option("--arch", options->arches, "Architectures, comma-separated (default: each scenario's, or those of the --image directories)");
-  cmd->add_option("--config", options->configurations, "Configurations to run, comma-separated (default: all)");
+  options->selection.add_to(*cmd);
   cmd->add_option("--jobs,-j", options->jobs, "Guests at once (default: fits cores and memory)");
   cmd->add_flag("--fresh-vm", options->fresh_vm, "Boot a fresh guest for every cell");
   cmd->add_option("--report-dir", options->report_dir, "Where reports and logs go")->capture_default_str();
-  cmd->add_option("--shard", options->shard, "Run only shard I of N (for CI fan-out)");
   cmd->add_option("--guest", options->guest, "debian (default guests) or nixos")->check(CLI::IsMember({"debian", "nixos"}))->capture_default_str();
   options->machine.add_to(*cmd);
   options->images.add_to(*cmd, true);

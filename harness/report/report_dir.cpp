@@ -49,6 +49,13 @@ void remove_previous_results(const fs::path& dir) {
   }
 }
 
+// A path under `dir` relative to it (logs/x.audit.log); any other as it is.
+std::string relative_to(const std::string& path, const fs::path& dir) {
+  if (path.empty()) return path;
+  auto relative = fs::absolute(path).lexically_normal().lexically_relative(fs::absolute(dir).lexically_normal());
+  return relative.empty() || *relative.begin() == ".." ? path : relative.string();
+}
+
 }  // namespace
 
 ReportDir::ReportDir(fs::path dir) : dir_(std::move(dir)) {
@@ -78,7 +85,13 @@ ReportDir::ReportDir(fs::path dir) : dir_(std::move(dir)) {
 
 ReportDir::~ReportDir() { ::close(lock_fd_); }
 
-void ReportDir::write_reports(const RunResult& run, const std::vector<check::StigRule>& rules, const TargetData& target) const {
+void ReportDir::write_reports(const RunResult& ran, const std::vector<check::StigRule>& rules, const TargetData& target) const {
+  // The reports name their logs relative to this directory, so they stay true where it is moved.
+  RunResult run = ran;
+  for (auto& cell : run.cells) {
+    cell.console_log = relative_to(cell.console_log, dir_);
+    cell.audit_log = relative_to(cell.audit_log, dir_);
+  }
   write_file_atomic(dir_ / "result.json", to_json(run).dump(2) + "\n");
   std::ostringstream junit;
   write_junit(run, junit);

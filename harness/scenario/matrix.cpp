@@ -9,6 +9,7 @@
 #include "check/stig.hpp"
 #include "core/clock.hpp"
 #include "core/errors.hpp"
+#include "core/write_file.hpp"
 #include "machine/cleanup.hpp"
 #include "nixos/render.hpp"
 #include "scenario/progress.hpp"
@@ -98,7 +99,6 @@ report::RunResult run_matrix(const std::vector<Scenario>& scenarios, const RunOp
 
   auto sessions = plan_sessions(cells, options.fresh_vm);
   std::atomic<std::size_t> next_session{0};
-  std::atomic<unsigned> guest_counter{0};
   Progress progress(cells.size(), options.quiet, std::cerr);
   const auto log_dir = options.report_dir / "logs";
 
@@ -140,8 +140,8 @@ report::RunResult run_matrix(const std::vector<Scenario>& scenarios, const RunOp
             boot.accel = options.accel;
             // A guest built with its configuration boots with that system's own command line.
             if (!manifest->configuration_built_in) boot.extra_kernel_params = nixos::kernel_params(cell.configuration->config);
-            boot.console_log = log_dir / ("guest-" + std::to_string(guest_counter++) + "-" + std::string(to_string(cell.arch)) +
-                                          (cell.suite.empty() ? "" : "-" + cell.suite) + ".console.log");
+            // Named after the first cell it serves: unique across the shards of one matrix.
+            boot.console_log = file_in(log_dir, cell.id() + ".console.log");
             console_log = boot.console_log.string();  // a guest that fails to boot still has its log
             guest = machine::make_machine(*manifest, boot, options.backend);
             guest->boot();

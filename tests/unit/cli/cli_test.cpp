@@ -125,6 +125,42 @@ TEST_F(Cli, MatrixListsTheCellsOfAScenario) {
   EXPECT_GE(nlohmann::json::parse(result.out).size(), 24U);
 }
 
+TEST_F(Cli, MatrixTakesRunsFiltersAndNamesScenariosRelativeToTheProject) {
+  auto all = nlohmann::json::parse(auditvm({"matrix"}).out);
+  auto some = auditvm({"matrix", std::string(AUDITVM_SOURCE_ROOT) + "/scenarios/V-268096.json", "--arch", "aarch64", "--config", "stig-fix,b64-only"});
+  ASSERT_EQ(some.exit_code, 0) << some.err;
+  auto cells = nlohmann::json::parse(some.out);
+  EXPECT_EQ(cells, nlohmann::json::parse(R"([{"scenario": "scenarios/V-268096.json", "config": "stig-fix", "arch": "aarch64"},
+                                              {"scenario": "scenarios/V-268096.json", "config": "b64-only", "arch": "aarch64"}])"));
+  EXPECT_GT(all.size(), cells.size());
+  for (const auto& cell : all) EXPECT_EQ(cell["scenario"].get<std::string>().rfind("scenarios/", 0), 0u) << cell;
+  expect_input_error(auditvm({"matrix", "--config", "no-such"}), "--config: no-such", "no configuration of that name");
+  expect_input_error(auditvm({"matrix", "--arch", "sparc"}), "--arch", "sparc");
+}
+
+TEST_F(Cli, MatrixWritesAGitlabParallelMatrix) {
+  auto result = auditvm({"matrix", "--format", "gitlab", "--config", "stig-fix", "--arch", "x86_64"});
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_EQ(result.out, ".auditvm-matrix:\n  parallel:\n    matrix:\n"
+                        "      - {SCENARIO: \"scenarios/V-268096.json\", CONFIG: \"stig-fix\", ARCH: \"x86_64\"}\n");
+  auto github = auditvm({"matrix", "--format", "github-actions", "--config", "stig-fix", "--arch", "x86_64"});
+  EXPECT_EQ(github.out, R"(matrix={"include":[{"arch":"x86_64","config":"stig-fix","scenario":"scenarios/V-268096.json"}]})" "\n");
+}
+
+// A shard or filter that selects nothing is bad input, said the same way by run and matrix.
+TEST_F(Cli, AnEmptySelectionIsAClearErrorForRunAndMatrix) {
+  auto count = nlohmann::json::parse(auditvm({"matrix", "--config", "stig-fix"}).out).size();
+  std::string beyond = std::to_string(count + 1) + "/" + std::to_string(count + 1);
+  for (const std::string& command : {"matrix", "run"}) {
+    SCOPED_TRACE(command);
+    std::vector<std::string> args = {command, "--config", "stig-fix", "--shard", beyond};
+    if (command == "run") args.insert(args.end(), {"--report-dir", (dir_ / "r").string()});
+    auto result = auditvm(args);
+    expect_input_error(result, "--shard: " + beyond, "selects no cell (" + std::to_string(count) + " cells before the shard)");
+    EXPECT_FALSE(fs::exists(dir_ / "r"));  // nothing left behind
+  }
+}
+
 // --- write errors are errors ---
 
 // Results nobody received are no success: every command whose standard output cannot be written

@@ -61,6 +61,26 @@ TEST_F(ReportDirTest, WritesEveryReport) {
 
 // The checklist of a cell holds every rule evaluated in it, with the published texts of the shipped
 // STIG data, on the target the user named.
+// Reports move (a CI artifact, a merge of shards): every path in them is relative to the report directory.
+TEST_F(ReportDirTest, LogPathsAreRelativeToTheReportDirectory) {
+  for (const auto& where : {dir_ / "results", fs::path("results-relative")}) {
+    SCOPED_TRACE(where);
+    ReportDir reports(where);
+    auto run = run_of("stig-fix");
+    run.cells[0].console_log = (reports.logs() / "stig-fix@x86_64.console.log").string();
+    run.cells[0].audit_log = (reports.logs() / "stig-fix@x86_64.audit.log").string();
+    run.cells[0].assertions[0].status = Status::fail;  // so that JUnit cites the logs
+    reports.write_reports(run, {rule()});
+    auto cell = nlohmann::json::parse(read(where / "result.json"))["cells"][0];
+    EXPECT_EQ(cell["console_log"], "logs/stig-fix@x86_64.console.log");
+    EXPECT_EQ(cell["audit_log"], "logs/stig-fix@x86_64.audit.log");
+    auto junit = read(where / "junit.xml");
+    EXPECT_NE(junit.find("audit log: logs/stig-fix@x86_64.audit.log"), std::string::npos) << junit;
+    EXPECT_EQ(junit.find(where.string() + "/logs"), std::string::npos) << junit;
+  }
+  fs::remove_all("results-relative");
+}
+
 TEST_F(ReportDirTest, AChecklistHoldsEveryRuleEvaluatedWithItsPublishedTextsOnTheUsersTarget) {
   auto run = run_of("stig-fix");
   auto& cell = run.cells[0];
