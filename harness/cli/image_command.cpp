@@ -20,6 +20,7 @@ CommandRunner register_image(CLI::App& root, const GlobalOptions& global) {
   struct Options {
     std::string arch = "all";
     std::string suite;
+    std::string guest = "busybox";
     std::string cache_dir;
     std::string debs;
     bool refresh = false;
@@ -37,6 +38,10 @@ CommandRunner register_image(CLI::App& root, const GlobalOptions& global) {
   path->add_option("--arch", options->arch, "x86_64 or aarch64")->required();
   auto* prune = cmd->add_subcommand("prune", "Remove every cached image but the current one of each arch");
   for (auto* sub : {build, path})
+    sub->add_option("--guest", options->guest, "busybox (the default guests' /init) or systemd (systemd as PID 1, for run --guest systemd)")
+        ->check(CLI::IsMember({"busybox", "systemd"}))
+        ->capture_default_str();
+  for (auto* sub : {build, path})
     sub->add_option("--suite", options->suite, sub == build ? "Debian suites, comma-separated (default: bookworm)" : "Debian suite (default: bookworm)");
   for (auto* sub : {build, list, path, prune}) {
     sub->add_option("--cache-dir", options->cache_dir, "Image cache (default: $XDG_CACHE_HOME/auditvm/images)");
@@ -46,9 +51,10 @@ CommandRunner register_image(CLI::App& root, const GlobalOptions& global) {
     if (options->action == "build") {
       image::BuildOptions build_options{options->cache_dir, std::nullopt, global.quiet, options->refresh};
       if (!options->debs.empty()) build_options.debs_dir = options->debs;
+      const auto init = *image::parse_init(options->guest);
       for (const auto& suite : suites_from_option(options->suite))
         for (Arch arch : arches_from_option(options->arch)) {
-          build_options.suite = suite;
+          build_options.suite = image::with_init(suite, init);
           auto manifest = image::build_image(arch, build_options);
           std::cout << to_string(arch) << " " << suite.name << " " << manifest.kernel.parent_path().string() << "\n";
         }
@@ -63,10 +69,10 @@ CommandRunner register_image(CLI::App& root, const GlobalOptions& global) {
       Arch arch = arch_from_option(options->arch);
       auto suites = suites_from_option(options->suite);
       if (suites.size() != 1) throw InputError({"--suite", 0, options->suite}, "image path takes one suite");
-      auto manifest = image::find_image(arch, suites.front(), options->cache_dir);
+      auto manifest = image::find_image(arch, image::with_init(suites.front(), *image::parse_init(options->guest)), options->cache_dir);
       if (!manifest)
         throw InfraError("no current image for " + std::string(to_string(arch)) + " " + suites.front().name + ": run auditvm image build --arch " +
-                         std::string(to_string(arch)) + " --suite " + suites.front().name);
+                         std::string(to_string(arch)) + " --suite " + suites.front().name + " --guest " + options->guest);
       std::cout << manifest->kernel.parent_path().string() << "\n";
     }
     return 0;

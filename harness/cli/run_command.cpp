@@ -39,8 +39,9 @@ int run(const RunCliOptions& options, const GlobalOptions& global) {
   scenario::RunOptions run_options;
   options.selection.apply(scenarios, run_options);
   std::optional<DefaultGuests> default_guests;
-  if (options.guest == "debian") {
-    default_guests.emplace(options.images, options.machine.cache_dir, global.quiet);
+  if (options.guest != "nixos") {
+    default_guests.emplace(options.images, options.machine.cache_dir, global.quiet,
+                           options.guest == "systemd" ? image::GuestInit::systemd : image::GuestInit::busybox);
     run_options.suites = default_guests->suites();
     // --image alone: the arches of the images given.
     if (run_options.arches.empty()) run_options.arches = default_guests->image_arches();
@@ -68,7 +69,9 @@ int run(const RunCliOptions& options, const GlobalOptions& global) {
     for (const auto& cell : scenario::plan_cells(scenarios, run_options)) default_guests->get(cell.arch, cell.suite);
     run_options.guest_for = [&](const scenario::Cell& cell) {
       std::lock_guard lock(images_mutex);
-      return default_guests->get(cell.arch, cell.suite);
+      const auto& base = default_guests->get(cell.arch, cell.suite);
+      // systemd guests boot with the configuration built in, as NixOS does, and are watched.
+      return options.guest == "systemd" ? configured_systemd_guest(base, cell.configuration->config) : base;
     };
   }
 
@@ -91,7 +94,10 @@ CommandRunner register_run(CLI::App& root, const GlobalOptions& global) {
   cmd->add_option("--jobs,-j", options->jobs, "Guests at once (default: fits cores and memory)");
   cmd->add_flag("--fresh-vm", options->fresh_vm, "Boot a fresh guest for every cell");
   cmd->add_option("--report-dir", options->report_dir, "Where reports and logs go")->capture_default_str();
-  cmd->add_option("--guest", options->guest, "debian (default guests) or nixos")->check(CLI::IsMember({"debian", "nixos"}))->capture_default_str();
+  cmd->add_option("--guest", options->guest,
+                  "debian (default guests, busybox /init), systemd (Debian guests booting the configuration's units as NixOS does) or nixos")
+      ->check(CLI::IsMember({"debian", "systemd", "nixos"}))
+      ->capture_default_str();
   options->machine.add_to(*cmd);
   options->images.add_to(*cmd, true);
   options->target.add_to(*cmd);

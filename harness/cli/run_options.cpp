@@ -4,6 +4,8 @@
 
 #include "core/errors.hpp"
 #include "image/builder.hpp"
+#include "image/configured_guest.hpp"
+#include "nixos/boot_files.hpp"
 
 namespace auditvm::cli {
 
@@ -76,8 +78,8 @@ void ImageOptions::add_to(CLI::App& cmd, bool several_suites) {
   cmd.add_option("--image", image_dirs, "A built image directory (holding manifest.json) to boot instead of the cache's; repeatable");
 }
 
-DefaultGuests::DefaultGuests(const ImageOptions& options, std::filesystem::path cache_dir, bool quiet)
-    : cache_dir_(std::move(cache_dir)), quiet_(quiet) {
+DefaultGuests::DefaultGuests(const ImageOptions& options, std::filesystem::path cache_dir, bool quiet, image::GuestInit init)
+    : cache_dir_(std::move(cache_dir)), quiet_(quiet), init_(init) {
   for (const auto& dir : options.image_dirs) {
     auto manifest = image::load_manifest(std::filesystem::path(dir) / "manifest.json");
     const std::string suite = manifest.suite.empty() ? image::default_suite().name : manifest.suite;
@@ -105,8 +107,15 @@ const image::Manifest& DefaultGuests::get(Arch arch, const std::string& suite_na
   if (auto it = images_.find(key); it != images_.end()) return it->second;
   if (from_image_dirs_) throw InputError({"--image", 0, std::string(to_string(arch)) + " " + suite_name}, "no --image directory holds this arch and suite");
   image::BuildOptions build{cache_dir_, std::nullopt, quiet_, false};
-  build.suite = suites_from_option(suite_name).front();
+  build.suite = image::with_init(suites_from_option(suite_name).front(), init_);
   return images_.emplace(key, image::image_for_run(arch, build)).first->second;
+}
+
+image::Manifest configured_systemd_guest(const image::Manifest& base, const nixos::NixosConfig& config) {
+  auto boot = nixos::boot_configuration(config, nixos::systemd_guest_paths());
+  std::vector<image::OverlayFile> files;
+  for (const auto& file : boot.files) files.push_back({file.path, file.contents, file.mode, file.link_target});
+  return image::configured_guest(base, files, boot.kernel_params);
 }
 
 }  // namespace auditvm::cli

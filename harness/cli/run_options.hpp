@@ -11,6 +11,7 @@
 #include "image/manifest.hpp"
 #include "image/suite.hpp"
 #include "machine/machine.hpp"
+#include "nixos/config.hpp"
 #include "report/target.hpp"
 
 namespace auditvm::cli {
@@ -51,7 +52,8 @@ struct ImageOptions {
 // air-gapped machine never resolves again); else one built now.
 class DefaultGuests {
  public:
-  DefaultGuests(const ImageOptions& options, std::filesystem::path cache_dir, bool quiet);
+  // init: busybox (the default guests) or systemd (`--guest systemd`).
+  DefaultGuests(const ImageOptions& options, std::filesystem::path cache_dir, bool quiet, image::GuestInit init = image::GuestInit::busybox);
   // The suites to run (--suite, else those of the --image directories, else bookworm).
   const std::vector<std::string>& suites() const { return suites_; }
   // The arches of the --image directories (empty without --image).
@@ -62,9 +64,13 @@ class DefaultGuests {
  private:
   std::filesystem::path cache_dir_;
   bool quiet_;
+  image::GuestInit init_;
   bool from_image_dirs_ = false;
   std::vector<std::string> suites_;
   std::map<std::pair<Arch, std::string>, image::Manifest> images_;
 };
+
+// A systemd guest with a configuration built in (nixos::boot_configuration over `base`).
+image::Manifest configured_systemd_guest(const image::Manifest& base, const nixos::NixosConfig& config);
 
 }  // namespace auditvm::cli

@@ -30,12 +30,18 @@ std::string image_dir_name(Arch arch, const Suite& suite, const std::string& key
 
 // The suite an image directory name belongs to (x86_64-trixie-... is trixie's, x86_64-<hex>-...
 // bookworm's), or none when it is not one of this arch's.
+std::vector<Suite> every_suite() {
+  std::vector<Suite> all;
+  for (GuestInit init : {GuestInit::busybox, GuestInit::systemd})
+    for (const auto& suite_name : suite_names()) all.push_back(with_init(*parse_suite(suite_name), init));
+  return all;
+}
+
 std::optional<Suite> suite_of(const std::string& name, Arch arch) {
   if (name.rfind(arch_name(arch) + "-", 0) != 0) return std::nullopt;
   std::optional<Suite> found = default_suite();
-  for (const auto& suite_name : suite_names()) {
-    auto suite = *parse_suite(suite_name);
-    // The longest tag wins: x86_64-trixie-backports-... is not trixie's.
+  for (const auto& suite : every_suite()) {
+    // The longest tag wins: x86_64-trixie-backports-... is not trixie's, x86_64-systemd-... not bookworm's busybox guest.
     if (!suite_tag(suite).empty() && name.rfind(flavour(arch, suite) + "-", 0) == 0 && suite_tag(suite).size() > suite_tag(*found).size()) found = suite;
   }
   return found;
@@ -56,10 +62,10 @@ Progress progress_for(bool quiet) {
 
 }  // namespace
 
-std::string input_key(Arch arch) {
+std::string input_key(Arch arch, GuestInit init) {
   std::string inputs = std::string(kBuilderVersion) + "\n" + arch_name(arch) + "\n";
   const fs::path guest = guest_source_dir();
-  for (const auto& file : guest_input_files(arch)) {
+  for (const auto& file : guest_input_files(arch, init)) {
     // Helpers live in the build tree: named by their file name, guest files relative to guest/.
     auto name = file.string().rfind(guest.string(), 0) == 0 ? fs::relative(file, guest.parent_path()).string() : file.filename().string();
     inputs += name + " " + sha256_file(file) + "\n";
@@ -79,7 +85,7 @@ std::optional<Manifest> find_image(Arch arch, const Suite& suite, const fs::path
   std::string name;
   if (!(current >> name)) return std::nullopt;
   // Built from other guest files or helpers than this checkout's: not current.
-  if (name.rfind(image_dir_name(arch, suite, input_key(arch)) + "-", 0) != 0) return std::nullopt;
+  if (name.rfind(image_dir_name(arch, suite, input_key(arch, suite.init)) + "-", 0) != 0) return std::nullopt;
   if (!fs::exists(cache / name / "manifest.json")) return std::nullopt;
   return load_manifest(cache / name / "manifest.json");
 }
@@ -96,8 +102,7 @@ std::vector<fs::path> prune_images(const fs::path& cache_dir) {
   std::vector<fs::path> removed;
   if (!fs::exists(cache)) return removed;
   for (Arch arch : all_arches()) {
-    for (const auto& suite_name : suite_names()) {
-      const Suite suite = *parse_suite(suite_name);
+    for (const auto& suite : every_suite()) {
       FileLock lock(cache / (flavour(arch, suite) + ".lock"));  // no build of this arch and suite runs meanwhile
       std::string current;
       std::ifstream(cache / (flavour(arch, suite) + ".current")) >> current;
@@ -136,9 +141,9 @@ Manifest build_image(Arch arch, const BuildOptions& options) {
   const Suite& suite = options.suite;
   FileLock lock(cache / (flavour(arch, suite) + ".lock"));  // a concurrent builder waits here
 
-  ResolvedPackages packages = options.debs_dir ? resolve_offline(arch, *options.debs_dir)
+  ResolvedPackages packages = options.debs_dir ? resolve_offline(arch, *options.debs_dir, suite)
                                                : resolve_online(arch, suite, cache, options.refresh, progress);
-  const std::string key = image_key(input_key(arch), packages.versions());
+  const std::string key = image_key(input_key(arch, suite.init), packages.versions());
   const std::string name = image_dir_name(arch, suite, key);
   const fs::path final_dir = cache / name;
   if (fs::exists(final_dir / "manifest.json")) {
@@ -159,7 +164,7 @@ Manifest build_image(Arch arch, const BuildOptions& options) {
   } cleanup{work};
   auto debs = fetch_debs(arch, suite, packages, cache, progress);
   extract_debs(debs, work / "tree", guest_files_filter(), progress);
-  Manifest manifest = lay_out_guest(arch, work / "tree", work / "image", kernel_package_names(packages), progress);
+  Manifest manifest = lay_out_guest(arch, suite.init, work / "tree", work / "image", kernel_package_names(packages), progress);
   manifest.packages = packages.versions();
   manifest.suite = suite.name;
   if (manifest.packages.count("auditd")) manifest.audit_version = manifest.packages.at("auditd");

@@ -29,8 +29,9 @@ struct BuildOptions {
   Suite suite = default_suite();
 };
 
-// Key of the project's own inputs (guest files, helper binaries, builder version) for an arch.
-std::string input_key(Arch arch);
+// Key of the project's own inputs (guest files, helper binaries, builder version) for an arch
+// and PID 1 (a systemd guest's own files, guest/systemd/, count for it alone).
+std::string input_key(Arch arch, GuestInit init = GuestInit::busybox);
 // Key of an image: the project's inputs and the exact package versions.
 std::string image_key(const std::string& inputs, const std::map<std::string, std::string>& package_versions);
 

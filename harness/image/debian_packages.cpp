@@ -24,7 +24,7 @@ constexpr auto kResolutionMaxAge = std::chrono::hours(24);
 
 std::string resolution_fingerprint(Arch arch, const Suite& suite) {
   std::string text = std::string(debian_arch(arch)) + "\n" + sources_list(suite) + apt_preferences(suite);
-  for (const auto& name : guest_packages(arch)) text += name + "\n";
+  for (const auto& name : guest_packages(arch, suite)) text += name + "\n";
   return sha256_hex(text);
 }
 
@@ -53,9 +53,10 @@ std::vector<std::string> kernel_packages(PrivateApt& apt, const std::string& met
   return found;
 }
 
-std::vector<DebPackage> resolve_with_apt(PrivateApt& apt, Arch arch) {
-  auto names = apt.dependency_closure({"busybox-static", "auditd", "bash"});
-  for (const auto& name : kernel_packages(apt, guest_packages(arch).front()))
+std::vector<DebPackage> resolve_with_apt(PrivateApt& apt, Arch arch, const Suite& suite) {
+  auto roots = guest_packages(arch, suite);
+  auto names = apt.dependency_closure({roots.begin() + 1, roots.end()});
+  for (const auto& name : kernel_packages(apt, roots.front()))
     if (std::find(names.begin(), names.end(), name) == names.end()) names.push_back(name);
   return apt.describe(names);
 }
@@ -78,8 +79,10 @@ std::filesystem::path suite_state_dir(const fs::path& cache_dir, const std::stri
   return cache_dir / kind / (std::string(debian_arch(arch)) + suite_tag(suite));
 }
 
-std::vector<std::string> guest_packages(Arch arch) {
-  return {"linux-image-" + std::string(debian_arch(arch)), "busybox-static", "auditd", "bash"};
+std::vector<std::string> guest_packages(Arch arch, const Suite& suite) {
+  std::vector<std::string> names{"linux-image-" + std::string(debian_arch(arch)), "busybox-static", "auditd", "bash"};
+  if (suite.init == GuestInit::systemd) names.push_back("systemd");
+  return names;
 }
 
 std::map<std::string, std::string> ResolvedPackages::versions() const {
@@ -112,7 +115,7 @@ ResolvedPackages resolve_online(Arch arch, const Suite& suite, const fs::path& c
   PrivateApt apt(arch, suite, state);
   try {
     apt.update();
-    resolved.packages = resolve_with_apt(apt, arch);
+    resolved.packages = resolve_with_apt(apt, arch, suite);
   } catch (const InfraError& error) {
     if (!previous.contains("packages") || previous.value("fingerprint", "") != fingerprint) throw;
     // Offline, or the mirror is down: the last resolution still names packages we may have.
@@ -128,7 +131,7 @@ ResolvedPackages resolve_online(Arch arch, const Suite& suite, const fs::path& c
   return resolved;
 }
 
-ResolvedPackages resolve_offline(Arch arch, const fs::path& dir) {
+ResolvedPackages resolve_offline(Arch arch, const fs::path& dir, const Suite& suite) {
   if (!fs::is_directory(dir)) throw InputError({dir.string(), 0, "--debs"}, "not a directory");
   ResolvedPackages resolved{{}, dir, false};
   std::map<std::string, DebPackage> by_name;
@@ -142,12 +145,12 @@ ResolvedPackages resolve_offline(Arch arch, const fs::path& dir) {
       throw InputError({dir.string(), 0, control.package}, "package " + control.package + " is there in two versions (" + it->second.version + ", " +
                                                                package.version + "): keep one");
   }
-  std::vector<std::string> required = guest_packages(arch);
+  std::vector<std::string> required = guest_packages(arch, suite);
   required.front() = "linux-image-";  // the meta package is optional offline; a kernel image is not
   for (const auto& name : required) {
     bool present = name.ends_with("-") ? std::any_of(by_name.begin(), by_name.end(), [&](const auto& p) { return p.first.starts_with(name); })
                                        : by_name.count(name) > 0;
-    std::string shown = name.ends_with("-") ? guest_packages(arch).front() : name;
+    std::string shown = name.ends_with("-") ? guest_packages(arch, suite).front() : name;
     if (!present) throw InputError({dir.string(), 0, shown}, "package " + shown + " (" + std::string(debian_arch(arch)) + ") is missing from --debs");
   }
   for (auto& [name, package] : by_name) resolved.packages.push_back(package);

@@ -13,8 +13,9 @@
 
 namespace auditvm::image {
 
-// The packages a guest is built from: the kernel's meta package and the user space roots.
-std::vector<std::string> guest_packages(Arch arch);
+// The packages a guest is built from: the kernel's meta package and the user space roots
+// (systemd guests: systemd too).
+std::vector<std::string> guest_packages(Arch arch, const Suite& suite);
 
 // The exact packages of one build and the directory holding (or receiving) their .debs.
 struct ResolvedPackages {
@@ -39,9 +40,9 @@ std::filesystem::path suite_state_dir(const std::filesystem::path& cache_dir, co
 // ..), which is kept for reuse (a valid --debs directory).
 ResolvedPackages resolve_online(Arch arch, const Suite& suite, const std::filesystem::path& cache_dir, bool refresh, const Progress& progress);
 
-// Offline: the guest's packages among the .debs of `dir`. InputError naming a missing package,
-// or one present in two versions.
-ResolvedPackages resolve_offline(Arch arch, const std::filesystem::path& dir);
+// Offline: the guest's packages among the .debs of `dir` (those of suite.init's guest). InputError
+// naming a missing package, or one present in two versions.
+ResolvedPackages resolve_offline(Arch arch, const std::filesystem::path& dir, const Suite& suite = default_suite());
 
 // Makes sure every .deb is on disk (downloading the missing ones) and returns their paths.
 std::vector<std::filesystem::path> fetch_debs(Arch arch, const Suite& suite, const ResolvedPackages& resolved, const std::filesystem::path& cache_dir,

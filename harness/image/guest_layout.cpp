@@ -11,7 +11,8 @@
 #include "core/files.hpp"
 #include "core/project_root.hpp"
 #include "image/cache.hpp"
-#include "image/cpio_writer.hpp"
+#include "image/initramfs_layout.hpp"
+#include "image/systemd_layout.hpp"
 #include "image/debian_packages.hpp"
 #include "image/kernel_tree.hpp"
 #include "image/elf_closure.hpp"
@@ -37,36 +38,6 @@ std::vector<std::string> drivers() {
   std::istringstream words(read_file(guest_source_dir() / "rootfs/etc/auditvm/drivers", FileKind::data, kMaxGuestFileBytes));
   return {std::istream_iterator<std::string>(words), std::istream_iterator<std::string>()};
 }
-
-// Adds files to the initramfs, creating each parent directory once.
-class InitramfsLayout {
- public:
-  explicit InitramfsLayout(const fs::path& output) : cpio_(output) {}
-
-  void directory(const std::string& path) {
-    if (path.empty() || path == "/" || dirs_.count(path)) return;
-    directory(fs::path(path).parent_path().string());
-    cpio_.add_directory(path.substr(1));
-    dirs_.insert(path);
-  }
-  void host_file(const std::string& path, const fs::path& source, unsigned mode) {
-    directory(fs::path(path).parent_path().string());
-    cpio_.add_host_file(path.substr(1), source, mode);
-  }
-  void file(const std::string& path, const std::string& data, unsigned mode) {
-    directory(fs::path(path).parent_path().string());
-    cpio_.add_file(path.substr(1), data, mode);
-  }
-  void console() {
-    directory("/dev");
-    cpio_.add_char_device("dev/console", 5, 1);  // the kernel opens it for /init before devtmpfs
-  }
-  void close() { cpio_.close(); }
-
- private:
-  CpioWriter cpio_;
-  std::set<std::string> dirs_;
-};
 
 void write_kernel(Arch arch, const fs::path& vmlinuz_file, const std::string& what, Manifest& m, const fs::path& out) {
   std::string vmlinuz = read_file(vmlinuz_file, FileKind::data, kMaxGuestFileBytes);
@@ -95,11 +66,14 @@ fs::path helper_binary(Arch arch, const std::string& abi) {
   return file;
 }
 
-std::vector<fs::path> guest_input_files(Arch arch) {
+std::vector<fs::path> guest_input_files(Arch arch, GuestInit init) {
   const fs::path guest = guest_source_dir();
   std::vector<fs::path> files{guest / "init"};
   for (const auto& entry : fs::recursive_directory_iterator(guest / "rootfs"))
     if (entry.is_regular_file()) files.push_back(entry.path());
+  if (init == GuestInit::systemd)
+    for (const auto& entry : fs::recursive_directory_iterator(systemd_source_dir()))
+      if (entry.is_regular_file() || entry.is_symlink()) files.push_back(entry.path());
   std::sort(files.begin(), files.end());
   for (const char* abi : {"b64", "b32"}) files.push_back(helper_binary(arch, abi));
   return files;
@@ -123,7 +97,7 @@ std::set<std::string> guest_kernel_modules() {
   return modules;
 }
 
-Manifest lay_out_guest(Arch arch, const fs::path& tree, const fs::path& out, const std::string& kernel_packages, const Progress& progress) {
+Manifest lay_out_guest(Arch arch, GuestInit init, const fs::path& tree, const fs::path& out, const std::string& kernel_packages, const Progress& progress) {
   const KernelTree kernel = find_kernel(tree, kernel_packages);
   Manifest m;
   m.arch = arch;
@@ -143,7 +117,7 @@ Manifest lay_out_guest(Arch arch, const fs::path& tree, const fs::path& out, con
   for (const char* dir : {"/proc", "/sys", "/run", "/tmp", "/root", "/var/log/audit", "/etc/audit/plugins.d", "/usr/bin", "/usr/sbin", "/sbin"})
     initramfs.directory(dir);
   initramfs.console();
-  initramfs.host_file("/init", guest / "init", 0755);
+  if (init == GuestInit::busybox) initramfs.host_file("/init", guest / "init", 0755);
   for (const auto& entry : fs::recursive_directory_iterator(guest / "rootfs"))
     if (entry.is_regular_file()) initramfs.host_file("/" + fs::relative(entry.path(), guest / "rootfs").string(), entry.path(), 0644);
   const std::vector<std::string> dynamic{"/bin/bash", "/sbin/auditd", "/sbin/auditctl", "/sbin/ausearch"};
@@ -162,6 +136,7 @@ Manifest lay_out_guest(Arch arch, const fs::path& tree, const fs::path& out, con
   if (progress && !loaded.absent.empty()) progress("not in this kernel (neither a module nor built in): " + names(loaded.absent));
   initramfs.file(m.module_path, loadable_module(kernel, m.module_name).elf, 0644);
   for (const auto& [abi, path] : m.helpers) initramfs.host_file(path, helper_binary(arch, abi), 0755);
+  if (init == GuestInit::systemd) add_systemd(initramfs, tree, arch, m);
   initramfs.close();
 
   for (const auto& file : {m.kernel, m.initrd}) m.files[file.filename().string()] = sha256_file(file);

@@ -10,6 +10,7 @@
 
 #include "image/manifest.hpp"
 #include "image/private_apt.hpp"
+#include "image/suite.hpp"
 
 namespace auditvm::image {
 
@@ -18,7 +19,7 @@ std::filesystem::path guest_source_dir();
 // The built module helper of an arch and ABI ("b64"/"b32"); InfraError when it is not built.
 std::filesystem::path helper_binary(Arch arch, const std::string& abi);
 // Every project file that ends up in the image (for the cache key).
-std::vector<std::filesystem::path> guest_input_files(Arch arch);
+std::vector<std::filesystem::path> guest_input_files(Arch arch, GuestInit init = GuestInit::busybox);
 
 // The kernel modules the guest needs (drivers, 9p, the test module): all others stay unpacked.
 std::set<std::string> guest_kernel_modules();
@@ -32,7 +33,8 @@ std::function<bool(const std::string& path)> guest_files_filter();
 // names the kernel's packages in errors ("linux-binary-7.2.13+deb14-amd64, ..."). Kernel modules
 // may be compressed (gzip, xz, zstd) and go in uncompressed; a driver the kernel has built in
 // (modules.builtin) is left out.
-Manifest lay_out_guest(Arch arch, const std::filesystem::path& tree, const std::filesystem::path& out, const std::string& kernel_packages,
+// A systemd guest gets systemd as /init instead of guest/init, and what add_systemd adds.
+Manifest lay_out_guest(Arch arch, GuestInit init, const std::filesystem::path& tree, const std::filesystem::path& out, const std::string& kernel_packages,
                        const Progress& progress);
 
 }  // namespace auditvm::image

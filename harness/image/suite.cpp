@@ -35,7 +35,23 @@ std::vector<std::string> suite_names() {
   return names;
 }
 
-std::string suite_tag(const Suite& suite) { return suite == default_suite() ? "" : "-" + suite.name; }
+Suite with_init(Suite suite, GuestInit init) {
+  suite.init = init;
+  return suite;
+}
+
+std::optional<GuestInit> parse_init(const std::string& name) {
+  for (GuestInit init : {GuestInit::busybox, GuestInit::systemd})
+    if (name == init_name(init)) return init;
+  return std::nullopt;
+}
+
+const char* init_name(GuestInit init) { return init == GuestInit::systemd ? "systemd" : "busybox"; }
+
+std::string suite_tag(const Suite& suite) {
+  std::string tag = suite.name == default_suite().name ? "" : "-" + suite.name;
+  return suite.init == GuestInit::systemd ? tag + "-systemd" : tag;
+}
 
 std::string sources_list(const Suite& suite) {
   const std::string archive = "http://deb.debian.org/debian", security = "http://deb.debian.org/debian-security";

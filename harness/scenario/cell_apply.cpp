@@ -21,12 +21,12 @@ std::string watch_booted(machine::Machine& guest, const nixos::NixosConfig& conf
   std::string rendered = nixos::render_rules(config);
   must(guest, "waiting for the guest to finish booting", booted_configuration_settle_script(nixos::runs_auditd(config)), 400s);
   if (!nixos::loads_rules(config)) return rendered;
-  std::string loaded = must(guest, "reading the rules file NixOS loaded", booted_rules_file_script()).out;
+  std::string loaded = must(guest, "reading the rules file NixOS loaded", booted_rules_file_script(config)).out;
   evidence.rules_file_rendered = rendered;
   add_assertion(cell, "NixOS wrote the rules file auditvm renders", loaded == rendered,
                 loaded == rendered ? "identical" : "NixOS's rules file differs from nixos::render_rules (see evidence)",
                 report::Status::model_mismatch);
-  record_load(guest.run(booted_load_output_script(), 60s), loaded, cell, evidence);
+  record_load(guest.run(booted_load_output_script(config), 60s), loaded, cell, evidence);
   return loaded;
 }
 

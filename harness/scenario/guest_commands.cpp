@@ -3,6 +3,7 @@
 #include <regex>
 
 #include "machine/channel.hpp"
+#include "nixos/units.hpp"
 #include "rules/parser.hpp"
 
 namespace auditvm::scenario {
@@ -66,17 +67,19 @@ std::string booted_configuration_settle_script(bool runs_auditd) {
   return script + wait_for_auditd(600, "0.1");
 }
 
-// NixOS's audit module loads one rules file with `auditctl -R FILE` from audit-rules-nixos.
-std::string booted_rules_file_script() {
-  return R"SH(file=$(systemctl show -P ExecStart audit-rules-nixos.service | sed -n 's/.* -R \([^ ;]*\).*/\1/p' | head -n 1)
+std::string booted_rules_file_script(const nixos::NixosConfig& config) {
+  const std::string unit = nixos::audit_unit_name(config);
+  if (config.module == nixos::ModuleVersion::nixos_24_11)
+    // The newest of mktemp's files: the script wrote it just before `auditctl -R "$rulesfile"`.
+    return "file=$(ls -t /tmp/tmp.* 2>/dev/null | head -n 1)\n[ -z \"$file\" ] || cat \"$file\"\n";
+  return "file=$(systemctl show -P ExecStart " + unit + R"SH( | sed -n 's/.* -R \([^ ;]*\).*/\1/p' | head -n 1)
 [ -z "$file" ] || cat "$file"
 )SH";
 }
 
-std::string booted_load_output_script() {
-  return R"SH(journalctl -b -o cat --no-pager -u audit-rules-nixos.service
-[ "$(systemctl show -P Result audit-rules-nixos.service)" = success ]
-)SH";
+std::string booted_load_output_script(const nixos::NixosConfig& config) {
+  const std::string unit = nixos::audit_unit_name(config);
+  return "journalctl -b -o cat --no-pager -u " + unit + "\n[ \"$(systemctl show -P Result " + unit + ")\" = success ]\n";
 }
 
 std::vector<GuestCall> action_calls(const Scenario& scenario) {

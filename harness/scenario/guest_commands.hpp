@@ -32,8 +32,13 @@ std::string start_auditd_script();
 // Waits until the boot is over (a failed unit, such as rules that stop loading, is not an error
 // here) and, when the configuration runs auditd, until auditd is registered with the kernel.
 std::string booted_configuration_settle_script(bool runs_auditd);
-std::string booted_rules_file_script();   // prints the rules file audit-rules-nixos loaded
-std::string booted_load_output_script();  // prints what auditctl -R said; exit 0 if the unit succeeded
+// The rules file the configuration's audit unit loaded (nixos::audit_unit_name: the current
+// module's audit-rules-nixos.service, whose ExecStart names it; NixOS 24.11's audit.service, whose
+// start script fills a mktemp file in /tmp and leaves it there).
+std::string booted_rules_file_script(const nixos::NixosConfig& config);
+// Prints that unit's journal (what auditctl -R said, on stderr or through syslog); exit 0 if the
+// unit succeeded.
+std::string booted_load_output_script(const nixos::NixosConfig& config);
 
 // The scenario's actions as the runner's calls, in order (ids: the actions' indexes): as each
 // actor logs in, with the module and the capabilities as they are, so each result depends on the

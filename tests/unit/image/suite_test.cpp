@@ -7,6 +7,9 @@
 #include "image/builder.hpp"
 #include "image/debian_packages.hpp"
 #include "image/suite.hpp"
+#include "image/systemd_layout.hpp"
+#include "core/errors.hpp"
+#include "core/files.hpp"
 #include "support/temp_dir.hpp"
 
 namespace auditvm::image {
@@ -49,6 +52,20 @@ TEST(Suites, BookwormKeepsTheLayoutFromBeforeSuites) {
   EXPECT_EQ(suite_state_dir("/c", "debs", Arch::aarch64, *parse_suite("sid")), fs::path("/c/debs/arm64-sid"));
 }
 
+TEST(Suites, SystemdGuestsHaveTheirOwnNamesAndPackages) {
+  const Suite systemd = with_init(default_suite(), GuestInit::systemd);
+  EXPECT_EQ(suite_tag(systemd), "-systemd");
+  EXPECT_EQ(suite_tag(with_init(*parse_suite("trixie"), GuestInit::systemd)), "-trixie-systemd");
+  EXPECT_EQ(suite_state_dir("/c", "apt", Arch::x86_64, systemd), fs::path("/c/apt/amd64-systemd"));
+  EXPECT_EQ(sources_list(systemd), sources_list(default_suite()));
+  EXPECT_EQ(parse_init("systemd"), GuestInit::systemd);
+  EXPECT_FALSE(parse_init("sysvinit"));
+  auto packages = guest_packages(Arch::x86_64, systemd);
+  EXPECT_NE(std::find(packages.begin(), packages.end(), "systemd"), packages.end());
+  auto busybox = guest_packages(Arch::x86_64, default_suite());
+  EXPECT_EQ(std::find(busybox.begin(), busybox.end(), "systemd"), busybox.end());
+}
+
 TEST(KernelPackages, BothPackagingsButNotTheKernelsOtherDependencies) {
   for (const char* name : {"linux-image-amd64", "linux-image-6.1.0-57-amd64", "linux-binary-7.2.13+deb14-amd64",
                            "linux-modules-7.2.13+deb14-amd64", "linux-base-7.3.4+deb13-amd64"})
@@ -80,6 +97,31 @@ TEST_F(SuiteCache, PruneKeepsTheCurrentImageOfEachArchAndSuite) {
   for (const char* gone : {"x86_64-inputs-old", "x86_64-trixie-inputs-old", "x86_64-sid-inputs-new", ".build-x86_64-sid-4194303"})
     EXPECT_FALSE(fs::exists(dir_ / gone)) << gone;
   EXPECT_EQ(removed.size(), 4U);
+}
+
+}  // namespace
+}  // namespace auditvm::image
+
+namespace auditvm::image {
+namespace {
+
+TEST(SystemdLayout, TheShippedLayoutParsesAndBadLinesNameFileAndLine) {
+  auto entries = parse_systemd_layout(read_file(systemd_source_dir() / "layout", FileKind::data, 1 << 20), "layout");
+  bool journald = false, backdoor = false;
+  for (const auto& entry : entries) {
+    journald |= entry.kind == SystemdLayoutEntry::Kind::unit && entry.path == "systemd-journald-audit.socket";
+    backdoor |= entry.kind == SystemdLayoutEntry::Kind::wants && entry.path == "backdoor.service" && entry.target == "multi-user.target";
+  }
+  EXPECT_TRUE(journald);
+  EXPECT_TRUE(backdoor);
+  try {
+    parse_systemd_layout("# comment\nunit a.service\nwant multi-user.target x.service\n", "f");
+    FAIL() << "no error";
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("f:3"), std::string::npos) << e.what();
+  }
+  EXPECT_THROW(parse_systemd_layout("wants multi-user.target\n", "f"), InputError);
+  EXPECT_THROW(parse_systemd_layout("program /a /b\n", "f"), InputError);
 }
 
 }  // namespace
