@@ -25,6 +25,7 @@ CommandRunner register_run(CLI::App& root, const GlobalOptions& global);
 CommandRunner register_lint(CLI::App& root, const GlobalOptions& global);
 CommandRunner register_reproduce(CLI::App& root, const GlobalOptions& global);
 CommandRunner register_matrix(CLI::App& root, const GlobalOptions& global);
+CommandRunner register_merge(CLI::App& root, const GlobalOptions& global);
 CommandRunner register_difftest(CLI::App& root, const GlobalOptions& global);
 
 }  // namespace auditvm::cli

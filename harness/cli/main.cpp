@@ -57,6 +57,7 @@ int main(int argc, char** argv) {
   add(cli::register_run(app, global));
   add(cli::register_reproduce(app, global));
   add(cli::register_matrix(app, global));
+  add(cli::register_merge(app, global));
   add(cli::register_difftest(app, global));
 
   if (auto unknown = unknown_command(app, argc, argv)) {

@@ -49,14 +49,13 @@ void remove_previous_results(const fs::path& dir) {
   }
 }
 
-// A path under `dir` relative to it (logs/x.audit.log); any other as it is.
+}  // namespace
+
 std::string relative_to(const std::string& path, const fs::path& dir) {
   if (path.empty()) return path;
   auto relative = fs::absolute(path).lexically_normal().lexically_relative(fs::absolute(dir).lexically_normal());
   return relative.empty() || *relative.begin() == ".." ? path : relative.string();
 }
-
-}  // namespace
 
 ReportDir::ReportDir(fs::path dir) : dir_(std::move(dir)) {
   make_directories(dir_);

@@ -13,6 +13,9 @@
 
 namespace auditvm::report {
 
+// A path under `dir` relative to it ("logs/x.audit.log"); any other as it is.
+std::string relative_to(const std::string& path, const std::filesystem::path& dir);
+
 class ReportDir {
  public:
   // Creates the directory and logs/, takes the lock (.auditvm.lock, flock) and removes the files
