@@ -20,8 +20,9 @@ PACKAGES=(
   # NixOS side: parse and evaluate nix/ files; the stand-in nix-build runs nix/'s build scripts
   nix-bin clang lld jq cpio zstd
   # output tests: xmllint validates junit.xml against tests/schemas/junit-10.xsd; node runs STIG
-  # Manager's import parsers on the checklists
-  libxml2-utils nodejs
+  # Manager's import parsers on the checklists; Chromium's headless shell (the smallest Chromium
+  # Debian ships, no GTK) shows report.html as a person's browser would
+  libxml2-utils nodejs chromium-headless-shell
 )
 
 missing=()

@@ -25,12 +25,12 @@ bool ends_with(const std::string& text, const std::string& suffix) {
   return text.size() >= suffix.size() && text.compare(text.size() - suffix.size(), suffix.size(), suffix) == 0;
 }
 
-// Only what a run writes goes: result.json, junit.xml, cklb/*.cklb, *.ckl and *-xccdf.xml, logs/*.log(.qemu) and the temporary
+// Only what a run writes goes: result.json, junit.xml, report.html, cklb/*.cklb, *.ckl and *-xccdf.xml, logs/*.log(.qemu) and the temporary
 // files of an interrupted write; anything else the user keeps there stays.
 bool written_by_a_run(const fs::path& file, bool top) {
   std::string name = file.filename().string();
   if (name.rfind('.', 0) == 0 && name.find(".tmp-") != std::string::npos) return true;
-  if (top) return name == "result.json" || name == "junit.xml";
+  if (top) return name == "result.json" || name == "junit.xml" || name == "report.html";
   return ends_with(name, ".cklb") || ends_with(name, ".ckl") || ends_with(name, "-xccdf.xml") || ends_with(name, ".log") || ends_with(name, ".log.qemu");
 }
 
@@ -95,6 +95,7 @@ void ReportDir::write_reports(const RunResult& ran, const std::vector<check::Sti
   std::ostringstream junit;
   write_junit(run, junit);
   write_file_atomic(dir_ / "junit.xml", junit.str());
+  write_file_atomic(dir_ / "report.html", html_report(run));
   for (const auto& cell : run.cells) {
     auto rule = std::find_if(rules.begin(), rules.end(), [&](const check::StigRule& r) { return r.group_id == cell.stig; });
     if (rule == rules.end()) throw InfraError("no STIG rule data for " + cell.stig + " to write the checklist of " + cell.id());

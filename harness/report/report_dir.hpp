@@ -28,7 +28,7 @@ class ReportDir {
   const std::filesystem::path& path() const { return dir_; }
   std::filesystem::path logs() const { return dir_ / "logs"; }
 
-  // result.json, junit.xml, cklb/<cell>.cklb, cklb/<cell>.ckl and cklb/<cell>-xccdf.xml, each written whole or not at all (InfraError).
+  // result.json, junit.xml, report.html, cklb/<cell>.cklb, cklb/<cell>.ckl and cklb/<cell>-xccdf.xml, each written whole or not at all (InfraError).
   // `rules`: the STIG rule data (every shipped rule), so a checklist holds every rule evaluated in
   // the cell; `target`: the asset the user named, else each cell's own.
   void write_reports(const RunResult& run, const std::vector<check::StigRule>& rules, const TargetData& target = {}) const;

@@ -53,4 +53,7 @@ nlohmann::json cklb(const CellResult& cell, const check::StigRule& stig);
 
 void write_table(const RunResult& run, std::ostream& out);
 
+// report.html: one self-contained page, the matrix at a glance and each cell's evidence.
+std::string html_report(const RunResult& run);
+
 }  // namespace auditvm::report

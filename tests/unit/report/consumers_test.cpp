@@ -4,7 +4,10 @@
 // writes. Skipped, saying why, only where node or the package is not installed.
 #include <gtest/gtest.h>
 
+#include <cctype>
+#include <cstdio>
 #include <cstdlib>
+#include <fstream>
 #include <pugixml.hpp>
 
 #include <nlohmann/json.hpp>
@@ -13,6 +16,7 @@
 #include "core/process.hpp"
 #include "report/report_dir.hpp"
 #include "report/writers.hpp"
+#include "support/sample_run.hpp"
 #include "support/temp_dir.hpp"
 
 namespace auditvm::report {
@@ -180,6 +184,76 @@ TEST_F(Saf, ConvertsTheChecklistsToHdfWithNistTagsFromTheCcis) {
     EXPECT_EQ(own["status"][0], i == 0 ? "passed" : "failed");
     EXPECT_EQ(controls["V-268093"]["status"][0], "failed");
   }
+}
+
+// report.html as a person sees it in a browser: Chromium's headless shell (Debian's
+// chromium-headless-shell) loads the page, and a script added to a copy of it reports the text
+// shown (innerText) and each matrix cell's computed colours.
+class HtmlInChromium : public test::TempDirTest {
+ protected:
+  HtmlInChromium() : TempDirTest("html-chromium") {}
+};
+
+TEST_F(HtmlInChromium, TheMatrixIsVisibleAndAFailingCellStandsOut) {
+  if (run_process({"/bin/sh", "-c", "command -v chromium-headless-shell"}).exit_code != 0)
+    GTEST_SKIP() << "chromium-headless-shell is not installed (scripts/setup.sh installs it)";
+  auto run = test::sample_matrix();
+  run.cells[0].assertions = {{"check verdict is Open", Status::pass, "", std::nullopt}};  // one cell as specified
+  ReportDir reports(dir_ / "results");
+  reports.write_reports(run, check::load_stig_rules(check::shipped_stig_dir()));
+  std::ifstream in(dir_ / "results" / "report.html");
+  std::string page(std::istreambuf_iterator<char>(in), {});
+  const std::string probe = R"(<script>
+const cells = [...document.querySelectorAll('td.cell')].map(td => { const s = getComputedStyle(td);
+  return { id: td.dataset.cell, text: td.innerText, background: s.backgroundColor, weight: s.fontWeight,
+           visible: td.getBoundingClientRect().width > 0 && td.getBoundingClientRect().height > 0 } });
+const out = document.createElement('pre'); out.id = 'seen';
+out.textContent = JSON.stringify({ text: document.body.innerText, cells });
+document.body.appendChild(out);
+</script>)";
+  page.insert(page.rfind("</body>"), probe);
+  std::ofstream(dir_ / "probe.html") << page;
+  auto result = run_process({"chromium-headless-shell", "--no-sandbox", "--disable-gpu", "--user-data-dir=" + (dir_ / "profile").string(),
+                             "--dump-dom", "file://" + (dir_ / "probe.html").string()});
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  auto start = result.out.find("<pre id=\"seen\">");
+  ASSERT_NE(start, std::string::npos) << result.out.substr(0, 2000);
+  start += std::string("<pre id=\"seen\">").size();
+  std::string text = result.out.substr(start, result.out.find("</pre>", start) - start);
+  // The DOM dump escapes the JSON's text as HTML.
+  for (auto [from, to] : {std::pair<std::string, std::string>{"&quot;", "\""}, {"&lt;", "<"}, {"&gt;", ">"}, {"&amp;", "&"}})
+    for (auto at = text.find(from); at != std::string::npos; at = text.find(from, at + to.size())) text.replace(at, from.size(), to);
+  auto seen = nlohmann::json::parse(text);
+  auto shown = seen["text"].get<std::string>();
+  EXPECT_NE(shown.find("Overall: INFRA_ERROR, 1 of 4 cells as specified"), std::string::npos) << shown.substr(0, 500);
+  ASSERT_EQ(seen["cells"].size(), run.cells.size());
+  std::map<std::string, nlohmann::json> cells;
+  for (const auto& cell : seen["cells"]) cells[cell["id"]] = cell;
+  for (const auto& cell : run.cells) {
+    SCOPED_TRACE(cell.id());
+    const auto& shown_cell = cells[cell.id()];
+    EXPECT_TRUE(shown_cell["visible"].get<bool>());
+    auto cell_text = shown_cell["text"].get<std::string>();
+    std::string status(to_string(cell.status()));
+    for (char& c : status) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    EXPECT_NE(cell_text.find(status), std::string::npos) << cell_text;  // as shown: upper case
+    EXPECT_NE(cell_text.find("verdict " + verdict_name(cell.verdict)), std::string::npos) << cell_text;
+    EXPECT_NE(cell_text.find("expected " + verdict_name(cell.expected_verdict)), std::string::npos) << cell_text;
+    EXPECT_NE(cell_text.find("records 4/5"), std::string::npos) << cell_text;
+  }
+  // A failing cell stands out from a passing one: another colour (red: more red than green), bold.
+  const auto& pass = cells[run.cells[0].id()];
+  const auto& fail = cells[run.cells[1].id()];
+  EXPECT_NE(pass["text"].get<std::string>().find("PASS"), std::string::npos) << pass;
+  EXPECT_NE(fail["text"].get<std::string>().find("FAIL"), std::string::npos) << fail;
+  EXPECT_NE(fail["background"], pass["background"]);
+  int r = 0, g = 0, b = 0;
+  ASSERT_EQ(std::sscanf(fail["background"].get<std::string>().c_str(), "rgb(%d, %d, %d)", &r, &g, &b), 3) << fail["background"];
+  EXPECT_GT(r, g + 30);
+  EXPECT_GT(std::stoi(fail["weight"].get<std::string>()), std::stoi(pass["weight"].get<std::string>()));
+  // The evidence is on the page, not only in the files.
+  EXPECT_NE(shown.find("type=SYSCALL msg=audit(1.2:3): arch=40000003"), std::string::npos);
+  EXPECT_NE(shown.find("the rules failed to load at line 3 (-a x): bad"), std::string::npos);
 }
 
 }  // namespace

@@ -55,7 +55,7 @@ class ReportDirTest : public test::TempDirTest {
 TEST_F(ReportDirTest, WritesEveryReport) {
   ReportDir reports(dir_ / "results");
   reports.write_reports(run_of("stig-fix"), {rule()});
-  EXPECT_EQ(tree(dir_ / "results"), (std::set<std::string>{".auditvm.lock", "cklb", "cklb/stig-fix@x86_64-xccdf.xml", "cklb/stig-fix@x86_64.ckl", "cklb/stig-fix@x86_64.cklb", "junit.xml", "logs", "result.json"}));
+  EXPECT_EQ(tree(dir_ / "results"), (std::set<std::string>{".auditvm.lock", "cklb", "cklb/stig-fix@x86_64-xccdf.xml", "cklb/stig-fix@x86_64.ckl", "cklb/stig-fix@x86_64.cklb", "junit.xml", "logs", "report.html", "result.json"}));
   EXPECT_EQ(nlohmann::json::parse(read(dir_ / "results" / "result.json"))["status"], "pass");
 }
 
@@ -134,7 +134,7 @@ TEST_F(ReportDirTest, ASecondRunOnTheSameDirectoryIsRefusedUntilTheFirstEnds) {
 TEST_F(ReportDirTest, ThePreviousRunsResultsAndLogsAreRemovedAndNothingElse) {
   fs::create_directories(dir_ / "cklb");
   fs::create_directories(dir_ / "logs");
-  for (const char* file : {"result.json", "junit.xml", ".result.json.tmp-99-0", "cklb/old@x86_64.cklb", "cklb/old@x86_64.ckl", "cklb/old@x86_64-xccdf.xml", "logs/old@x86_64.audit.log",
+  for (const char* file : {"result.json", "junit.xml", "report.html", ".result.json.tmp-99-0", "cklb/old@x86_64.cklb", "cklb/old@x86_64.ckl", "cklb/old@x86_64-xccdf.xml", "logs/old@x86_64.audit.log",
                            "logs/guest-0-x86_64.console.log", "logs/guest-0-x86_64.console.log.qemu", "notes.txt", "cklb/README"})
     std::ofstream(dir_ / file) << "old";
   ReportDir reports(dir_);
