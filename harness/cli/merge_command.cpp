@@ -63,7 +63,7 @@ int merge(const MergeOptions& options) {
   for (const auto& dir : options.shard_dirs) copy_logs(dir, reports.logs());
   report::write_table(merged, std::cout);
   reports.write_reports(merged, check::load_stig_rules(check::shipped_stig_dir()), target);
-  std::cout << "reports: " << options.report_dir << "/{result.json,junit.xml,cklb/,logs/} (" << merged.cells.size() << " cells from "
+  std::cout << "reports: " << options.report_dir << "/{result.json,junit.xml,report.html,cklb/,logs/} (" << merged.cells.size() << " cells from "
             << shards.size() << " shards)\n";
   flush_standard_output();
   return merged.exit_code();

@@ -121,7 +121,7 @@ CommandRunner register_reproduce(CLI::App& root, const GlobalOptions& global) {
       for (const auto& w : cell.evidence->witnesses)
         if (!w.held()) std::cout << "    did not hold: " << w.text() << " (" << w.region << "; predicted: " << w.prediction_reason << ")\n";
       std::cout << "  records: " << records.size() << " module-call records; evidence in " << options->report_dir << "/logs\n";
-      std::cout << "  reports: " << options->report_dir << "/{result.json,junit.xml,cklb/}\n";
+      std::cout << "  reports: " << options->report_dir << "/{result.json,junit.xml,report.html,cklb/}\n";
     }
     flush_standard_output();
     if (mismatch) return 3;

@@ -80,7 +80,7 @@ int run(const RunCliOptions& options, const GlobalOptions& global) {
   report::write_table(result, std::cout);
   // Every shipped rule: each cell's checklist holds its own rule and the state checks run in it.
   reports.write_reports(result, check::load_stig_rules(check::shipped_stig_dir()), target);  // a report that cannot be written whole ends the run with exit 2
-  std::cout << "reports: " << options.report_dir << "/{result.json,junit.xml,cklb/,logs/}\n";
+  std::cout << "reports: " << options.report_dir << "/{result.json,junit.xml,report.html,cklb/,logs/}\n";
   flush_standard_output();
   return result.exit_code();
 }
