@@ -3,9 +3,12 @@
 #include <gtest/gtest.h>
 
 #include <pugixml.hpp>
+#include <cstdlib>
+#include <fstream>
 #include <regex>
 
 #include "report/writers.hpp"
+#include "support/temp_dir.hpp"
 
 namespace auditvm::report {
 namespace {
@@ -96,6 +99,32 @@ TEST(Xccdf, ACellsTestResultHasTheSameFindingsAsItsChecklist) {
   std::vector<std::string> got;
   for (auto r : result.children("rule-result")) got.push_back(std::string(r.attribute("idref").value()) + " " + r.child("result").text().get());
   EXPECT_EQ(got, (std::vector<std::string>{"xccdf_mil.disa.stig_rule_SV-268096r1039563_rule pass", "xccdf_mil.disa.stig_rule_SV-268092r1039560_rule fail"}));
+}
+
+class XccdfSchema : public test::TempDirTest {
+ protected:
+  XccdfSchema() : TempDirTest("xccdf-schema") {}
+};
+
+// NIST's XCCDF 1.2 schema (tests/schemas/xccdf, from Debian's openscap-common), with xmllint.
+TEST_F(XccdfSchema, ValidatesAgainstTheXccdf12Schema) {
+  ASSERT_EQ(std::system("xmllint --version >/dev/null 2>&1"), 0) << "xmllint is missing: scripts/setup.sh installs libxml2-utils";
+  ChecklistTarget target;
+  target.host_name = "web01";
+  target.fqdn = "web01.example.org";
+  target.ip_address = "192.0.2.7";
+  std::vector<Finding> findings = {{rule("V-268096", "SV-268096r1039563_rule", {"CCI-000172"}), FindingStatus::open, "no rule <&>"},
+                                   {rule("V-268093", "SV-268093r1039167_rule", {}), FindingStatus::not_reviewed, "lost"}};
+  std::ofstream(dir_ / "good.xml") << xccdf(target, findings, "1.0", "2026-12-02T03:00:00Z", "2026-12-02T03:01:00Z");
+  std::string schema = std::string(AUDITVM_SOURCE_ROOT) + "/tests/schemas/xccdf/1.2/xccdf_1.2.xsd";
+  auto validate = [&](const std::string& file) {
+    return std::system(("xmllint --noout --nonet --schema '" + schema + "' '" + (dir_ / file).string() + "' >/dev/null 2>&1").c_str());
+  };
+  EXPECT_EQ(validate("good.xml"), 0);
+  // A TestResult without its required end-time is refused, so the check above can fail.
+  std::ofstream(dir_ / "bad.xml") << R"(<TestResult xmlns="http://checklists.nist.gov/xccdf/1.2" id="xccdf_a_testresult_b"><target>x</target>)"
+                                  << R"(<score>1</score></TestResult>)";
+  EXPECT_NE(validate("bad.xml"), 0);
 }
 
 }  // namespace
