@@ -18,6 +18,7 @@
 #include "report/report_dir.hpp"
 #include "report/writers.hpp"
 #include "scenario/matrix.hpp"
+#include "scenario/systemd_guest.hpp"
 
 namespace auditvm::cli {
 namespace {
@@ -71,7 +72,7 @@ int run(const RunCliOptions& options, const GlobalOptions& global) {
       std::lock_guard lock(images_mutex);
       const auto& base = default_guests->get(cell.arch, cell.suite);
       // systemd guests boot with the configuration built in, as NixOS does, and are watched.
-      return options.guest == "systemd" ? configured_systemd_guest(base, cell.configuration->config) : base;
+      return options.guest == "systemd" ? scenario::configured_systemd_guest(base, cell.configuration->config) : base;
     };
   }
 

@@ -4,8 +4,6 @@
 
 #include "core/errors.hpp"
 #include "image/builder.hpp"
-#include "image/configured_guest.hpp"
-#include "nixos/boot_files.hpp"
 
 namespace auditvm::cli {
 
@@ -109,13 +107,6 @@ const image::Manifest& DefaultGuests::get(Arch arch, const std::string& suite_na
   image::BuildOptions build{cache_dir_, std::nullopt, quiet_, false};
   build.suite = image::with_init(suites_from_option(suite_name).front(), init_);
   return images_.emplace(key, image::image_for_run(arch, build)).first->second;
-}
-
-image::Manifest configured_systemd_guest(const image::Manifest& base, const nixos::NixosConfig& config) {
-  auto boot = nixos::boot_configuration(config, nixos::systemd_guest_paths());
-  std::vector<image::OverlayFile> files;
-  for (const auto& file : boot.files) files.push_back({file.path, file.contents, file.mode, file.link_target});
-  return image::configured_guest(base, files, boot.kernel_params);
 }
 
 }  // namespace auditvm::cli

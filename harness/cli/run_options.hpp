@@ -11,7 +11,6 @@
 #include "image/manifest.hpp"
 #include "image/suite.hpp"
 #include "machine/machine.hpp"
-#include "nixos/config.hpp"
 #include "report/target.hpp"
 
 namespace auditvm::cli {
@@ -69,8 +68,5 @@ class DefaultGuests {
   std::vector<std::string> suites_;
   std::map<std::pair<Arch, std::string>, image::Manifest> images_;
 };
-
-// A systemd guest with a configuration built in (nixos::boot_configuration over `base`).
-image::Manifest configured_systemd_guest(const image::Manifest& base, const nixos::NixosConfig& config);
 
 }  // namespace auditvm::cli

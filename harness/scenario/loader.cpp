@@ -73,7 +73,10 @@ Configuration load_configuration(const Reader& reader, const json& item, const s
     reader.fail(path + "/name", "expected a name usable as a file name: letters, digits, '.', '_', '-', '@', not starting with '.', at most 100 characters");
   c.description = reader.optional_string(item, path, "description");
   c.nixos = reader.member(item, path, "nixos");
-  c.config = nixos::load_config(c.nixos, reader.file(), path + "/nixos");
+  // Which nixpkgs modules evaluate the fragment: current (default) or NixOS 24.11's.
+  const std::string module = reader.optional_string(item, path, "module_version");
+  if (!module.empty() && module != "current" && module != "24.11") reader.fail(path + "/module_version", "expected \"current\" or \"24.11\"");
+  c.config = nixos::load_config(c.nixos, reader.file(), path + "/nixos", module == "24.11" ? nixos::ModuleVersion::nixos_24_11 : nixos::ModuleVersion::current);
   c.expect = verdicts(reader, reader.member(item, path, "expect"), path + "/expect");
   if (item.contains("expect_by_arch")) {
     const json& by_arch = item["expect_by_arch"];

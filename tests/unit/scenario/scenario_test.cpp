@@ -109,6 +109,18 @@ TEST(Scenario, AConfigurationNameMustBeAFileName) {
     expect_error(R"("name": "stig-fix")", std::string(R"("name": ")") + bad + "\"", "/configurations/0/name");
 }
 
+TEST(Scenario, AConfigurationMayBeEvaluatedWithTheNixOS2411Modules) {
+  expect_error(R"("name": "stig-fix")", R"("name": "stig-fix", "module_version": "23.05")", "/configurations/0/module_version");
+  std::string text = read(shipped());
+  text.replace(text.find(R"("name": "stig-fix")"), 18, R"("name": "stig-fix", "module_version": "24.11")");
+  fs::path file = fs::temp_directory_path() / "auditvm-2411-scenario.json";
+  std::ofstream(file) << text;
+  auto scenario = load_scenario(file);
+  fs::remove(file);
+  EXPECT_EQ(scenario.configurations[0].config.module, nixos::ModuleVersion::nixos_24_11);
+  EXPECT_EQ(scenario.configurations[1].config.module, nixos::ModuleVersion::current);
+}
+
 TEST(Plan, FiltersAndShardsCells) {
   std::vector<Scenario> scenarios{load_scenario(shipped())};
   RunOptions options;
