@@ -6,6 +6,7 @@ cd "$(dirname "$0")/.."
 ./scripts/setup.sh
 ./scripts/build.sh
 ./build/harness/cli/auditvm image build --arch all --suite bookworm,trixie
+./build/harness/cli/auditvm image build --arch all --guest systemd
 ./scripts/start-libvirt.sh
 cd build
 ctest -L unit --output-on-failure -j"$(nproc)"

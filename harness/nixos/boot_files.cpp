@@ -5,8 +5,10 @@
 namespace auditvm::nixos {
 
 UnitPaths systemd_guest_paths() {
-  // NixOS keeps these in the store; here they are under /etc/nixos (read-only at boot in NixOS too).
-  return {"/sbin", "/bin/bash", "/bin/mkdir", "/etc/nixos/audit.rules", "/etc/nixos/audit-start", "/etc/nixos/audit-stop",
+  // NixOS keeps these in the store; here they are under /etc/nixos. mkdir is busybox's, called by
+  // its absolute path as NixOS calls coreutils': auditd (DefaultDependencies=false) may start
+  // before the busybox applets are installed.
+  return {"/sbin", "/bin/bash", "/bin/busybox mkdir", "/etc/nixos/audit.rules", "/etc/nixos/audit-start", "/etc/nixos/audit-stop",
           "/usr/sbin:/usr/bin:/sbin:/bin"};
 }
 
