@@ -33,7 +33,10 @@ std::string read_all(int fd, FileKind kind, const std::string& name, std::size_t
   if (S_ISREG(st.st_mode)) out.reserve(static_cast<std::size_t>(st.st_size));
   char buffer[1 << 16];
   while (true) {
-    std::size_t want = std::min(sizeof buffer, max_bytes + 1 - out.size());
+    // out.size() <= max_bytes here; room + 1 asks for the byte that tells "more", without
+    // wrapping when max_bytes is SIZE_MAX.
+    std::size_t room = max_bytes - out.size();
+    std::size_t want = room >= sizeof buffer ? sizeof buffer : room + 1;
     ssize_t got = ::read(fd, buffer, want);
     if (got < 0 && errno == EINTR) continue;
     if (got < 0) fail(kind, name, std::string("cannot read: ") + std::strerror(errno));

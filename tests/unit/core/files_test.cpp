@@ -3,6 +3,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <cstdint>
 #include <fstream>
 
 #include "core/errors.hpp"
@@ -44,6 +45,12 @@ TEST_F(Files, InputsAreBounded) {
   EXPECT_THAT(message_of([&] { read_file(big); }), HasSubstr("is larger than 16 MiB"));
   EXPECT_EQ(read_file(file("exact", std::string(100, 'x')), FileKind::input, 100).size(), 100U);
   EXPECT_THROW(read_file(file("over", std::string(101, 'x')), FileKind::input, 100), InputError);
+}
+
+// No bound (SIZE_MAX) reads the whole file: "max_bytes + 1" once wrapped to 0 and read nothing.
+TEST_F(Files, TheLargestBoundReadsEverything) {
+  EXPECT_EQ(read_file(file("all", "abc"), FileKind::data, SIZE_MAX), "abc");
+  EXPECT_EQ(read_file(file("almost", "abc"), FileKind::data, SIZE_MAX - 1), "abc");
 }
 
 TEST_F(Files, AMissingFileNamesTheReason) {
