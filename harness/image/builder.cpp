@@ -2,10 +2,12 @@
 
 #include <unistd.h>
 
-#include <fstream>
+#include <sstream>
 #include <iostream>
 
 #include "core/errors.hpp"
+#include "core/write_file.hpp"
+#include "core/files.hpp"
 #include "image/cache.hpp"
 #include "image/debian_packages.hpp"
 #include "image/guest_layout.hpp"
@@ -50,9 +52,17 @@ std::optional<Suite> suite_of(const std::string& name, Arch arch) {
 // Replaces <cache>/<arch><suite tag>.current atomically.
 void mark_current(const fs::path& cache, Arch arch, const Suite& suite, const std::string& dir_name) {
   fs::path current = cache / (flavour(arch, suite) + ".current");
-  fs::path temporary = current.string() + "." + std::to_string(::getpid());
-  std::ofstream(temporary) << dir_name << "\n";
-  fs::rename(temporary, current);
+  write_file_atomic(current, dir_name + "\n");
+}
+
+// The image directory <cache>/<arch><suite tag>.current names; empty when there is none yet.
+std::string current_image_name(const fs::path& cache, Arch arch, const Suite& suite) {
+  const fs::path current = cache / (flavour(arch, suite) + ".current");
+  if (!fs::exists(current)) return "";
+  std::istringstream text(read_file(current, FileKind::data));
+  std::string name;
+  text >> name;
+  return name;
 }
 
 Progress progress_for(bool quiet) {
@@ -81,9 +91,8 @@ std::string image_key(const std::string& inputs, const std::map<std::string, std
 
 std::optional<Manifest> find_image(Arch arch, const Suite& suite, const fs::path& cache_dir) {
   const fs::path cache = cache_dir_or_default(cache_dir);
-  std::ifstream current(cache / (flavour(arch, suite) + ".current"));
-  std::string name;
-  if (!(current >> name)) return std::nullopt;
+  std::string name = current_image_name(cache, arch, suite);
+  if (name.empty()) return std::nullopt;
   // Built from other guest files or helpers than this checkout's: not current.
   if (name.rfind(image_dir_name(arch, suite, input_key(arch, suite.init)) + "-", 0) != 0) return std::nullopt;
   if (!fs::exists(cache / name / "manifest.json")) return std::nullopt;
@@ -104,8 +113,7 @@ std::vector<fs::path> prune_images(const fs::path& cache_dir) {
   for (Arch arch : all_arches()) {
     for (const auto& suite : every_suite()) {
       FileLock lock(cache / (flavour(arch, suite) + ".lock"));  // no build of this arch and suite runs meanwhile
-      std::string current;
-      std::ifstream(cache / (flavour(arch, suite) + ".current")) >> current;
+      const std::string current = current_image_name(cache, arch, suite);
       const std::string build_prefix = ".build-" + flavour(arch, suite) + "-";
       for (const auto& entry : fs::directory_iterator(cache)) {
         const std::string name = entry.path().filename().string();

@@ -6,10 +6,9 @@
 #include <unistd.h>
 
 #include <cstdlib>
-#include <fstream>
-#include <sstream>
 
 #include "core/errors.hpp"
+#include "core/files.hpp"
 
 namespace auditvm::image {
 
@@ -33,11 +32,7 @@ std::string sha256_hex(const std::string& data) {
 }
 
 std::string sha256_file(const std::filesystem::path& file) {
-  std::ifstream in(file, std::ios::binary);
-  if (!in) throw InfraError("cannot read " + file.string());
-  std::ostringstream data;
-  data << in.rdbuf();
-  return sha256_hex(data.str());
+  return sha256_hex(read_file(file, FileKind::data, kMaxGuestFileBytes));
 }
 
 FileLock::FileLock(const std::filesystem::path& file) {

@@ -5,10 +5,9 @@
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 
-#include <fstream>
-#include <sstream>
 
 #include "core/errors.hpp"
+#include "core/files.hpp"
 
 namespace auditvm::image {
 
@@ -59,11 +58,7 @@ void CpioWriter::add_file(const std::string& path, const std::string& contents, 
 }
 
 void CpioWriter::add_host_file(const std::string& path, const std::filesystem::path& host_file, unsigned mode) {
-  std::ifstream in(host_file, std::ios::binary);
-  if (!in) throw InfraError("cannot read " + host_file.string());
-  std::ostringstream data;
-  data << in.rdbuf();
-  add_file(path, data.str(), mode);
+  add_file(path, read_file(host_file, FileKind::data, kMaxGuestFileBytes), mode);
 }
 
 void CpioWriter::add_symlink(const std::string& path, const std::string& target) {

@@ -1,7 +1,6 @@
 #include "image/debian_packages.hpp"
 
 #include <chrono>
-#include <fstream>
 #include <iostream>
 #include <regex>
 #include <set>
@@ -9,6 +8,8 @@
 #include <nlohmann/json.hpp>
 
 #include "core/errors.hpp"
+#include "core/write_file.hpp"
+#include "core/files.hpp"
 #include "image/cache.hpp"
 #include "image/deb_archive.hpp"
 
@@ -100,7 +101,7 @@ ResolvedPackages resolve_online(Arch arch, const Suite& suite, const fs::path& c
   json previous;
   if (fs::exists(record)) {
     try {
-      previous = json::parse(std::ifstream(record));
+      previous = json::parse(read_file(record, FileKind::data));
       bool young = now_seconds() - previous.value("resolved_at", std::int64_t{0}) < std::chrono::seconds(kResolutionMaxAge).count();
       if (!refresh && young && previous.at("fingerprint") == fingerprint) {
         for (const auto& package : previous.at("packages")) resolved.packages.push_back(from_json(package));
@@ -126,8 +127,7 @@ ResolvedPackages resolve_online(Arch arch, const Suite& suite, const fs::path& c
   }
   json packages = json::array();
   for (const auto& package : resolved.packages) packages.push_back(to_json(package));
-  std::ofstream(record.string() + ".tmp") << json{{"fingerprint", fingerprint}, {"resolved_at", now_seconds()}, {"packages", packages}}.dump(2) << "\n";
-  fs::rename(record.string() + ".tmp", record);
+  write_file_atomic(record, json{{"fingerprint", fingerprint}, {"resolved_at", now_seconds()}, {"packages", packages}}.dump(2) + "\n");
   return resolved;
 }
 

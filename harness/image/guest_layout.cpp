@@ -1,13 +1,11 @@
 #include "image/guest_layout.hpp"
 
-#include <cerrno>
-#include <cstring>
-#include <fstream>
 #include <iterator>
 #include <sstream>
 
 #include "core/arch_table.hpp"
 #include "core/errors.hpp"
+#include "core/write_file.hpp"
 #include "core/files.hpp"
 #include "core/project_root.hpp"
 #include "image/cache.hpp"
@@ -28,12 +26,6 @@ namespace {
 
 const std::string kTestModule = "nls_ascii";
 
-void write_file(const fs::path& file, const std::string& data) {
-  std::ofstream out(file, std::ios::binary);
-  out << data;
-  if (!out.flush()) throw InfraError("cannot write " + file.string() + ": " + std::strerror(errno));
-}
-
 std::vector<std::string> drivers() {
   std::istringstream words(read_file(guest_source_dir() / "rootfs/etc/auditvm/drivers", FileKind::data, kMaxGuestFileBytes));
   return {std::istream_iterator<std::string>(words), std::istream_iterator<std::string>()};
@@ -46,10 +38,10 @@ void write_kernel(Arch arch, const fs::path& vmlinuz_file, const std::string& wh
   m.console = info.console;
   switch (info.kernel_format) {
     case KernelFormat::pvh_vmlinux:  // PVH boot of the ELF skips the bzImage's slow decompressor
-      write_file(m.kernel, extract_vmlinux(vmlinuz, what));
+      write_file_atomic(m.kernel, extract_vmlinux(vmlinuz, what));
       break;
     case KernelFormat::arm64_image:  // plain, compressed or zboot: QEMU gets the plain Image
-      write_file(m.kernel, arm64_image(vmlinuz, what));
+      write_file_atomic(m.kernel, arm64_image(vmlinuz, what));
       break;
   }
 }

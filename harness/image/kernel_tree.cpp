@@ -1,7 +1,6 @@
 #include "image/kernel_tree.hpp"
 
 #include <cstring>
-#include <fstream>
 #include <sstream>
 
 #include "core/errors.hpp"
@@ -41,7 +40,8 @@ KernelTree find_kernel(const fs::path& tree, const std::string& packages) {
   const fs::path dir = modules_root / kernel.version;
   for (const auto& entry : fs::recursive_directory_iterator(dir))
     if (auto name = module_name(entry.path()); name && entry.is_regular_file()) kernel.modules[*name] = entry.path();
-  std::ifstream builtin(dir / "modules.builtin");  // kernel/drivers/virtio/virtio.ko per line
+  // kernel/drivers/virtio/virtio.ko per line; a kernel without built-in modules may lack the file.
+  std::istringstream builtin(fs::exists(dir / "modules.builtin") ? read_file(dir / "modules.builtin", FileKind::data, kMaxGuestFileBytes) : "");
   for (std::string line; std::getline(builtin, line);)
     if (auto name = module_name(line)) kernel.builtin.insert(*name);
   for (const auto& path : {"/boot/vmlinuz-" + kernel.version, "/lib/modules/" + kernel.version + "/vmlinuz"})

@@ -1,10 +1,10 @@
 #include "image/manifest.hpp"
 
-#include <fstream>
 
 #include <nlohmann/json.hpp>
 
 #include "core/errors.hpp"
+#include "core/write_file.hpp"
 #include "core/json_file.hpp"
 
 namespace auditvm::image {
@@ -80,9 +80,7 @@ void save_manifest(const Manifest& m, const std::filesystem::path& file) {
                {"configuration_built_in", m.configuration_built_in},
                {"memory_mib", m.memory_mib},
                {"boot_timeout_s", m.boot_timeout_s}};
-  std::ofstream out(file);
-  out << data.dump(2) << "\n";
-  if (!out) throw InfraError("cannot write " + file.string());
+  write_file_atomic(file, data.dump(2) + "\n");
 }
 
 }  // namespace auditvm::image

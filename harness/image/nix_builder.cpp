@@ -2,9 +2,9 @@
 
 #include <algorithm>
 #include <cstdlib>
-#include <fstream>
 
 #include "core/errors.hpp"
+#include "core/write_file.hpp"
 #include "core/project_root.hpp"
 #include "core/process.hpp"
 #include "image/cache.hpp"
@@ -78,7 +78,7 @@ Manifest build_nixos_guest(const nlohmann::json& fragment, Arch arch, const fs::
       fs::remove(dir / "result");
     }
   }
-  std::ofstream(dir / "config.json") << fragment.dump(2) << "\n";
+  write_file_atomic(dir / "config.json", fragment.dump(2) + "\n");
   nix_build(dir, arch);
   return load_manifest(dir / "result");
 }

@@ -2,12 +2,12 @@
 
 #include <unistd.h>
 
-#include <fstream>
 #include <future>
 #include <regex>
 #include <sstream>
 
 #include "core/errors.hpp"
+#include "core/write_file.hpp"
 #include "core/process.hpp"
 #include "image/cache.hpp"
 
@@ -33,12 +33,6 @@ std::string megabytes(std::uint64_t bytes) {
   out.precision(1);
   out << std::fixed << static_cast<double>(bytes) / 1e6 << " MB";
   return out.str();
-}
-
-void write_text(const fs::path& file, const std::string& text) {
-  std::ofstream out(file);
-  out << text;
-  if (!out.flush()) throw InfraError("cannot write " + file.string());
 }
 
 bool already_downloaded(const DebPackage& package, const fs::path& file) {
@@ -67,11 +61,11 @@ std::vector<DebPackage> parse_print_uris(const std::string& output) {
 
 PrivateApt::PrivateApt(Arch arch, const Suite& suite, fs::path state_dir) : arch_(arch), state_dir_(std::move(state_dir)) {
   for (const char* dir : {"lists/partial", "cache/archives/partial", "sources.list.d", "preferences.d"}) fs::create_directories(state_dir_ / dir);
-  if (!fs::exists(state_dir_ / "status")) std::ofstream(state_dir_ / "status").flush();  // no package is installed
+  if (!fs::exists(state_dir_ / "status")) write_file_atomic(state_dir_ / "status", "");  // no package is installed
   const std::string state = state_dir_.string(), debian = std::string(debian_arch(arch_));
-  write_text(state_dir_ / "sources.list", sources_list(suite));
-  write_text(state_dir_ / "preferences", apt_preferences(suite));
-  std::ofstream conf(state_dir_ / "apt.conf");
+  write_file_atomic(state_dir_ / "sources.list", sources_list(suite));
+  write_file_atomic(state_dir_ / "preferences", apt_preferences(suite));
+  std::ostringstream conf;
   conf << "// auditvm's own apt state for " << debian << " guests of Debian " << suite.name << "; the host's sources are not used.\n"
        << "Dir::State \"" << state << "\";\nDir::State::Lists \"" << state << "/lists\";\n"
        << "Dir::State::status \"" << state << "/status\";\nDir::Cache \"" << state << "/cache\";\n"
@@ -81,7 +75,7 @@ PrivateApt::PrivateApt(Arch arch, const Suite& suite, fs::path state_dir) : arch
        << "APT::Install-Recommends \"false\";\nAcquire::Languages \"none\";\nDebug::NoLocking \"true\";\n";
   // apt drops to _apt to download; _apt cannot write into a private cache under a 0700 home.
   if (::geteuid() == 0) conf << "APT::Sandbox::User \"root\";\n";
-  if (!conf.flush()) throw InfraError("cannot write " + (state_dir_ / "apt.conf").string());
+  write_file_atomic(state_dir_ / "apt.conf", conf.str());
 }
 
 std::string PrivateApt::run(const std::string& program, const std::vector<std::string>& args, const std::string& what) const {

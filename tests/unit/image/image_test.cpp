@@ -10,6 +10,7 @@
 #include "image/builder.hpp"
 #include "image/cpio_writer.hpp"
 #include "image/manifest.hpp"
+#include "support/file_size_limit.hpp"
 #include "support/temp_dir.hpp"
 
 namespace auditvm::image {
@@ -72,6 +73,31 @@ TEST_F(TempDir, ManifestRoundTripsAndNamesMissingFields) {
   } catch (const InputError& e) {
     EXPECT_EQ(e.where().field, "helpers.b32");
   }
+}
+
+// A full disk while the manifest is written: an InfraError naming it, and the manifest before
+// stays whole (it was truncated and then left short, unnoticed, when the stream's last buffer
+// failed only at close).
+TEST_F(TempDir, AManifestThatCannotBeWrittenWholeIsAnInfraErrorAndTheOldOneStays) {
+  std::ofstream(dir_ / "vmlinux") << "k";
+  std::ofstream(dir_ / "initrd.cpio") << "i";
+  Manifest m;
+  m.arch = Arch::x86_64;
+  m.kernel = "vmlinux";
+  m.initrd = "initrd.cpio";
+  m.console = "ttyS0";
+  m.module_path = "/m";
+  m.helpers = {{"b64", "/h64"}, {"b32", "/h32"}};
+  save_manifest(m, dir_ / "manifest.json");
+  m.kernel_params = {"console=ttyS0", std::string(4000, 'x')};
+  try {
+    test::FileSizeLimit limit(1000);
+    save_manifest(m, dir_ / "manifest.json");
+    ADD_FAILURE() << "no error";
+  } catch (const InfraError& e) {
+    EXPECT_NE(std::string(e.what()).find((dir_ / "manifest.json").string()), std::string::npos) << e.what();
+  }
+  EXPECT_TRUE(load_manifest(dir_ / "manifest.json").kernel_params.empty());
 }
 
 TEST(Cache, InputKeyDependsOnArchAndIsStable) {
