@@ -119,8 +119,17 @@ TEST_F(ChannelWithBash, TimeoutThenRecovers) {
   CommandResult result;
   // The guest-side watchdog (host timeout + 5 s) kills the script's whole process group, the
   // background child included; then the shell answers again.
-  EXPECT_EQ(channel_->run("sleep 1000.25 & sleep 1000.5", 1s, result), Channel::Status::timed_out);
-  ASSERT_EQ(channel_->run("echo next; pgrep -f 'sleep 1000[.]' || echo none left", 60s, result), Channel::Status::ok);
+  // pgrep sees every process on the machine, so the sleeps carry this test's pid: a concurrent run
+  // of this test (another build's ctest) has sleeps of its own. A SIGKILLed process lingers until
+  // the kernel has run its exit, which under load may be after the shell's next command starts:
+  // the group must be gone within 5 s, not at the first look.
+  const std::string tag = "0." + std::to_string(::getpid());
+  const std::string pattern = "'sleep 100[01] " + tag + "$'";
+  EXPECT_EQ(channel_->run("sleep 1000 " + tag + " & sleep 1001 " + tag, 1s, result), Channel::Status::timed_out);
+  ASSERT_EQ(channel_->run("echo next; for i in $(seq 100); do pgrep -f " + pattern + " >/dev/null || break; sleep 0.05; done; pgrep -f " +
+                              pattern + " || echo none left",
+                          60s, result),
+            Channel::Status::ok);
   EXPECT_EQ(result.out, "next\nnone left\n");
 }
 
