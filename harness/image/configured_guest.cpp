@@ -3,10 +3,10 @@
 #include <unistd.h>
 
 #include <atomic>
-#include <fstream>
 
 #include "core/errors.hpp"
 #include "core/files.hpp"
+#include "core/write_file.hpp"
 #include "image/cache.hpp"
 #include "image/initramfs_layout.hpp"
 
@@ -51,12 +51,9 @@ Manifest configured_guest(const Manifest& base, const std::vector<OverlayFile>& 
   fs::create_directories(work, error);
   if (error) throw InfraError("cannot create " + work.string() + ": " + error.message());
   write_overlay(work / "overlay.cpio", files);
-  {
-    // Two archives, one after the other: the kernel's initramfs unpacker reads them in order.
-    std::ofstream initrd(work / "initrd.cpio", std::ios::binary);
-    initrd << std::ifstream(base.initrd, std::ios::binary).rdbuf() << std::ifstream(work / "overlay.cpio", std::ios::binary).rdbuf();
-    if (!initrd.flush()) throw InfraError("cannot write " + (work / "initrd.cpio").string());
-  }
+  // Two archives, one after the other: the kernel's initramfs unpacker reads them in order.
+  write_file_atomic(work / "initrd.cpio", read_file(base.initrd, FileKind::data, kMaxGuestFileBytes) +
+                                              read_file(work / "overlay.cpio", FileKind::data, kMaxGuestFileBytes));
   fs::remove(work / "overlay.cpio");
   Manifest m = base;
   m.initrd = "initrd.cpio";
