@@ -58,10 +58,12 @@ TEST_F(Reproduce, OnAarch64TheRulesStopLoadingAtTheOpenRuleAndTheKernelAgrees) {
 
 // The kernel compares exit as u32 (the long return code truncated): `exit<0` records no failure,
 // `exit=-1` records the EPERM failures. The model predicts each call and the records agree.
-TEST_F(Reproduce, TheKernelComparesExitAsU32AsTheModelDoes) {
+class ReproduceU32 : public Reproduce, public ::testing::WithParamInterface<std::string> {};
+
+TEST_P(ReproduceU32, TheKernelComparesExitAsU32AsTheModelDoes) {
   std::ofstream(dir_ / "u32.rules") << "-a always,exit -F arch=b64 -S finit_module -F exit<0 -F auid>=1000 -F key=below_zero\n"
                                        "-a always,exit -F arch=b64 -S init_module -F exit=-1 -F auid>=1000 -F key=eperm\n";
-  auto result = run_process({AUDITVM_BINARY, "reproduce", "--rules", (dir_ / "u32.rules").string(), "--arch", "x86_64", "--format",
+  auto result = run_process({AUDITVM_BINARY, "reproduce", "--rules", (dir_ / "u32.rules").string(), "--arch", GetParam(), "--format",
                              "json", "--report-dir", (dir_ / "report-u32").string(), "--quiet"});
   ASSERT_EQ(result.exit_code, 1) << result.out << result.err;  // Open (nothing near the STIG's fix), model and kernel agree
   auto json = nlohmann::json::parse(result.out);
@@ -106,6 +108,7 @@ TEST_P(ReproduceGap, AGapOutsideTheDefaultActorsIsConfirmedByANamedWitness) {
   EXPECT_GE(gap, 2);
 }
 
+INSTANTIATE_TEST_SUITE_P(BothArches, ReproduceU32, ::testing::Values("x86_64", "aarch64"));
 INSTANTIATE_TEST_SUITE_P(BothArches, ReproduceGap, ::testing::Values("x86_64", "aarch64"));
 
 }  // namespace
