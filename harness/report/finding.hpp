@@ -20,7 +20,8 @@ struct Finding {
   std::string details;  // the evidence, in words, for the checklist's finding details
 };
 
-// The cell's own rule (the one in `rules` with group id cell.stig) and every state check the
+// The cell's own rule (the one in `rules` with group id cell.stig), every other syscall rule the
+// cell judged (cell.evidence->rule_checks, each from its own witnesses), and every state check the
 // runner recorded in cell.evidence->status_checks whose rule is in `rules`. The cell's rule has the
 // verdict the check model and the kernel's witnesses agree on; not_reviewed (the reason first in
 // the details) when they disagree, an assertion found a model mismatch or broken machinery, records

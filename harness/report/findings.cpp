@@ -29,21 +29,33 @@ std::optional<std::int64_t> records_lost(const CellEvidence& evidence) {
   return *after - *before;
 }
 
-CellStatus cell_status(const CellResult& cell) {
+// One syscall rule of a cell, as its finding needs it: the cell's own (the CellResult's fields) or
+// another the scenario names (a RuleCheckRow). Its witnesses are the cell's with this rule.
+struct RuleView {
+  std::string rule;
+  std::optional<Verdict> verdict, kernel_verdict;
+  bool literal_match = false, grep_match = false;
+  std::vector<std::string> uncovered;
+};
+
+RuleView own_rule(const CellResult& cell) { return {cell.stig, cell.verdict, cell.kernel_verdict, cell.literal_match, cell.grep_match, cell.uncovered}; }
+RuleView other_rule(const RuleCheckRow& row) { return {row.rule, row.verdict, row.kernel_verdict, row.literal_match, row.grep_match, row.uncovered}; }
+
+CellStatus cell_status(const CellResult& cell, const RuleView& rule) {
   if (!cell.infra_error.empty()) return {FindingStatus::not_reviewed, "the guest could not run the check to the end: " + cell.infra_error};
-  if (!cell.verdict) return {FindingStatus::not_reviewed, "the cell did not reach a verdict"};
+  if (!rule.verdict) return {FindingStatus::not_reviewed, "the cell did not reach a verdict"};
   if (!cell.evidence) return {FindingStatus::not_reviewed, "the cell kept no evidence from the guest"};
-  if (!cell.kernel_verdict) return {FindingStatus::not_reviewed, "the kernel's witnesses gave no verdict (no required witness event could be made)"};
-  if (cell.verdict != cell.kernel_verdict)
+  if (!rule.kernel_verdict) return {FindingStatus::not_reviewed, "the kernel's witnesses gave no verdict (no required witness event could be made)"};
+  if (rule.verdict != rule.kernel_verdict)
     return {FindingStatus::not_reviewed,
-            "the check model says " + verdict_name(cell.verdict) + " but the kernel's witnesses say " + verdict_name(cell.kernel_verdict)};
+            "the check model says " + verdict_name(rule.verdict) + " but the kernel's witnesses say " + verdict_name(rule.kernel_verdict)};
   for (const auto& a : cell.assertions)
     if (a.status == Status::model_mismatch || a.status == Status::infra_error)
       return {FindingStatus::not_reviewed, std::string(to_string(a.status)) + ": " + a.name + ": " + a.message};
   auto lost = records_lost(*cell.evidence);
   if (!lost) return {FindingStatus::not_reviewed, "auditctl -s did not say how many audit records the kernel lost"};
   if (*lost != 0) return {FindingStatus::not_reviewed, "the kernel lost " + std::to_string(*lost) + " audit records during the cell"};
-  return {*cell.verdict == Verdict::NotAFinding ? FindingStatus::not_a_finding : FindingStatus::open, ""};
+  return {*rule.verdict == Verdict::NotAFinding ? FindingStatus::not_a_finding : FindingStatus::open, ""};
 }
 
 // "Debian trixie, kernel 6.12.117+deb13-amd64, audit 1:4.0.2-2+deb13u1, image ..." (what is known).
@@ -68,7 +80,10 @@ std::string record_id(const std::string& record) {
 
 // Every witness event: one that held cited by its records' ids, one that did not with its
 // prediction and its records in full.
-void witness_lines(const std::vector<WitnessRow>& witnesses, std::ostream& out) {
+void witness_lines(const std::vector<WitnessRow>& all, const std::string& rule, std::ostream& out) {
+  std::vector<WitnessRow> witnesses;
+  for (const auto& w : all)
+    if (w.rule.empty() || w.rule == rule) witnesses.push_back(w);
   std::size_t held = 0;
   for (const auto& w : witnesses) held += w.held();
   out << "\nWitness events (chosen by the check model, made in the guest after the scenario's calls): " << witnesses.size() << ", "
@@ -85,20 +100,20 @@ void witness_lines(const std::vector<WitnessRow>& witnesses, std::ostream& out) 
   }
 }
 
-std::string cell_details(const CellResult& cell, const CellStatus& status) {
+std::string cell_details(const CellResult& cell, const CellStatus& status, const RuleView& rule) {
   std::ostringstream out;
   out << "auditvm verified " << cell.configuration << " on a real " << to_string(cell.arch) << " guest.\n" << guest_line(cell);
   if (status.status == FindingStatus::not_reviewed) out << "NOT REVIEWED: " << status.reason << ".\n";
-  out << "Check model verdict: " << (cell.verdict ? verdict_name(cell.verdict) : "none") << "; kernel evidence: "
-      << (cell.kernel_verdict ? verdict_name(cell.kernel_verdict) : "none") << "; records " << cell.records_matched << "/" << cell.records_expected
+  out << "Check model verdict: " << (rule.verdict ? verdict_name(rule.verdict) : "none") << "; kernel evidence: "
+      << (rule.kernel_verdict ? verdict_name(rule.kernel_verdict) : "none") << "; records " << cell.records_matched << "/" << cell.records_expected
       << " as predicted.\n";
-  out << "Literal check (auditctl -l | grep -w): " << (cell.grep_match ? "rules found" : "nothing found")
-      << (cell.literal_match ? ", the check text's lines are present" : ", the check text's lines are not all present") << ".\n";
+  out << "Literal check (auditctl -l | grep -w): " << (rule.grep_match ? "rules found" : "nothing found")
+      << (rule.literal_match ? ", the check text's lines are present" : ", the check text's lines are not all present") << ".\n";
   if (cell.load_failure) out << "CAUSE: " << cell.load_failure->sentence() << ".\n";
-  for (const auto& u : cell.uncovered) out << "Not audited: " << u << "\n";
+  for (const auto& u : rule.uncovered) out << "Not audited: " << u << "\n";
   if (!cell.evidence) return out.str();
   out << "\nauditctl -l:\n" << cell.evidence->auditctl_l;
-  witness_lines(cell.evidence->witnesses, out);
+  witness_lines(cell.evidence->witnesses, rule.rule, out);
   if (!cell.audit_log.empty()) out << "The records in full: audit log: " << cell.audit_log << "\n";
   return out.str();
 }
@@ -127,10 +142,18 @@ std::string_view cklb_status(FindingStatus status) {
 std::vector<Finding> cell_findings(const CellResult& cell, const std::vector<check::StigRule>& rules) {
   std::vector<Finding> findings;
   if (const auto* rule = find_rule(rules, cell.stig)) {
-    auto status = cell_status(cell);
-    findings.push_back({*rule, status.status, cell_details(cell, status)});
+    auto view = own_rule(cell);
+    auto status = cell_status(cell, view);
+    findings.push_back({*rule, status.status, cell_details(cell, status, view)});
   }
   if (!cell.evidence) return findings;
+  for (const auto& row : cell.evidence->rule_checks) {
+    const auto* rule = find_rule(rules, row.rule);
+    if (!rule) continue;
+    auto view = other_rule(row);
+    auto status = cell_status(cell, view);
+    findings.push_back({*rule, status.status, cell_details(cell, status, view)});
+  }
   for (const auto& check : cell.evidence->status_checks) {
     const auto* rule = find_rule(rules, check.rule);
     if (!rule) continue;

@@ -25,7 +25,7 @@ json to_json(const check::Event& event) {
 }
 
 json to_json(const WitnessRow& row) {
-  json out = {{"number", row.number},  {"event", to_json(row.event)}, {"required", row.required}, {"region", row.region},
+  json out = {{"number", row.number},  {"rule", row.rule}, {"event", to_json(row.event)}, {"required", row.required}, {"region", row.region},
               {"predicted", std::string(check::to_string(row.predicted))}, {"prediction_reason", row.prediction_reason},
               {"result", row.result ? json(*row.result) : json(nullptr)}, {"helper", row.helper}, {"records", row.records},
               {"held", row.held()}, {"text", row.text()}};
@@ -44,6 +44,16 @@ json to_json(const CellEvidence& evidence) {
   out["status_checks"] = json::array();
   for (const auto& check : evidence.status_checks)
     out["status_checks"].push_back({{"rule", check.rule}, {"status", std::string(check::to_string(check.verdict))}, {"reasons", check.reasons}});
+  out["rule_checks"] = json::array();
+  for (const auto& row : evidence.rule_checks)
+    out["rule_checks"].push_back({{"rule", row.rule},
+                                  {"expected_verdict", row.expected_verdict ? json(verdict_name(row.expected_verdict)) : json(nullptr)},
+                                  {"verdict", row.verdict ? json(verdict_name(row.verdict)) : json(nullptr)},
+                                  {"kernel_verdict", row.kernel_verdict ? json(verdict_name(row.kernel_verdict)) : json(nullptr)},
+                                  {"literal_match", row.literal_match},
+                                  {"grep_match", row.grep_match},
+                                  {"uncovered", row.uncovered},
+                                  {"notes", row.notes}});
   out["actions"] = json::array();
   for (const auto& row : evidence.actions) out["actions"].push_back(to_json(row));
   out["witnesses"] = json::array();

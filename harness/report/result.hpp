@@ -42,6 +42,7 @@ struct ActionRow {
 // what the kernel did. `number` is its event number in the cell, as reports cite it ("event #41").
 struct WitnessRow {
   int number = 0;
+  std::string rule;                   // the STIG rule whose regions chose it (V-268098)
   check::Event event;                 // as asked for
   bool required = true;               // in the STIG's required event set
   std::string region;                 // the model region it witnesses
@@ -89,6 +90,20 @@ struct StatusCheckRow {
   std::vector<std::string> reasons;  // the conditions not met
 };
 
+// Another syscall rule the cell judged (a scenario naming several): its verdict on `auditctl -l`,
+// the kernel's from its own witnesses (evidence.witnesses with this rule), and its findings, each
+// annotated with the witness that confirms it. The cell's own rule is in the CellResult itself.
+struct RuleCheckRow {
+  std::string rule;
+  std::optional<Verdict> expected_verdict;
+  std::optional<Verdict> verdict;
+  std::optional<Verdict> kernel_verdict;
+  bool literal_match = false;
+  bool grep_match = false;
+  std::vector<std::string> uncovered;
+  std::vector<std::string> notes;
+};
+
 // What the guest showed: the captured text behind the verdicts, and every action.
 struct CellEvidence {
   std::optional<LoadOutput> auditctl_R;            // when the configuration loads rules
@@ -99,6 +114,7 @@ struct CellEvidence {
   std::string auditctl_s_after;
   std::string cmdline;            // /proc/cmdline
   std::vector<StatusCheckRow> status_checks;
+  std::vector<RuleCheckRow> rule_checks;  // the other syscall rules, in the scenario's order
   std::vector<ActionRow> actions;
   std::vector<WitnessRow> witnesses;  // the model's witness events, after the actions
 };

@@ -50,7 +50,8 @@ report::CellResult describe_cell(const Cell& cell) {
 }
 
 report::CellResult run_cell(machine::Machine& guest, const Cell& plan, const check::StigRule& stig, bool reset_first,
-                            const std::filesystem::path& log_dir, const check::Predictor& predictor) {
+                            const std::filesystem::path& log_dir, const check::Predictor& predictor,
+                            const std::vector<check::StigRule>& others) {
   auto started = std::chrono::steady_clock::now();
   report::CellResult cell = describe_cell(plan);
   cell.console_log = guest.console_log().string();
@@ -63,20 +64,37 @@ report::CellResult run_cell(machine::Machine& guest, const Cell& plan, const che
   std::string rules_text = apply_configuration(guest, *plan.configuration, cell, evidence);
   capture_state(guest, cell, evidence);
   auto loaded = check_listed_rules(cell, evidence.auditctl_l, stig);  // the auditor's check, on what is really loaded
-  // The model's witnesses for what is loaded: made after the scenario's actions, in the same trip.
-  auto witnesses = check::choose_witnesses(loaded, plan.arch, stig, {}, check::call_outcome_feasible, predictor);
-  const int first_witness = static_cast<int>(plan.scenario->actions.size());
+  // The model's witnesses for what is loaded, per rule (the cell's own, then the others: each
+  // rule's verdict stands on its own witnesses), numbered on after the scenario's actions and made
+  // after them, in the same trip.
+  std::vector<const check::StigRule*> judged{&stig};
+  for (const auto& other : others) judged.push_back(&other);
+  std::vector<std::vector<check::Witness>> witnesses(judged.size());
+  std::vector<int> first_witness(judged.size());
   std::vector<GuestCall> witness_calls;
-  for (std::size_t i = 0; i < witnesses.size(); ++i)
-    if (auto call = call_for(witnesses[i].event, first_witness + static_cast<int>(i))) witness_calls.push_back(*call);
+  int next = static_cast<int>(plan.scenario->actions.size());
+  for (std::size_t r = 0; r < judged.size(); ++r) {
+    witnesses[r] = check::choose_witnesses(loaded, plan.arch, *judged[r], {}, check::call_outcome_feasible, predictor);
+    first_witness[r] = next;
+    for (std::size_t i = 0; i < witnesses[r].size(); ++i)
+      if (auto call = call_for(witnesses[r][i].event, next + static_cast<int>(i))) witness_calls.push_back(*call);
+    next += static_cast<int>(witnesses[r].size());
+  }
   auto exercised = exercise(guest, *plan.scenario, plan.configuration->config, evidence, witness_calls);
   write_audit_log(cell, log_dir, exercised.audit_log);
   auto records = records::parse_audit_log(exercised.audit_log);
-  auto judged = judge_actions(*plan.scenario, plan.arch, loaded, stig, exercised.calls, records, predictor);
-  evidence.actions = judged.rows;
-  auto witnessed = judge_witnesses(witnesses, first_witness, plan.arch, results_by_id(exercised.extra_calls, witnesses.size(), first_witness), records);
-  evidence.witnesses = witnessed.rows;
-  judge(cell, *plan.configuration, rules_text, judged, witnessed, evidence);
+  auto judged_actions = judge_actions(*plan.scenario, plan.arch, loaded, stig, exercised.calls, records, predictor);
+  evidence.actions = judged_actions.rows;
+  std::vector<WitnessEvidence> witnessed;
+  for (std::size_t r = 0; r < judged.size(); ++r) {
+    witnessed.push_back(judge_witnesses(witnesses[r], first_witness[r], plan.arch,
+                                        results_by_id(exercised.extra_calls, witnesses[r].size(), first_witness[r]), records));
+    for (auto& row : witnessed.back().rows) row.rule = judged[r]->group_id;
+    evidence.witnesses.insert(evidence.witnesses.end(), witnessed.back().rows.begin(), witnessed.back().rows.end());
+  }
+  judge(cell, *plan.configuration, rules_text, judged_actions, witnessed.front(), evidence);
+  for (std::size_t r = 1; r < judged.size(); ++r)
+    evidence.rule_checks.push_back(judge_rule(cell, *plan.configuration, loaded, *judged[r], witnessed[r]));
   cell.evidence = std::move(evidence);
   cell.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   return cell;

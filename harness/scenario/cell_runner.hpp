@@ -24,7 +24,10 @@ report::CellResult describe_cell(const Cell& cell);
 // Runs `cell` on `guest` (reset first when the guest served an earlier cell). Machine errors
 // propagate (the caller marks the cell as an infrastructure error); everything else is in the result.
 // `predictor` is the model's prediction for each event (check::predict; a test may give another).
+// `others`: the scenario's other syscall rules, each judged with witnesses of its own in the same
+// guest trip (evidence.rule_checks).
 report::CellResult run_cell(machine::Machine& guest, const Cell& cell, const check::StigRule& stig, bool reset_first,
-                            const std::filesystem::path& log_dir, const check::Predictor& predictor = check::predict);
+                            const std::filesystem::path& log_dir, const check::Predictor& predictor = check::predict,
+                            const std::vector<check::StigRule>& others = {});
 
 }  // namespace auditvm::scenario

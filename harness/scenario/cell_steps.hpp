@@ -55,4 +55,10 @@ void write_audit_log(report::CellResult& cell, const std::filesystem::path& log_
 void judge(report::CellResult& cell, const Configuration& configuration, const std::string& rules_text, const ActionEvidence& judged,
            const WitnessEvidence& witnessed, const report::CellEvidence& evidence);
 
+// Another syscall rule of the cell: its verdict on what is loaded, the kernel's from its own
+// witnesses, its findings annotated with the witness that confirms each, and its assertions
+// (named "RULE: ...") in the cell.
+report::RuleCheckRow judge_rule(report::CellResult& cell, const Configuration& configuration, const rules::RuleSet& loaded,
+                                const check::StigRule& rule, const WitnessEvidence& witnessed);
+
 }  // namespace auditvm::scenario

@@ -112,8 +112,27 @@ Scenario scenario_from_json(const json& data, const std::filesystem::path& path)
   Scenario s;
   s.file = path;
   s.name = reader.string(data, "", "name");
-  s.stig = reader.string(data, "", "stig");
-  check::find_stig_rule(s.stig, {path.string(), 0, "/stig"});  // fail here, naming this file, not later
+  // One rule, or several judged in every cell (the first is the cell's own: its verdict heads the
+  // cell; each other gets its verdict, witnesses and finding too).
+  const json& stig = reader.member(data, "", "stig");
+  if (stig.is_string()) {
+    s.stigs = {stig.get<std::string>()};
+  } else if (stig.is_array() && !stig.empty()) {
+    for (std::size_t i = 0; i < stig.size(); ++i) {
+      if (!stig[i].is_string()) reader.fail("/stig/" + std::to_string(i), "expected a STIG group id such as V-268096");
+      if (std::find(s.stigs.begin(), s.stigs.end(), stig[i].get<std::string>()) != s.stigs.end())
+        reader.fail("/stig/" + std::to_string(i), "this rule is named twice");
+      s.stigs.push_back(stig[i].get<std::string>());
+    }
+  } else {
+    reader.fail("/stig", "expected a STIG group id or a non-empty array of them");
+  }
+  for (std::size_t i = 0; i < s.stigs.size(); ++i) {
+    // fail here, naming this file, not later; state checks are judged in every cell anyway
+    auto rule = check::find_stig_rule(s.stigs[i], {path.string(), 0, stig.is_string() ? "/stig" : "/stig/" + std::to_string(i)});
+    if (rule.kind != "syscall_coverage") reader.fail(stig.is_string() ? "/stig" : "/stig/" + std::to_string(i), "not a syscall rule: its state check is judged in every cell");
+  }
+  s.stig = s.stigs.front();
   s.description = reader.optional_string(data, "", "description");
   if (data.contains("arches")) {
     const json& arches = reader.array(data, "", "arches");

@@ -95,7 +95,8 @@ report::RunResult run_matrix(const std::vector<Scenario>& scenarios, const RunOp
   auto cells = plan_cells(scenarios, options);
   run.cells.resize(cells.size());
   std::map<std::string, check::StigRule> stigs;
-  for (const auto& scenario : scenarios) stigs.emplace(scenario.stig, check::find_stig_rule(scenario.stig));
+  for (const auto& scenario : scenarios)
+    for (const auto& id : scenario.stigs) stigs.emplace(id, check::find_stig_rule(id));
 
   auto sessions = plan_sessions(cells, options.fresh_vm);
   std::atomic<std::size_t> next_session{0};
@@ -149,7 +150,9 @@ report::RunResult run_matrix(const std::vector<Scenario>& scenarios, const RunOp
           }
           console_log = guest->console_log().string();
           progress.say(cell.id(), "running");
-          run.cells[index] = run_cell(*guest, cell, stigs.at(cell.scenario->stig), used, log_dir, options.predictor);
+          std::vector<check::StigRule> others;
+          for (std::size_t r = 1; r < cell.scenario->stigs.size(); ++r) others.push_back(stigs.at(cell.scenario->stigs[r]));
+          run.cells[index] = run_cell(*guest, cell, stigs.at(cell.scenario->stig), used, log_dir, options.predictor, others);
           run.cells[index].suite = cell.suite;
           record_guest(run.cells[index], *manifest);
           used = true;

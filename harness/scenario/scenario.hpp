@@ -51,7 +51,8 @@ struct Action {
 struct Scenario {
   std::filesystem::path file;
   std::string name;
-  std::string stig;
+  std::string stig;                // the cell's own rule: stigs.front()
+  std::vector<std::string> stigs;  // every syscall rule each cell judges, in the file's order
   std::string description;
   std::vector<Arch> arches;
   std::vector<Actor> actors;

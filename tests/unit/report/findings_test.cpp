@@ -150,6 +150,43 @@ TEST(Findings, DetailsCarryTheRulesSeenAndEveryWitnessWithItsRecord) {
   EXPECT_EQ(details.find("check verdict is Open"), std::string::npos) << details;
 }
 
+// Another syscall rule of the cell (a scenario naming several) gets a finding of its own: its own
+// verdicts, its findings, and only its witnesses.
+TEST(Findings, EveryOtherSyscallRuleOfTheCellGetsItsOwnFindingFromItsOwnWitnesses) {
+  auto cell = compliant_with_broken_expectations();
+  check::StigRule access = rule_v268096();
+  access.group_id = "V-268098";
+  check::StigRule mounts = rule_v268096();
+  mounts.group_id = "V-268094";
+  RuleCheckRow open_row{"V-268098", Verdict::NotAFinding, Verdict::Open, Verdict::Open, false, true,
+                        {"b32 open, auid 1000..4294967294, failure with exit -13: no rule; confirmed by the kernel: b32 open ..."}, {}};
+  RuleCheckRow disagreeing{"V-268094", std::nullopt, Verdict::NotAFinding, Verdict::Open, true, true, {}, {}};
+  cell.evidence->rule_checks = {open_row, disagreeing};
+  auto witness_of_open = witness(77, false);
+  witness_of_open.rule = "V-268098";
+  witness_of_open.event.abi = Abi::b32;
+  witness_of_open.event.syscall = "open";
+  witness_of_open.predicted = check::Fate::no_rule;
+  witness_of_open.region = "uncovered: b32 open, auid 1000..4294967294, failure with exit -13: no rule";
+  cell.evidence->witnesses.push_back(witness_of_open);
+  cell.evidence->witnesses.front().rule = "V-268096";
+  auto findings = cell_findings(cell, {rule_v268096(), access, mounts});
+  ASSERT_EQ(findings.size(), 3U);
+  EXPECT_EQ(findings[0].rule.group_id, "V-268096");
+  EXPECT_EQ(findings[0].status, FindingStatus::not_a_finding);
+  EXPECT_EQ(findings[0].details.find("b32 open"), std::string::npos) << "another rule's witness in the cell's own finding";
+  EXPECT_EQ(findings[1].rule.group_id, "V-268098");
+  EXPECT_EQ(findings[1].status, FindingStatus::open);
+  EXPECT_NE(findings[1].details.find("Not audited: b32 open, auid 1000..4294967294, failure with exit -13: no rule; confirmed by the kernel"),
+            std::string::npos)
+      << findings[1].details;
+  EXPECT_NE(findings[1].details.find("b32 open, auid 1000, uid 0, EPERM: no record, event #77"), std::string::npos) << findings[1].details;
+  EXPECT_EQ(findings[1].details.find("event #41"), std::string::npos) << "the cell's own witness in another rule's finding";
+  EXPECT_EQ(findings[2].rule.group_id, "V-268094");
+  EXPECT_EQ(findings[2].status, FindingStatus::not_reviewed);
+  EXPECT_NE(findings[2].details.find("the check model says NotAFinding but the kernel's witnesses say Open"), std::string::npos) << findings[2].details;
+}
+
 // The .ckl (STIG Viewer 2, what MITRE SAF reads) carries the same statuses and target as the .cklb.
 TEST(Ckl, CarriesTheSameFindingsTargetAndRelease) {
   auto cell = compliant_with_broken_expectations();

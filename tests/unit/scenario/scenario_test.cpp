@@ -63,6 +63,24 @@ TEST(Scenario, ErrorsNameTheJsonPathAndLine) {
   expect_error(R"("enable": true)", R"("enable": "yes")", "/configurations/0/nixos/security/audit/enable");
 }
 
+// "stig" names one syscall rule or several, each judged in every cell (the first is the cell's own).
+TEST(Scenario, ASTIGListNamesEverySyscallRuleACellJudges) {
+  std::string text = read(shipped());
+  auto at = text.find(R"("stig": "V-268096")");
+  ASSERT_NE(at, std::string::npos);
+  text.replace(at, 18, R"("stig": ["V-268096", "V-268098", "V-268163"])");
+  fs::path file = fs::temp_directory_path() / "auditvm-stig-list.json";
+  std::ofstream(file) << text;
+  auto s = load_scenario(file);
+  fs::remove(file);
+  EXPECT_EQ(s.stig, "V-268096");
+  EXPECT_EQ(s.stigs, (std::vector<std::string>{"V-268096", "V-268098", "V-268163"}));
+  EXPECT_EQ(load_scenario(shipped()).stigs, std::vector<std::string>{"V-268096"});
+  expect_error(R"("stig": "V-268096")", R"("stig": ["V-268096", "V-268096"])", "/stig/1");
+  expect_error(R"("stig": "V-268096")", R"("stig": ["V-268096", "V-268119"])", "/stig/1");  // a state check: judged in every cell anyway
+  expect_error(R"("stig": "V-268096")", R"("stig": [])", "/stig");
+}
+
 TEST(Scenario, AnActorIsAnIdentityTheRunnerCanGive) {
   expect_error(R"("name": "root-auid1000",)", R"("name": "root-auid1000", "login": "daemon",)", "/actors/0/login");
   // -1 means "unchanged" to setresuid/setresgid and "unset" to the login uid (written "unset").
