@@ -47,9 +47,9 @@ json to_json(const CellEvidence& evidence) {
   out["rule_checks"] = json::array();
   for (const auto& row : evidence.rule_checks)
     out["rule_checks"].push_back({{"rule", row.rule},
-                                  {"expected_verdict", row.expected_verdict ? json(verdict_name(row.expected_verdict)) : json(nullptr)},
-                                  {"verdict", row.verdict ? json(verdict_name(row.verdict)) : json(nullptr)},
-                                  {"kernel_verdict", row.kernel_verdict ? json(verdict_name(row.kernel_verdict)) : json(nullptr)},
+                                  {"expected_verdict", verdict_name(row.expected_verdict)},
+                                  {"verdict", verdict_name(row.verdict)},
+                                  {"kernel_verdict", verdict_name(row.kernel_verdict)},
                                   {"literal_match", row.literal_match},
                                   {"grep_match", row.grep_match},
                                   {"uncovered", row.uncovered},

@@ -68,6 +68,7 @@ struct Reader {
   WitnessRow witness(const json& in, const std::string& p) const {
     WitnessRow row;
     row.number = get<int>(in, "number", p);
+    row.rule = get<std::string>(in, "rule", p);
     const auto& e = member(in, "event", p);
     const std::string ep = p + "/event";
     row.event.abi = abi(e, ep);
@@ -108,6 +109,14 @@ struct Reader {
       auto verdict = this->verdict(checks[i], "status", cp);
       if (!verdict) throw InputError(at(cp + "/status"), "expected NotAFinding or Open");
       out.status_checks.push_back({get<std::string>(checks[i], "rule", cp), *verdict, get<std::vector<std::string>>(checks[i], "reasons", cp)});
+    }
+    const auto& rule_checks = member(in, "rule_checks", p);
+    for (std::size_t i = 0; i < rule_checks.size(); ++i) {
+      const std::string rp = p + "/rule_checks/" + std::to_string(i);
+      const auto& r = rule_checks[i];
+      out.rule_checks.push_back({get<std::string>(r, "rule", rp), verdict(r, "expected_verdict", rp), verdict(r, "verdict", rp),
+                                 verdict(r, "kernel_verdict", rp), get<bool>(r, "literal_match", rp), get<bool>(r, "grep_match", rp),
+                                 get<std::vector<std::string>>(r, "uncovered", rp), get<std::vector<std::string>>(r, "notes", rp)});
     }
     const auto& actions = member(in, "actions", p);
     for (std::size_t i = 0; i < actions.size(); ++i) out.actions.push_back(action(actions[i], p + "/actions/" + std::to_string(i)));

@@ -55,6 +55,7 @@ inline CellResult full_cell(const std::string& configuration, Arch arch, const s
   evidence.auditctl_s_before = evidence.auditctl_s_after = "lost 0\n";
   evidence.cmdline = "audit=1";
   evidence.status_checks = {{"V-268092", Verdict::NotAFinding, {}}, {"V-268093", Verdict::Open, {"64 < 8192"}}};
+  evidence.rule_checks = {{"V-268098", std::nullopt, Verdict::Open, Verdict::Open, false, true, {"b32 open, auid 1000..4294967294: no rule"}, {"a note"}}};
   evidence.actions = {action, not_run};
   WitnessRow witness;
   witness.number = 67;
@@ -66,6 +67,7 @@ inline CellResult full_cell(const std::string& configuration, Arch arch, const s
   witness.event.login = check::LoginMode::self;
   witness.event.alternate_exe = true;
   witness.region = "b64 init_module ...";
+  witness.rule = "V-268096";
   witness.predicted = check::Fate::no_rule;
   witness.result = "EPERM";
   witness.helper = "67 ...";
