@@ -37,7 +37,9 @@ class MergeCli : public test::TempDirTest {
   std::map<std::string, nlohmann::json> cells(const fs::path& dir) {
     std::ifstream in(dir / "result.json");
     std::map<std::string, nlohmann::json> out;
-    for (const auto& cell : nlohmann::json::parse(in)["cells"]) out[cell["id"]] = cell;
+    // Named: a range-for over parse(in)["cells"] iterates a temporary that is already gone (ASan).
+    const auto result = nlohmann::json::parse(in);
+    for (const auto& cell : result["cells"]) out[cell["id"]] = cell;
     return out;
   }
   // suite / test case -> "pass", "failure" or "error".
