@@ -172,9 +172,7 @@ LoadReport simulate_load(std::string_view text, Arch arch, const std::string& so
 }
 
 std::vector<std::string> predicted_listing(const LoadReport& report) {
-  std::vector<std::string> out;
-  for (const auto* rule : replay(report.loaded).lists.listing()) out.push_back(rules::canonical_text(*rule, report.loaded.arch));
-  return out;
+  return rules::listing_lines(replay(report.loaded).lists.listing(), report.loaded.arch);
 }
 
 }  // namespace auditvm::check

@@ -5,12 +5,12 @@
 #include "check/xccdf_benchmark.hpp"
 #include "cli/arch_option.hpp"
 #include "cli/command.hpp"
+#include "cli/rules_input.hpp"
 #include "cli/run_options.hpp"
 #include "core/clock.hpp"
 #include "core/files.hpp"
 #include "report/check_report.hpp"
 #include "report/report_dir.hpp"
-#include "rules/parser.hpp"
 
 namespace auditvm::cli {
 namespace {
@@ -23,13 +23,14 @@ struct CheckOptions {
   std::string benchmark;  // DISA's XCCDF file: its ids and texts over the shipped ones
   std::string report_dir;  // the capture's checklists go there when given
   TargetOptions target;
+  RulesInput input = RulesInput::listing;
 };
 
 int run_check(const CheckOptions& options) {
   std::string started = now_iso8601();
   Arch arch = arch_from_option(options.arch);
   auto target = options.target.value();
-  auto loaded = rules::parse_rules(read_input(options.rules_file), arch, options.rules_file == "-" ? "<stdin>" : options.rules_file);
+  auto loaded = read_rules(read_input(options.rules_file), arch, options.rules_file == "-" ? "<stdin>" : options.rules_file, options.input, std::cerr);
   auto stigs = check::coverage_rules_for(options.stig);
   if (!options.benchmark.empty()) {
     auto benchmark = check::load_benchmark(options.benchmark);
@@ -66,6 +67,7 @@ CommandRunner register_check(CLI::App& root, const GlobalOptions&) {
   auto options = std::make_shared<CheckOptions>();
   auto* cmd = root.add_subcommand("check", "Evaluate `auditctl -l` output (or a rules file) against a STIG rule");
   cmd->add_option("--rules", options->rules_file, "File with `auditctl -l` output or audit rules ('-' for stdin)")->required();
+  add_rules_input_option(*cmd, options->input);
   cmd->add_option("--arch", options->arch, "Machine the rules were loaded on: x86_64 or aarch64")->capture_default_str();
   cmd->add_option("--stig", options->stig, "STIG rule (group id), or 'all'")->capture_default_str();
   cmd->add_option("--benchmark", options->benchmark,

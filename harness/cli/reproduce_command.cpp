@@ -8,6 +8,7 @@
 #include "cli/arch_option.hpp"
 #include "cli/command.hpp"
 #include "cli/reproduce_summary.hpp"
+#include "cli/rules_input.hpp"
 #include "cli/run_options.hpp"
 #include "core/files.hpp"
 #include "core/write_file.hpp"
@@ -27,10 +28,12 @@ CommandRunner register_reproduce(CLI::App& root, const GlobalOptions& global) {
     MachineOptions machine;
     ImageOptions images;
     TargetOptions target;
+    RulesInput input = RulesInput::listing;
   };
   auto options = std::make_shared<Options>();
   auto* cmd = root.add_subcommand("reproduce", "Load captured `auditctl -l` output into a guest and gather the kernel's evidence");
   cmd->add_option("--rules", options->rules_file, "File with `auditctl -l` output or audit rules ('-' for stdin)")->required();
+  add_rules_input_option(*cmd, options->input);
   cmd->add_option("--arch", options->arch, "x86_64 or aarch64")->capture_default_str();
   cmd->add_option("--format", options->format, "Output format")->check(CLI::IsMember({"text", "json"}))->capture_default_str();
   cmd->add_option("--report-dir", options->report_dir, "Where logs and reports go")->capture_default_str();
@@ -50,7 +53,27 @@ CommandRunner register_reproduce(CLI::App& root, const GlobalOptions& global) {
         throw InputError({"--arch", 0, options->arch}, "the --image directory holds a " + std::string(to_string(arches.front())) + " image");
       arch = arches.front();
     }
-    std::string text = read_input(options->rules_file);
+    // The rules the captured kernel held, as lines auditctl -R loads.
+    std::string text;
+    const std::string source = options->rules_file == "-" ? "<stdin>" : options->rules_file;
+    if (options->input == RulesInput::listing) {
+      auto listed = read_input(options->rules_file);
+      auto as_listed = rules::rule_lines(listed);
+      auto lines = rules::loadable_lines(listed, arch, source);
+      for (std::size_t i = 0; i < lines.size(); ++i) {
+        if (lines[i].text != as_listed[i].text)
+          std::cerr << source << ":" << lines[i].number << ": note: read as `auditctl -l` prints it (the -S names of a rule without -F arch "
+                    << "after an arch=b32 one are b32 names); loading `" << lines[i].text << "` (--input rules reads a rules file)\n";
+      }
+      int next = 1;  // blank lines where comments were: the user's line numbers stay for load failures
+      for (const auto& line : lines) {
+        for (; next < line.number; ++next) text += "\n";
+        text += line.text + "\n";
+        ++next;
+      }
+    } else {
+      text = read_input(options->rules_file);
+    }
     // Bad input is reported before any VM starts; a syscall the arch lacks is not bad input but
     // exactly what the guest is to show (auditctl -R stops there).
     auto predicted = check::simulate_load(text, arch, options->rules_file);

@@ -88,7 +88,7 @@ Judgement judge_cell(const report::CellResult& cell, const scenario::Scenario& s
 
   rules::RuleSet loaded;
   try {
-    loaded = rules::parse_rules(cell.evidence->auditctl_l, cell.arch, "auditctl -l");
+    loaded = rules::parse_listing(cell.evidence->auditctl_l, cell.arch, "auditctl -l");
   } catch (const InputError& e) {
     out.inconclusive = std::string("auditctl -l cannot be parsed: ") + e.what();
     return out;

@@ -35,14 +35,15 @@ std::string_view to_string(List list) {
 
 namespace {
 
-std::string syscall_rule_text(const SyscallRule& rule, Arch arch) {
+// `names_in`: the table the -S names are printed in (auditctl -l's carried machine, listing_lines).
+std::string syscall_rule_text(const SyscallRule& rule, Arch arch, std::optional<Abi> names_in = std::nullopt) {
   std::string out = "-a " + std::string(to_string(rule.action)) + "," + std::string(to_string(rule.list));
   if (rule.abi) out += std::string(rule.abi_negated ? " -F arch!=" : " -F arch=") + std::string(to_string(*rule.abi));
   if (rule.all_syscalls) {
     if (rule.list == List::exit) out += " -S all";
   } else if (!rule.syscalls.empty()) {
     out += " -S ";
-    Abi abi = rule.abi.value_or(Abi::b64);
+    Abi abi = rule.abi.value_or(names_in.value_or(Abi::b64));
     for (size_t i = 0; i < rule.syscalls.size(); ++i) {
       if (i) out += ",";
       out += syscall_name(arch, abi, rule.syscalls[i]).value_or(std::to_string(rule.syscalls[i]));
@@ -75,6 +76,21 @@ std::string canonical_text(const Rule& rule, Arch arch) {
   }
   const auto* control = rule.control();
   return control->value.empty() ? control->option : control->option + " " + control->value;
+}
+
+std::vector<std::string> listing_lines(const std::vector<const Rule*>& rules, Arch arch) {
+  std::vector<std::string> out;
+  std::optional<Abi> machine;  // as parse_listing reads it back
+  for (const auto* rule : rules) {
+    const auto* syscall = rule->syscall_rule();
+    if (!syscall) {
+      out.push_back(canonical_text(*rule, arch));
+      continue;
+    }
+    out.push_back(syscall_rule_text(*syscall, arch, machine));
+    if (syscall->abi) machine = syscall->abi;
+  }
+  return out;
 }
 
 }  // namespace auditvm::rules

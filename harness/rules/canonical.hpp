@@ -3,11 +3,17 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "rules/rule.hpp"
 
 namespace auditvm::rules {
 
 std::string canonical_text(const Rule& rule, Arch arch);
+
+// What `auditctl -l` prints for these rules, in order: canonical_text, except that a rule without
+// an arch field has its -S names in the table of the last rule before it that had one (see
+// parse_listing).
+std::vector<std::string> listing_lines(const std::vector<const Rule*>& rules, Arch arch);
 
 }  // namespace auditvm::rules

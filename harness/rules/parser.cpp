@@ -7,6 +7,7 @@
 
 #include "core/arch_table.hpp"
 #include "core/errors.hpp"
+#include "rules/canonical.hpp"
 #include "rules/syscall_table.hpp"
 #include "rules/values.hpp"
 
@@ -77,9 +78,11 @@ std::optional<SplitCondition> split_condition(const std::string& text) {
 // Parses one line. Holds the state auditctl keeps while reading a rule's options.
 class LineParser {
  public:
-  LineParser(std::string_view line, Arch arch, const std::string& source, int number, Dialect dialect, Userspace userspace)
+  // `printed_in`: the table an arch-less rule's names were printed in (parse_listing).
+  LineParser(std::string_view line, Arch arch, const std::string& source, int number, Dialect dialect, Userspace userspace,
+             std::optional<Abi> printed_in = std::nullopt)
       : words_(dialect == Dialect::auditctl ? auditctl_words(line) : split_words(line)),
-        arch_(arch), source_(source), number_(number), dialect_(dialect), userspace_(userspace) {
+        arch_(arch), source_(source), number_(number), dialect_(dialect), userspace_(userspace), printed_in_(printed_in) {
     rule_.line = number;
     rule_.text = std::string(line);
   }
@@ -174,7 +177,7 @@ class LineParser {
     return std::nullopt;
   }
 
-  Abi current_abi() const { return names_abi_.value_or(Abi::b64); }
+  Abi current_abi() const { return names_abi_.value_or(printed_in_.value_or(Abi::b64)); }
 
   void syscalls(const std::string& value) {
     if (dialect_ == Dialect::auditctl && kind_ == Kind::syscall) {
@@ -418,6 +421,7 @@ class LineParser {
   Kind kind_ = Kind::none;
   bool saw_syscall_ = false, perm_added_ = false, exe_added_ = false, fstype_added_ = false, removes_ = false;
   bool positional_key_ = false, gathered_keys_ = false;  // a key!= field; keys from -k and -F key=
+  std::optional<Abi> printed_in_;
   std::optional<Abi> names_abi_;  // the ABI -F arch named (syscall names resolve in its table)
   std::vector<std::string> sent_;
   Rule rule_;
@@ -456,16 +460,24 @@ std::vector<NumberedLine> rule_lines(std::string_view text) {
   return rules;
 }
 
+namespace {
+
+void refuse_nul(std::string_view line, const std::string& source, int line_number) {
+  auto nul = line.find('\0');
+  if (nul == std::string_view::npos) return;
+  // Name the word that holds it, with the NUL spelt out (a raw one would cut the message short).
+  size_t begin = line.find_last_of(" \t", nul);
+  begin = begin == std::string_view::npos ? 0 : begin + 1;
+  std::string word;
+  for (char c : line.substr(begin, line.find_first_of(" \t", nul) - begin)) word += c == '\0' ? std::string("\\0") : std::string(1, c);
+  throw InputError({source, line_number, word}, "a NUL byte inside a rule (auditctl would cut the line there)");
+}
+
+}  // namespace
+
 Rule parse_rule_line(std::string_view line, Arch arch, const std::string& source, int line_number, Dialect dialect,
                      Userspace userspace) {
-  if (auto nul = line.find('\0'); nul != std::string_view::npos) {
-    // Name the word that holds it, with the NUL spelt out (a raw one would cut the message short).
-    size_t begin = line.find_last_of(" \t", nul);
-    begin = begin == std::string_view::npos ? 0 : begin + 1;
-    std::string word;
-    for (char c : line.substr(begin, line.find_first_of(" \t", nul) - begin)) word += c == '\0' ? std::string("\\0") : std::string(1, c);
-    throw InputError({source, line_number, word}, "a NUL byte inside a rule (auditctl would cut the line there)");
-  }
+  refuse_nul(line, source, line_number);
   return LineParser(line, arch, source, line_number, dialect, userspace).parse();
 }
 
@@ -474,6 +486,53 @@ RuleSet parse_rules(std::string_view text, Arch arch, const std::string& source)
   for (const auto& [number, line] : rule_lines(text))
     set.rules.push_back(parse_rule_line(line, arch, source, number));
   return set;
+}
+
+namespace {
+
+// Reads the rules of one listing in order, keeping the machine auditctl keeps while printing them.
+class ListingReader {
+ public:
+  ListingReader(Arch arch, const std::string& source) : arch_(arch), source_(source) {}
+
+  Rule read(const std::string& line, int number) {
+    refuse_nul(line, source_, number);
+    Rule rule = LineParser(line, arch_, source_, number, Dialect::listing, Userspace::audit3, printed_in_).parse();
+    if (const auto* syscall = rule.syscall_rule()) {
+      if (syscall->abi) printed_in_ = syscall->abi;
+      else if (printed_in_ == Abi::b32 && !syscall->syscalls.empty()) rule.listed_in = Abi::b32;
+    }
+    return rule;
+  }
+
+ private:
+  Arch arch_;
+  const std::string& source_;
+  std::optional<Abi> printed_in_;  // the arch field of the last rule listed that had one
+};
+
+}  // namespace
+
+RuleSet parse_listing(std::string_view text, Arch arch, const std::string& source) {
+  RuleSet set{source, arch, {}};
+  ListingReader reader(arch, source);
+  for (const auto& [number, line] : rule_lines(text)) set.rules.push_back(reader.read(line, number));
+  return set;
+}
+
+std::vector<NumberedLine> loadable_lines(std::string_view listing, Arch arch, const std::string& source) {
+  std::vector<NumberedLine> out;
+  ListingReader reader(arch, source);
+  for (auto& line : rule_lines(listing)) {
+    try {
+      auto rule = reader.read(line.text, line.number);
+      if (rule.listed_in) line.text = canonical_text(rule, arch);
+    } catch (const InputError&) {
+      // Kept as it is: loading it shows what auditctl makes of it.
+    }
+    out.push_back(std::move(line));
+  }
+  return out;
 }
 
 }  // namespace auditvm::rules

@@ -24,12 +24,23 @@ Rule parse_rule_line(std::string_view line, Arch arch, const std::string& source
 // Parses a whole text (a rules file or `auditctl -l` output); skips what rule_lines skips.
 RuleSet parse_rules(std::string_view text, Arch arch, const std::string& source);
 
+// Parses `auditctl -l` output. auditctl prints the -S names of a rule without an arch field in
+// the table of the last rule listed before it that had one (its machine is not reset between the
+// rules of one listing: audit 3.0.9 to 4.2.1), so after an arch=b32 rule they are read back in the
+// b32 table, and the rule says so (Rule::listed_in). Otherwise as parse_rules.
+RuleSet parse_listing(std::string_view text, Arch arch, const std::string& source);
+
 // Splits a text into lines, numbering them from 1, trimming whitespace and the trailing CR.
 struct NumberedLine {
   int number;
   std::string text;
 };
 std::vector<NumberedLine> numbered_lines(std::string_view text);
+
+// The lines `auditctl -R` must load to hold what a listing shows: each rule line as listed, except
+// an arch-less rule whose names were printed in the b32 table (parse_listing), which is written
+// with the native names. A line that does not parse is kept as it is, for the load to refuse.
+std::vector<NumberedLine> loadable_lines(std::string_view listing, Arch arch, const std::string& source);
 
 // The lines that are rules (the one definition check, lint and reproduce share): not blank, not a
 // `#` comment, not the "No rules" auditctl -l prints for an empty rule set. Numbers as above.

@@ -77,6 +77,9 @@ struct Rule {
   int line = 0;       // 1-based line in the source
   std::string text;   // the line as written
   std::variant<SyscallRule, WatchRule, ControlLine, Removal> body;
+  // parse_listing: an arch-less rule whose -S names `auditctl -l` printed in this ABI's table (the
+  // numbers are the native ABI's all the same).
+  std::optional<Abi> listed_in;
 
   const SyscallRule* syscall_rule() const { return std::get_if<SyscallRule>(&body); }
   const WatchRule* watch_rule() const { return std::get_if<WatchRule>(&body); }

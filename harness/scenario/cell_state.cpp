@@ -23,7 +23,7 @@ void capture_state(machine::Machine& guest, report::CellResult& cell, report::Ce
 rules::RuleSet check_listed_rules(report::CellResult& cell, const std::string& listed, const check::StigRule& stig) {
   rules::RuleSet loaded;
   try {
-    loaded = rules::parse_rules(listed, cell.arch, "auditctl -l in the " + std::string(to_string(cell.arch)) + " guest");
+    loaded = rules::parse_listing(listed, cell.arch, "auditctl -l in the " + std::string(to_string(cell.arch)) + " guest");
   } catch (const InputError& e) {
     throw InfraError(std::string("cannot parse what auditctl -l printed: ") + e.what());
   }

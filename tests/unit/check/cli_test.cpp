@@ -45,5 +45,23 @@ TEST_F(CheckCli, LintPredictsTheStopAtAControlValueAuditctlRefuses) {
   }
 }
 
+// `check` reads `auditctl -l` output by default: after an arch=b32 rule, auditctl prints an
+// arch-less rule's syscalls with b32 names, so the STIG's names there are other syscalls in the
+// kernel (a wrong NotAFinding if read as a rules file). --input rules reads a rules file.
+TEST_F(CheckCli, ReadsAListingAsAuditctlPrintsIt) {
+  auto rules = file("both.rules",
+                    "-a always,exit -F arch=b32 -S init_module,finit_module,delete_module -F auid>=1000 -F auid!=unset -k m\n"
+                    "-a always,exit -S init_module,finit_module,delete_module -F auid>=1000 -F auid!=unset -k m\n");
+  auto listing = auditvm({"check", "--rules", rules, "--arch", "x86_64"});
+  EXPECT_EQ(listing.exit_code, 1) << listing.out << listing.err;
+  EXPECT_NE(listing.err.find("both.rules:2: note: read as `auditctl -l` prints it"), std::string::npos) << listing.err;
+  EXPECT_NE(listing.err.find("--input rules"), std::string::npos) << listing.err;
+  auto file_rules = auditvm({"check", "--rules", rules, "--arch", "x86_64", "--input", "rules"});
+  EXPECT_EQ(file_rules.exit_code, 0) << file_rules.out << file_rules.err;
+  EXPECT_EQ(file_rules.err, "");
+  auto bad = auditvm({"check", "--rules", rules, "--input", "xml"});
+  EXPECT_EQ(bad.exit_code, 2) << bad.err;
+}
+
 }  // namespace
 }  // namespace auditvm

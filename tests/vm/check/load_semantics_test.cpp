@@ -11,6 +11,7 @@
 #include <set>
 
 #include "check/load_simulation.hpp"
+#include "check/rule_lists.hpp"
 #include "core/files.hpp"
 #include "image/builder.hpp"
 #include "image/manifest.hpp"
@@ -18,6 +19,7 @@
 #include "machine/channel.hpp"
 #include "machine/machine.hpp"
 #include "rules/canonical.hpp"
+#include "rules/parser.hpp"
 #include "support/temp_dir.hpp"
 
 namespace auditvm::check {
@@ -147,12 +149,14 @@ auditctl -l
     }
     EXPECT_EQ(refused, predicted_refused) << said;
 
-    std::vector<std::string> shown;
-    for (const auto& line : rules::rule_lines(listing))
-      shown.push_back(without_cr_tab(rules::canonical_text(rules::parse_rule_line(line.text, arch, "auditctl -l", line.number), arch)));
-    std::vector<std::string> expected;
+    // The listing as printed (auditctl's table quirk included), and read back as the rules loaded.
+    std::vector<std::string> shown, expected, read_back, loaded;
+    for (const auto& line : rules::rule_lines(listing)) shown.push_back(without_cr_tab(line.text));
     for (const auto& line : predicted_listing(predicted)) expected.push_back(without_cr_tab(line));
     EXPECT_EQ(shown, expected) << listing;
+    for (const auto& rule : rules::parse_listing(listing, arch, "auditctl -l").rules) read_back.push_back(without_cr_tab(rules::canonical_text(rule, arch)));
+    for (const auto* rule : replay(predicted.loaded).lists.listing()) loaded.push_back(without_cr_tab(rules::canonical_text(*rule, arch)));
+    EXPECT_EQ(read_back, loaded) << listing;
   }
 }
 
