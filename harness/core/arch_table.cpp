@@ -16,6 +16,7 @@ const ArchInfo x86_64_info{
     .kernel_format = KernelFormat::pvh_vmlinux,
     .kernel_file = "vmlinux",
     .console = "ttyS0",
+    .boot_params = {"no_timer_check"},
     .qemu_binary = "qemu-system-x86_64",
     .qemu_machine = "q35",  // boots the ELF vmlinux through PVH, skipping the bzImage decompressor
     .qemu_tcg_cpu = "max",
@@ -35,6 +36,7 @@ const ArchInfo aarch64_info{
     .kernel_format = KernelFormat::arm64_image,
     .kernel_file = "Image",
     .console = "ttyAMA0",
+    .boot_params = {},
     .qemu_binary = "qemu-system-aarch64",
     .qemu_machine = "virt",
     .qemu_tcg_cpu = "cortex-a57",  // ~3x faster than max under TCG and still runs AArch32 (b32) code

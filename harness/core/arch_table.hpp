@@ -31,6 +31,10 @@ struct ArchInfo {
   KernelFormat kernel_format;
   std::string_view kernel_file;           // its name in the image
   std::string_view console;               // serial console device
+  // Kernel parameters of every boot, whatever the image: x86_64's no_timer_check (under TCG on a
+  // loaded host the IO-APIC timer check misses its ticks and the kernel panics, "IO-APIC + timer
+  // doesn't work!", seen in a difftest run at load 13).
+  std::vector<std::string_view> boot_params;
   std::string_view qemu_binary;
   std::string_view qemu_machine;          // also libvirt's <os><type machine=...>
   // TCG CPU: QEMU's -cpu; under libvirt "maximum" mode, or a custom model when not empty.

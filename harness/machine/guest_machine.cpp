@@ -16,6 +16,7 @@
 #include "core/fd.hpp"
 #include "core/process.hpp"
 #include "machine/cleanup.hpp"
+#include "machine/kernel_command_line.hpp"
 #include "machine/run_directory.hpp"
 
 namespace auditvm::machine {
@@ -51,11 +52,7 @@ void GuestMachine::teardown() noexcept {
 }
 
 std::string GuestMachine::kernel_command_line() const {
-  std::string line;
-  for (const auto& param : manifest_.kernel_params) line += (line.empty() ? "" : " ") + param;
-  for (const auto& param : options_.extra_kernel_params) line += " " + param;
-  for (const auto& dir : manifest_.shared_directories) line += " auditvm.share=" + dir.mount_tag + ":" + dir.guest_path;
-  return line;
+  return machine::kernel_command_line(manifest_, options_.extra_kernel_params);
 }
 
 namespace {
