@@ -8,6 +8,7 @@
 #include "core/errors.hpp"
 #include "core/write_file.hpp"
 #include "core/files.hpp"
+#include "core/remove_on_exit.hpp"
 #include "image/cache.hpp"
 #include "image/debian_packages.hpp"
 #include "image/guest_layout.hpp"
@@ -163,13 +164,7 @@ Manifest build_image(Arch arch, const BuildOptions& options) {
   const fs::path work = cache / (".build-" + flavour(arch, suite) + "-" + std::to_string(::getpid()));
   fs::remove_all(work);
   fs::create_directories(work / "image");
-  struct Cleanup {
-    fs::path dir;
-    ~Cleanup() {
-      std::error_code ignored;
-      fs::remove_all(dir, ignored);
-    }
-  } cleanup{work};
+  RemoveOnExit cleanup(work);
   auto debs = fetch_debs(arch, suite, packages, cache, progress);
   extract_debs(debs, work / "tree", guest_files_filter(), progress);
   Manifest manifest = lay_out_guest(arch, suite.init, work / "tree", work / "image", kernel_package_names(packages), progress);

@@ -6,6 +6,7 @@
 
 #include "core/errors.hpp"
 #include "core/files.hpp"
+#include "core/remove_on_exit.hpp"
 #include "core/write_file.hpp"
 #include "image/cache.hpp"
 #include "image/initramfs_layout.hpp"
@@ -40,13 +41,7 @@ Manifest configured_guest(const Manifest& base, const std::vector<OverlayFile>& 
 
   static std::atomic<unsigned> counter{0};
   const fs::path work = root / (".build-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
-  struct Cleanup {
-    fs::path dir;
-    ~Cleanup() {
-      std::error_code ignored;
-      fs::remove_all(dir, ignored);
-    }
-  } cleanup{work};
+  RemoveOnExit cleanup(work);
   std::error_code error;
   fs::create_directories(work, error);
   if (error) throw InfraError("cannot create " + work.string() + ": " + error.message());
