@@ -93,6 +93,7 @@ json to_json(const CellResult& cell) {
               {"seconds", cell.seconds},
               {"assertions", assertions},
               {"evidence", cell.evidence ? to_json(*cell.evidence) : json(nullptr)}};
+  for (const auto& [name, phase] : kTimingPhases) out["timings"][name] = cell.timings.*phase;
   out["load_failure"] = nullptr;
   if (cell.load_failure)
     out["load_failure"] = {{"line", cell.load_failure->line}, {"text", cell.load_failure->text}, {"message", cell.load_failure->message}};

@@ -3,7 +3,9 @@
 // the way: JSON exists only in the JSON writer.
 #pragma once
 
+#include <array>
 #include <optional>
+#include <utility>
 #include <string>
 #include <vector>
 
@@ -123,6 +125,23 @@ struct CellEvidence {
 // suite is left out, so ids, checklist and log names stay as they were before suites).
 std::string cell_id(const std::string& configuration, Arch arch, const std::string& suite);
 
+// Where a cell's time went, in seconds per phase (steady clock), in the order a cell takes them.
+struct CellTimings {
+  double boot = 0;     // booting the guest: only on the first cell a guest served
+  double reset = 0;    // a reused guest reset and verified clean
+  double load = 0;     // rules file and sysctls written, auditctl -R, auditd started (a booted NixOS guest: watched)
+  double state = 0;    // auditctl -l, auditctl -s, /proc/cmdline
+  double check = 0;    // the check model on the listing and the witnesses it chooses (host)
+  double events = 0;   // the actions' and witnesses' calls in the guest
+  double records = 0;  // auditd's log flushed and read back (or dmesg), auditctl -s after, written, parsed
+  double judge = 0;    // the assertions (host)
+};
+// The phases by name, in order: the one list the JSON writer, the reader and bench/matrix.sh follow.
+inline constexpr std::array<std::pair<const char*, double CellTimings::*>, 8> kTimingPhases{{
+    {"boot", &CellTimings::boot}, {"reset", &CellTimings::reset}, {"load", &CellTimings::load},
+    {"state", &CellTimings::state}, {"check", &CellTimings::check}, {"events", &CellTimings::events},
+    {"records", &CellTimings::records}, {"judge", &CellTimings::judge}}};
+
 struct CellResult {
   std::string scenario;
   std::string configuration;
@@ -147,7 +166,8 @@ struct CellResult {
   int records_matched = 0;
   std::string console_log;
   std::string audit_log;
-  double seconds = 0;
+  double seconds = 0;    // the cell's own time, its guest's boot not included
+  CellTimings timings;
   std::string infra_error;              // non-empty: the cell could not run to the end
   std::optional<CellEvidence> evidence; // none when the cell did not run to the end
   Status status() const;

@@ -150,6 +150,8 @@ struct Reader {
     c.console_log = get<std::string>(in, "console_log", p);
     c.audit_log = get<std::string>(in, "audit_log", p);
     c.seconds = get<double>(in, "seconds", p);
+    if (in.contains("timings"))  // absent from results written before cells had timings
+      for (const auto& [name, phase] : kTimingPhases) c.timings.*phase = get<double>(member(in, "timings", p), name, p + "/timings");
     const auto& assertions = member(in, "assertions", p);
     for (std::size_t i = 0; i < assertions.size(); ++i) {
       const std::string ap = p + "/assertions/" + std::to_string(i);

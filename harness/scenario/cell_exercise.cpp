@@ -8,8 +8,7 @@ namespace auditvm::scenario {
 
 using namespace std::chrono_literals;
 
-Exercise exercise(machine::Machine& guest, const Scenario& scenario, const nixos::NixosConfig& config, report::CellEvidence& evidence,
-                  const std::vector<GuestCall>& extra) {
+Exercise exercise(machine::Machine& guest, const Scenario& scenario, const std::vector<GuestCall>& extra) {
   Exercise out;
   // Every call in one guest command and one runner: round trips and processes are slow under emulation.
   auto calls = action_calls(scenario);
@@ -19,14 +18,19 @@ Exercise exercise(machine::Machine& guest, const Scenario& scenario, const nixos
   auto first_extra = results.begin() + static_cast<std::ptrdiff_t>(scenario.actions.size());
   out.calls.assign(results.begin(), first_extra);
   out.extra_calls.assign(first_extra, results.end());
+  return out;
+}
+
+std::string collect_audit_log(machine::Machine& guest, const nixos::NixosConfig& config, report::CellEvidence& evidence) {
+  std::string log;
   if (nixos::runs_auditd(config)) {
     must(guest, "waiting for auditd to write", sync_audit_log_script("auditvm-sync"));
-    out.audit_log = guest.read_file(kAuditLog, 120s);
+    log = guest.read_file(kAuditLog, 120s);
   } else {
-    out.audit_log = records::kernel_log_to_audit_log(must(guest, "dmesg", "dmesg").out);
+    log = records::kernel_log_to_audit_log(must(guest, "dmesg", "dmesg").out);
   }
   evidence.auditctl_s_after = must(guest, "auditctl -s", "auditctl -s").out;
-  return out;
+  return log;
 }
 
 void write_audit_log(report::CellResult& cell, const std::filesystem::path& log_dir, const std::string& log) {

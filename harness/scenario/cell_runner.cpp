@@ -4,6 +4,7 @@
 #include <chrono>
 
 #include "check/witness.hpp"
+#include "core/clock.hpp"
 #include "core/errors.hpp"
 #include "records/audit_log.hpp"
 #include "scenario/cell_steps.hpp"
@@ -52,7 +53,7 @@ report::CellResult describe_cell(const Cell& cell) {
 report::CellResult run_cell(machine::Machine& guest, const Cell& plan, const check::StigRule& stig, bool reset_first,
                             const std::filesystem::path& log_dir, const check::Predictor& predictor,
                             const std::vector<check::StigRule>& others) {
-  auto started = std::chrono::steady_clock::now();
+  Stopwatch clock;
   report::CellResult cell = describe_cell(plan);
   cell.console_log = guest.console_log().string();
   if (reset_first) {
@@ -60,9 +61,12 @@ report::CellResult run_cell(machine::Machine& guest, const Cell& plan, const che
     if (reset.exit_status != 0) throw InfraError("the reused guest could not be reset: " + reset.out);
     add_assertion(cell, "guest reset to a clean state", true, "no rules, no auditd, no log, module unloaded");
   }
+  cell.timings.reset = clock.lap();
   report::CellEvidence evidence;
   std::string rules_text = apply_configuration(guest, *plan.configuration, cell, evidence);
+  cell.timings.load = clock.lap();
   capture_state(guest, cell, evidence);
+  cell.timings.state = clock.lap();
   auto loaded = check_listed_rules(cell, evidence.auditctl_l, stig);  // the auditor's check, on what is really loaded
   // The model's witnesses for what is loaded, per rule (the cell's own, then the others: each
   // rule's verdict stands on its own witnesses), numbered on after the scenario's actions and made
@@ -80,9 +84,13 @@ report::CellResult run_cell(machine::Machine& guest, const Cell& plan, const che
       if (auto call = call_for(witnesses[r][i].event, next + static_cast<int>(i))) witness_calls.push_back(*call);
     next += static_cast<int>(witnesses[r].size());
   }
-  auto exercised = exercise(guest, *plan.scenario, plan.configuration->config, evidence, witness_calls);
-  write_audit_log(cell, log_dir, exercised.audit_log);
-  auto records = records::parse_audit_log(exercised.audit_log);
+  cell.timings.check = clock.lap();
+  auto exercised = exercise(guest, *plan.scenario, witness_calls);
+  cell.timings.events = clock.lap();
+  auto audit_log = collect_audit_log(guest, plan.configuration->config, evidence);
+  write_audit_log(cell, log_dir, audit_log);
+  auto records = records::parse_audit_log(audit_log);
+  cell.timings.records = clock.lap();
   auto judged_actions = judge_actions(*plan.scenario, plan.arch, loaded, stig, exercised.calls, records, predictor);
   evidence.actions = judged_actions.rows;
   std::vector<WitnessEvidence> witnessed;
@@ -96,7 +104,8 @@ report::CellResult run_cell(machine::Machine& guest, const Cell& plan, const che
   for (std::size_t r = 1; r < judged.size(); ++r)
     evidence.rule_checks.push_back(judge_rule(cell, *plan.configuration, loaded, *judged[r], witnessed[r]));
   cell.evidence = std::move(evidence);
-  cell.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  cell.timings.judge = clock.lap();
+  cell.seconds = clock.total();
   return cell;
 }
 

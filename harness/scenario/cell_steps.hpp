@@ -37,15 +37,17 @@ void capture_state(machine::Machine& guest, report::CellResult& cell, report::Ce
 // rules as loaded, for predicting each action.
 rules::RuleSet check_listed_rules(report::CellResult& cell, const std::string& listed, const check::StigRule& stig);
 
-// What the actions and the extra calls did: each call's result and the audit log they left.
+// What the actions and the extra calls did: each call's result.
 struct Exercise {
   std::vector<CallResult> calls;        // one per action, in order
   std::vector<CallResult> extra_calls;  // one per extra call, in order
-  std::string audit_log;
 };
 // The actions, then `extra` (witness calls), in one guest round trip.
-Exercise exercise(machine::Machine& guest, const Scenario& scenario, const nixos::NixosConfig& config, report::CellEvidence& evidence,
-                  const std::vector<GuestCall>& extra = {});
+Exercise exercise(machine::Machine& guest, const Scenario& scenario, const std::vector<GuestCall>& extra = {});
+
+// The audit records the calls left (auditd's log once it has written everything, or the kernel
+// log when auditd is off), and auditctl -s after them.
+std::string collect_audit_log(machine::Machine& guest, const nixos::NixosConfig& config, report::CellEvidence& evidence);
 
 // Writes the audit log to log_dir/<cell id>.audit.log (whole or not at all) and names it in the cell.
 void write_audit_log(report::CellResult& cell, const std::filesystem::path& log_dir, const std::string& log);

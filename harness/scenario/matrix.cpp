@@ -129,6 +129,7 @@ report::RunResult run_matrix(const std::vector<Scenario>& scenarios, const RunOp
       std::unique_ptr<machine::Machine> guest;
       std::optional<image::Manifest> manifest;  // of the guest booted (or being booted) for this session
       bool used = false;
+      double boot_seconds = 0;  // the guest's boot, counted in the first cell it serves
       for (std::size_t index : sessions[s].cells) {
         const Cell& cell = cells[index];
         if (machine::stop_requested()) return;
@@ -144,8 +145,10 @@ report::RunResult run_matrix(const std::vector<Scenario>& scenarios, const RunOp
             // Named after the first cell it serves: unique across the shards of one matrix.
             boot.console_log = file_in(log_dir, cell.id() + ".console.log");
             console_log = boot.console_log.string();  // a guest that fails to boot still has its log
+            Stopwatch booting;
             guest = machine::make_machine(*manifest, boot, options.backend);
             guest->boot();
+            boot_seconds = booting.lap();
             used = false;
           }
           console_log = guest->console_log().string();
@@ -154,6 +157,7 @@ report::RunResult run_matrix(const std::vector<Scenario>& scenarios, const RunOp
           for (std::size_t r = 1; r < cell.scenario->stigs.size(); ++r) others.push_back(stigs.at(cell.scenario->stigs[r]));
           run.cells[index] = run_cell(*guest, cell, stigs.at(cell.scenario->stig), used, log_dir, options.predictor, others);
           run.cells[index].suite = cell.suite;
+          run.cells[index].timings.boot = used ? 0 : boot_seconds;
           record_guest(run.cells[index], *manifest);
           used = true;
           progress.finished(run.cells[index]);

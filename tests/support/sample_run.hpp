@@ -32,6 +32,7 @@ inline CellResult full_cell(const std::string& configuration, Arch arch, const s
   c.console_log = "logs/" + c.id() + ".console.log";
   c.audit_log = "logs/" + c.id() + ".audit.log";
   c.seconds = 12.5;
+  c.timings = {2.25, 0.5, 0.75, 0.25, 0.125, 8.0, 1.5, 0.0625};
   ActionRow action;
   action.index = 3;
   action.actor = "root";

@@ -44,6 +44,21 @@ TEST_F(Merge, AResultFileThatIsNotOneIsBadInputNamingTheField) {
   }
 }
 
+TEST_F(Merge, TimingsAreOptionalButTypedWhenPresent) {
+  auto json = to_json(sample_matrix());
+  json["cells"][0].erase("timings");  // written before cells had timings
+  std::ofstream(dir_ / "old.json") << json.dump(2);
+  EXPECT_EQ(load_run_result(dir_ / "old.json").cells[0].timings.events, 0.0);
+  json["cells"][1]["timings"]["events"] = "slow";
+  std::ofstream(dir_ / "bad.json") << json.dump(2);
+  try {
+    load_run_result(dir_ / "bad.json");
+    FAIL() << "accepted";
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("/cells/1/timings/events"), std::string::npos) << e.what();
+  }
+}
+
 TEST_F(Merge, TwoShardsMergeIntoTheRunTheyWereCutFrom) {
   auto run = sample_matrix();
   RunResult first = run, second = run;
