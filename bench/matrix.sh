@@ -1,15 +1,53 @@
 #!/usr/bin/env bash
-# Prints the wall time of the whole default matrix (both arches): guests reused, one fresh guest
-# per cell, and the bare-QEMU baseline of booting the same number of guests with no work.
+# Prints, in one run: bare QEMU's boot-to-poweroff per arch (the yardstick: one bare boot pair is
+# one x86_64 plus one aarch64 boot), the default matrix (both arches, every scenario) with guests
+# reused and with --fresh-vm, each as wall seconds and as bare boot pairs, whether every cell came
+# out as specified and both runs agree, the phases of every cell summed per arch, and the
+# per-phase breakdown of one cell per arch (result.json's `timings`). The host's load is printed
+# at the start and the end: on a shared machine only the ratios within one run compare.
+# Usage: bench/matrix.sh [BOOT_RUNS] [CELL]   (default 2 stig-fix; images must be built: auditvm image build --arch all)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+runs=${1:-2}
+cell=${2:-stig-fix}
 bin=./build/harness/cli/auditvm
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
-time_of() { local s e; s=$(date +%s.%N); "$@" >/dev/null 2>&1 || true; e=$(date +%s.%N); echo "$e - $s" | bc; }
-cells=$($bin matrix --format json | grep -c '"config"')
-reuse=$(time_of $bin run --accel tcg --report-dir "$tmp/reuse" -q)
-fresh=$(time_of $bin run --accel tcg --fresh-vm --report-dir "$tmp/fresh" -q)
-printf 'default matrix: %d cells\n' "$cells"
-printf '  reused guests : %6.1f s\n' "$reuse"
-printf '  fresh guests  : %6.1f s\n' "$fresh"
-printf '  bare QEMU boots of the same %d guests (bench/boot.sh gives one): see bench/boot.sh\n' "$cells"
+# shellcheck source=bench/lib/bare_boot.sh
+. bench/lib/bare_boot.sh
+echo "load average at the start: $(load_average)"
+x86=$(bare_boot x86_64 busybox "$runs")
+arm=$(bare_boot aarch64 busybox "$runs")
+pair=$(echo "$x86 + $arm" | bc -l)
+printf 'bare QEMU boot-to-poweroff: x86_64 %.2f s, aarch64 %.2f s: one pair %.2f s (mean of %d)\n' "$x86" "$arm" "$pair" "$runs"
+# matrix NAME ARGS...: runs the default matrix into $tmp/NAME; prints its wall time and ratio.
+matrix() {
+  local name=$1 start end rc=0
+  shift
+  start=$(now)
+  $bin run --accel tcg -q --report-dir "$tmp/$name" "$@" >/dev/null 2>"$tmp/$name.err" || rc=$?
+  end=$(now)
+  local wall; wall=$(echo "$end - $start" | bc -l)
+  printf '  %-14s %6.1f s = %5.2f bare boot pairs; %s of %s cells as specified (exit %d)\n' "$name" "$wall" "$(echo "$wall / $pair" | bc -l)" \
+    "$(jq '[.cells[] | select(.status == "pass")] | length' "$tmp/$name/result.json")" "$(jq '.cells | length' "$tmp/$name/result.json")" "$rc"
+}
+echo "default matrix ($($bin matrix --format json | jq length) cells, default --jobs, $(nproc) cores):"
+matrix reused
+matrix fresh --fresh-vm
+# The same verdicts, kernel verdicts, statuses and records either way (the VM test checks more).
+outcome='[.cells[] | {id, status, verdict, kernel_verdict, records_expected, records_matched}]'
+if [ "$(jq -c "$outcome" "$tmp/reused/result.json")" = "$(jq -c "$outcome" "$tmp/fresh/result.json")" ]; then
+  echo "  reused and fresh: the same status, verdicts and records in every cell"
+else
+  echo "  reused and fresh DIFFER:"; diff <(jq "$outcome" "$tmp/reused/result.json") <(jq "$outcome" "$tmp/fresh/result.json") || true
+fi
+phases='boot reset load state check events records judge'
+for arch in x86_64 aarch64; do
+  printf '%s, reused guests, seconds per phase summed over its cells:\n  ' "$arch"
+  for p in $phases; do printf '%s %.1f  ' "$p" "$(jq "[.cells[] | select(.arch == \"$arch\") | .timings.$p] | add" "$tmp/reused/result.json")"; done
+  printf '\n%s@%s (reused guest; fresh: its boot), seconds:\n  ' "$cell" "$arch"
+  for p in $phases; do printf '%s %.2f  ' "$p" "$(jq ".cells[] | select(.id == \"$cell@$arch\") | .timings.$p" "$tmp/reused/result.json")"; done
+  printf '(fresh boot %.2f, cell %.2f; %s witnesses)\n' "$(jq ".cells[] | select(.id == \"$cell@$arch\") | .timings.boot" "$tmp/fresh/result.json")" \
+    "$(jq ".cells[] | select(.id == \"$cell@$arch\") | .seconds" "$tmp/reused/result.json")" \
+    "$(jq ".cells[] | select(.id == \"$cell@$arch\") | .evidence.witnesses | length" "$tmp/reused/result.json")"
+done
+echo "load average at the end: $(load_average)"
