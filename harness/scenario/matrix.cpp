@@ -13,46 +13,12 @@
 #include "machine/cleanup.hpp"
 #include "nixos/render.hpp"
 #include "scenario/progress.hpp"
+#include "scenario/schedule.hpp"
 
 namespace auditvm::scenario {
 namespace {
 
 using namespace std::chrono_literals;
-
-// Cells that can share one boot: same guest image (arch, suite) and kernel command line.
-struct Session {
-  std::vector<std::size_t> cells;  // indexes into the plan
-};
-
-std::string boot_key(const Cell& cell) {
-  std::string key = std::string(to_string(cell.arch)) + " " + cell.suite;
-  for (const auto& p : nixos::kernel_params(cell.configuration->config)) key += " " + p;
-  return key;
-}
-
-bool needs_fresh_guest(const Cell& cell) {
-  const auto& config = cell.configuration->config;
-  // Locked rules, an immutable loginuid and sysctls outlive a reset: such cells get their own boot.
-  bool immutable_loginuid = std::find(config.rules.begin(), config.rules.end(), "--loginuid-immutable") != config.rules.end();
-  return config.audit_enable == nixos::AuditEnable::lock || immutable_loginuid || !config.sysctl.empty();
-}
-
-std::vector<Session> plan_sessions(const std::vector<Cell>& cells, bool fresh_vm) {
-  std::vector<Session> sessions;
-  std::map<std::string, std::size_t> shared;
-  for (std::size_t i = 0; i < cells.size(); ++i) {
-    if (fresh_vm || needs_fresh_guest(cells[i])) {
-      sessions.push_back({{i}});
-      continue;
-    }
-    auto [it, fresh] = shared.try_emplace(boot_key(cells[i]), sessions.size());
-    if (fresh) sessions.push_back({});
-    sessions[it->second].cells.push_back(i);
-  }
-  // Longest sessions first keeps the workers busy to the end.
-  std::stable_sort(sessions.begin(), sessions.end(), [](const Session& a, const Session& b) { return a.cells.size() > b.cells.size(); });
-  return sessions;
-}
 
 // Which guest produced a result: what its image's manifest says.
 void record_guest(report::CellResult& result, const image::Manifest& manifest) {
@@ -98,7 +64,7 @@ report::RunResult run_matrix(const std::vector<Scenario>& scenarios, const RunOp
   for (const auto& scenario : scenarios)
     for (const auto& id : scenario.stigs) stigs.emplace(id, check::find_stig_rule(id));
 
-  auto sessions = plan_sessions(cells, options.fresh_vm);
+  auto sessions = plan_sessions(cells, options.fresh_vm, std::max(1U, options.jobs));
   std::atomic<std::size_t> next_session{0};
   Progress progress(cells.size(), options.quiet, std::cerr);
   const auto log_dir = options.report_dir / "logs";

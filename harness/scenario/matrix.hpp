@@ -1,6 +1,5 @@
-// The whole run: cells grouped into guest sessions (one boot serves every cell with the same
-// boot parameters, unless the cell locks the rules or sets sysctls, or --fresh-vm), sessions
-// spread over --jobs workers, live progress, results in a stable order.
+// The whole run: cells grouped into guest sessions and ordered by expected cost (schedule.hpp),
+// spread over --jobs workers, live progress, results in scenario order.
 #pragma once
 
 #include <filesystem>
