@@ -33,7 +33,7 @@ std::string locked_message(const rules::Rule& rule) {
 
 // audit 4 adds the syscalls of each -F perm= letter by name (libaudit's perm table) to a rule with
 // an arch, in the rule's ABI: a name that ABI lacks (rename on aarch64) fails the whole line.
-void add_perm_syscalls(rules::SyscallRule& rule, Arch arch, const rules::Rule& line) {
+void add_perm_syscalls(rules::SyscallRule& rule, Arch arch, const rules::Rule& line, Userspace userspace) {
   static const std::pair<char, const char*> table[] = {
       {'x', "execve"},
       {'w', "rename,mkdir,rmdir,creat,link,unlink,symlink,mknod,mkdirat,mknodat,unlinkat,renameat,linkat,symlinkat,renameat2,"
@@ -54,7 +54,7 @@ void add_perm_syscalls(rules::SyscallRule& rule, Arch arch, const rules::Rule& l
       for (size_t start = 0; start <= list.size();) {
         size_t end = list.find(',', start);
         std::string name = list.substr(start, end == std::string::npos ? std::string::npos : end - start);
-        auto number = rules::syscall_number(arch, *rule.abi, name);
+        auto number = rules::syscall_number(arch, *rule.abi, name, userspace);
         if (!number)
           throw InputError({"", line.line, name}, "Syscall name unknown: " + name +
                                                       " (audit 4 adds -F perm='s syscalls by name: Error adding syscalls for perm filtering)");
@@ -116,6 +116,7 @@ std::vector<rules::NumberedLine> auditctl_file_lines(std::string_view text) {
 LoadReport simulate_load(std::string_view text, Arch arch, const std::string& source, Userspace userspace) {
   LoadReport report;
   report.loaded = {source, arch, {}};
+  report.userspace = userspace;
   std::deque<rules::Rule> applied;  // stable addresses for the lists
   RuleLists lists;
   int enabled = 1;
@@ -137,8 +138,8 @@ LoadReport simulate_load(std::string_view text, Arch arch, const std::string& so
         }
         if (!refused.empty()) throw InputError({source, line.number, line.text}, refused);
       }
-      if (auto* syscall = std::get_if<rules::SyscallRule>(&rule.body); syscall && userspace == Userspace::audit4)
-        add_perm_syscalls(*syscall, arch, rule);
+      if (auto* syscall = std::get_if<rules::SyscallRule>(&rule.body); syscall && userspace != Userspace::audit3)
+        add_perm_syscalls(*syscall, arch, rule, userspace);
       applied.push_back(std::move(rule));
       const rules::Rule& kept = applied.back();
       if (const auto* control = kept.control()) {
@@ -172,7 +173,7 @@ LoadReport simulate_load(std::string_view text, Arch arch, const std::string& so
 }
 
 std::vector<std::string> predicted_listing(const LoadReport& report) {
-  return rules::listing_lines(replay(report.loaded).lists.listing(), report.loaded.arch);
+  return rules::listing_lines(replay(report.loaded).lists.listing(), report.loaded.arch, report.userspace);
 }
 
 }  // namespace auditvm::check

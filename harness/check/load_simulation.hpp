@@ -33,6 +33,7 @@ struct LoadReport {
   std::vector<rules::NumberedLine> not_loaded;  // never read (after the stop)
   std::vector<RejectedLine> rejected;           // every refused line (after -i or -c, more than one)
   std::vector<std::string> warnings;  // what the model cannot know on the host (watched paths, path=/dir=), auditctl's warnings
+  rules::Userspace userspace = rules::Userspace::audit3;  // whose auditctl read the file (and prints the listing)
   int exit_status = 0;                // of `auditctl -R`: 1 when it stopped, or after -c when a line was refused
   bool complete() const { return rejected.empty(); }
 };

@@ -24,7 +24,7 @@ CommandRunner register_lint(CLI::App& root, const GlobalOptions&) {
   cmd->add_option("--arch", options->arch, "x86_64, aarch64 or all")->capture_default_str();
   cmd->add_option("--stig", options->stig, "STIG rule (group id), or 'all'")->capture_default_str();
   cmd->add_option("--audit-version", options->audit_version,
-                  "The target's audit userspace (3.0.9 on bookworm, 4.0.2 on trixie): they read rules files differently")
+                  "The target's audit userspace (3.0.9 on bookworm, 4.0.2 on trixie, 4.2.1 on sid): they read rules files differently and know different syscalls")
       ->capture_default_str();
   cmd->add_option("--format", options->format, "Output format")->check(CLI::IsMember({"text", "json"}))->capture_default_str();
   cmd->footer("Exit status: 0 everything loads, 1 something will not, 2 bad input.");

@@ -35,8 +35,10 @@ std::string_view to_string(List list) {
 
 namespace {
 
-// `names_in`: the table the -S names are printed in (auditctl -l's carried machine, listing_lines).
-std::string syscall_rule_text(const SyscallRule& rule, Arch arch, std::optional<Abi> names_in = std::nullopt) {
+// `names_in`: the table the -S names are printed in (auditctl -l's carried machine, listing_lines);
+// `userspace`: whose table (a number it has no name for is printed as the number).
+std::string syscall_rule_text(const SyscallRule& rule, Arch arch, std::optional<Abi> names_in = std::nullopt,
+                              Userspace userspace = kNewestUserspace) {
   std::string out = "-a " + std::string(to_string(rule.action)) + "," + std::string(to_string(rule.list));
   if (rule.abi) out += std::string(rule.abi_negated ? " -F arch!=" : " -F arch=") + std::string(to_string(*rule.abi));
   if (rule.all_syscalls) {
@@ -46,7 +48,7 @@ std::string syscall_rule_text(const SyscallRule& rule, Arch arch, std::optional<
     Abi abi = rule.abi.value_or(names_in.value_or(Abi::b64));
     for (size_t i = 0; i < rule.syscalls.size(); ++i) {
       if (i) out += ",";
-      out += syscall_name(arch, abi, rule.syscalls[i]).value_or(std::to_string(rule.syscalls[i]));
+      out += syscall_name(arch, abi, rule.syscalls[i], userspace).value_or(std::to_string(rule.syscalls[i]));
     }
   }
   for (const auto& field : rule.fields)
@@ -78,7 +80,7 @@ std::string canonical_text(const Rule& rule, Arch arch) {
   return control->value.empty() ? control->option : control->option + " " + control->value;
 }
 
-std::vector<std::string> listing_lines(const std::vector<const Rule*>& rules, Arch arch) {
+std::vector<std::string> listing_lines(const std::vector<const Rule*>& rules, Arch arch, Userspace userspace) {
   std::vector<std::string> out;
   std::optional<Abi> machine;  // as parse_listing reads it back
   for (const auto* rule : rules) {
@@ -87,7 +89,7 @@ std::vector<std::string> listing_lines(const std::vector<const Rule*>& rules, Ar
       out.push_back(canonical_text(*rule, arch));
       continue;
     }
-    out.push_back(syscall_rule_text(*syscall, arch, machine));
+    out.push_back(syscall_rule_text(*syscall, arch, machine, userspace));
     if (syscall->abi) machine = syscall->abi;
   }
   return out;

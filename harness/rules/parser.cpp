@@ -151,7 +151,7 @@ class LineParser {
     }
     if (dialect_ == Dialect::auditctl && (!action || !list || (*list == List::io_uring && userspace_ == Userspace::audit3))) {
       // audit 4 sends the obsolete entry list, and the kernel refuses it.
-      if (userspace_ == Userspace::audit4 && ((parse_action(first) && second == "entry") || (parse_action(second) && first == "entry")))
+      if (userspace_ != Userspace::audit3 && ((parse_action(first) && second == "entry") || (parse_action(second) && first == "entry")))
         fail(value, "Error sending " + std::string(removes_ ? "delete" : "add") + " rule data request (Invalid argument)");
       fail(value, std::string(option == "-a" ? "Append" : option == "-A" ? "Add" : "Delete") + " rule - bad keyword " + value);
     }
@@ -202,7 +202,8 @@ class LineParser {
       syscall_.all_syscalls = true;
       return;
     }
-    auto number = syscall_number(arch_, current_abi(), name);
+    // auditctl knows its own table's names; a listing may come from any userspace.
+    auto number = syscall_number(arch_, current_abi(), name, dialect_ == Dialect::auditctl ? userspace_ : kNewestUserspace);
     if (!number && !name.empty() && std::isdigit(static_cast<unsigned char>(name[0]))) number = syscall_by_number(name);
     if (!number) fail(name, "Syscall name unknown: " + name);
     syscall_.syscalls.push_back(*number);

@@ -2,33 +2,61 @@
 
 #include <libaudit.h>
 
+#include <map>
+#include <string_view>
+#include <utility>
+#include <vector>
+
 namespace auditvm::rules {
 namespace {
 
-int machine_of(Arch arch, Abi abi) {
-  return audit_name_to_machine(std::string(audit_machine_name(arch, abi)).c_str());
+struct Entry {
+  std::string_view machine;  // libaudit's machine name (audit_machine_name)
+  int number;
+  std::string_view name;
+  Userspace since;  // the first userspace whose table has it
+};
+
+const std::vector<Entry>& entries() {
+  static const std::vector<Entry> table{
+#include "rules/syscall_tables.inc"
+  };
+  return table;
 }
+
+struct Tables {
+  std::map<std::pair<std::string_view, std::string_view>, const Entry*> by_name;  // (machine, name)
+  std::map<std::pair<std::string_view, int>, const Entry*> by_number;             // (machine, number)
+};
+
+const Tables& tables() {
+  static const Tables built = [] {
+    Tables t;
+    for (const auto& entry : entries()) {
+      t.by_name.emplace(std::pair{entry.machine, entry.name}, &entry);
+      t.by_number.emplace(std::pair{entry.machine, entry.number}, &entry);
+    }
+    return t;
+  }();
+  return built;
+}
+
+bool knows(const Entry* entry, Userspace userspace) { return entry && entry->since <= userspace; }
 
 }  // namespace
 
-std::optional<int> syscall_number(Arch arch, Abi abi, const std::string& name) {
-  int number = audit_name_to_syscall(name.c_str(), machine_of(arch, abi));
-  if (number < 0) return std::nullopt;
-  return number;
+std::optional<int> syscall_number(Arch arch, Abi abi, const std::string& name, Userspace userspace) {
+  const auto& by_name = tables().by_name;
+  auto it = by_name.find({audit_machine_name(arch, abi), name});
+  if (it == by_name.end() || !knows(it->second, userspace)) return std::nullopt;
+  return it->second->number;
 }
 
-std::optional<std::string> syscall_name(Arch arch, Abi abi, int number) {
-  const char* name = audit_syscall_to_name(number, machine_of(arch, abi));
-  if (name == nullptr) return std::nullopt;
-  return std::string(name);
-}
-
-int max_syscall_number(Arch arch, Abi abi) {
-  // libaudit has no "size of table" call; the tables end well below 1024 (x32 aside).
-  int highest = 0;
-  for (int n = 0; n < 1024; ++n)
-    if (syscall_name(arch, abi, n)) highest = n;
-  return highest;
+std::optional<std::string> syscall_name(Arch arch, Abi abi, int number, Userspace userspace) {
+  const auto& by_number = tables().by_number;
+  auto it = by_number.find({audit_machine_name(arch, abi), number});
+  if (it == by_number.end() || !knows(it->second, userspace)) return std::nullopt;
+  return std::string(it->second->name);
 }
 
 bool is_known_field(const std::string& name) { return audit_name_to_field(name.c_str()) >= 0; }

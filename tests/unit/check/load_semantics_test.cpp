@@ -191,6 +191,18 @@ TEST(LoadSemantics, TheTwoUserspacesDiffer) {
   EXPECT_NE(predicted_listing(x86)[1].find("-S open,bind,truncate,ftruncate,rename,"), std::string::npos) << predicted_listing(x86)[1];
 }
 
+TEST(LoadSemantics, ASyscallNameNewerThanTheUserspaceIsUnknown) {
+  for (Arch arch : all_arches()) {
+    expect_refused(load("newer_syscalls", arch), {{3, false, "Syscall name unknown: cachestat"}}, 1);  // bookworm
+    auto trixie = load("newer_syscalls", arch, Userspace::audit4);
+    expect_refused(trixie, {{4, false, "Syscall name unknown: setxattrat"}}, 1);
+    EXPECT_EQ(predicted_listing(trixie), std::vector<std::string>{"-a always,exit -F arch=b64 -S cachestat -F key=newer"});
+    auto sid = load("newer_syscalls", arch, Userspace::audit4_2);
+    expect_refused(sid, {}, 0);
+    EXPECT_EQ(predicted_listing(sid).at(1), "-a always,exit -F arch=b64 -S setxattrat -F key=newest");
+  }
+}
+
 TEST(LoadSemantics, AnArchlessRuleLoadsWithAWarningOnX86_64Only) {
   auto x86 = load("archless");
   expect_refused(x86, {}, 0);

@@ -113,6 +113,16 @@ TEST_F(Cli, LintPredictsTheLineThatStopsLoading) {
   EXPECT_THAT(x86.out, HasSubstr("x86_64: all 3 lines load"));
 }
 
+TEST_F(Cli, LintKnowsTheSyscallsOfTheTargetsUserspace) {
+  std::string rules = file("new.rules", "-a always,exit -F arch=b64 -S cachestat -k c\n");
+  auto bookworm = auditvm({"lint", "--rules", rules, "--arch", "x86_64", "--audit-version", "3.0.9"});
+  EXPECT_EQ(bookworm.exit_code, 1) << bookworm.err;
+  EXPECT_THAT(bookworm.out, HasSubstr("Syscall name unknown: cachestat"));
+  auto trixie = auditvm({"lint", "--rules", rules, "--arch", "x86_64", "--audit-version", "4.0.2"});
+  EXPECT_EQ(trixie.exit_code, 0) << trixie.err;
+  EXPECT_THAT(trixie.out, HasSubstr("x86_64: all 1 lines load"));
+}
+
 TEST_F(Cli, RenderPrintsTheRulesNixosWrites) {
   auto result = auditvm({"render", "--config", file("c.json", R"({"security":{"audit":{"enable":true,"rules":["-a always,exit -F arch=b64 -S init_module -k m"]}}})")});
   EXPECT_EQ(result.exit_code, 0) << result.err;

@@ -14,6 +14,34 @@ const SyscallRule& only_syscall_rule(const RuleSet& set) {
   return *set.rules.at(0).syscall_rule();
 }
 
+TEST(SyscallTable, IsTheTableOfEachUserspace) {
+  // audit 3.0.9's tables end at 450; 4.0.2 adds 451-462 (cachestat .. mseal), 4.2.1 463-471.
+  for (Arch arch : all_arches())
+    for (Abi abi : all_abis()) {
+      EXPECT_EQ(syscall_number(arch, abi, "cachestat", Userspace::audit3), std::nullopt);
+      EXPECT_EQ(syscall_number(arch, abi, "cachestat", Userspace::audit4), 451);
+      EXPECT_EQ(syscall_number(arch, abi, "setxattrat", Userspace::audit4), std::nullopt);
+      EXPECT_EQ(syscall_number(arch, abi, "setxattrat", Userspace::audit4_2), 463);
+      EXPECT_EQ(syscall_name(arch, abi, 462, Userspace::audit3), std::nullopt);
+      EXPECT_EQ(syscall_name(arch, abi, 462, Userspace::audit4), "mseal");
+    }
+  // 4.2.1's arm table also names three older numbers.
+  EXPECT_EQ(syscall_number(Arch::aarch64, Abi::b32, "ppoll", Userspace::audit4), std::nullopt);
+  EXPECT_EQ(syscall_number(Arch::aarch64, Abi::b32, "ppoll", Userspace::audit4_2), 336);
+  // Without a userspace: every name any of them knows.
+  EXPECT_EQ(syscall_number(Arch::x86_64, Abi::b64, "setxattrat"), 463);
+}
+
+TEST(SyscallTable, TheUserspaceOfAPackageVersion) {
+  EXPECT_EQ(userspace_from_version("1:3.0.9-1"), Userspace::audit3);
+  EXPECT_EQ(userspace_from_version("1:4.0.2-2+deb13u1"), Userspace::audit4);
+  EXPECT_EQ(userspace_from_version("4.1.4"), Userspace::audit4);  // no 4.1 table measured: 4.0.2's, the older
+  EXPECT_EQ(userspace_from_version("1:4.2.1-1"), Userspace::audit4_2);
+  EXPECT_EQ(userspace_from_version("4.10.0"), Userspace::audit4_2);
+  EXPECT_EQ(userspace_from_version("5.0"), std::nullopt);
+  EXPECT_EQ(userspace_from_version("4"), std::nullopt);
+}
+
 TEST(SyscallTable, ComesFromLibauditForAllFourAbis) {
   EXPECT_EQ(syscall_number(Arch::x86_64, Abi::b64, "finit_module"), 313);
   EXPECT_EQ(syscall_number(Arch::x86_64, Abi::b32, "finit_module"), 350);

@@ -1,5 +1,5 @@
 // Every rules file in tests/semantics/load, loaded with `auditctl -R` in a real guest (both arches,
-// bookworm's audit 3.0.9 on 6.1 and trixie's audit 4.0.2 on 6.12), against lint's prediction of
+// bookworm's audit 3.0.9 on 6.1, trixie's audit 4.0.2 on 6.12, sid's 4.2.1 on 7.x), against lint's prediction of
 // the same load: which lines are refused (and by whom, in which words), auditctl's exit status,
 // and what `auditctl -l` shows afterwards, in order.
 #include <gtest/gtest.h>
@@ -164,6 +164,8 @@ INSTANTIATE_TEST_SUITE_P(Guests, LoadSemantics,
                          testing::Values(Case{Arch::x86_64, "bookworm"}, Case{Arch::aarch64, "bookworm"}, Case{Arch::x86_64, "trixie"},
                                          Case{Arch::aarch64, "trixie"}),
                          case_name);
+// Debian's newest kernel and audit userspace (ctest -L sid).
+INSTANTIATE_TEST_SUITE_P(Sid, LoadSemantics, testing::Values(Case{Arch::x86_64, "sid"}, Case{Arch::aarch64, "sid"}), case_name);
 
 }  // namespace
 }  // namespace auditvm::check
