@@ -33,9 +33,12 @@ std::string watch_booted(machine::Machine& guest, const nixos::NixosConfig& conf
 // As NixOS does it: rules file, sysctls, audit-rules-nixos (auditctl -R), auditd.
 std::string apply(machine::Machine& guest, const nixos::NixosConfig& config, report::CellResult& cell, report::CellEvidence& evidence) {
   std::string rules_text = nixos::render_rules(config);
-  must(guest, "writing the rules", prepare_script(config, rules_text));
-  if (nixos::loads_rules(config)) record_load(guest.run(load_rules_script(), 60s), rules_text, cell, evidence);
-  if (nixos::runs_auditd(config)) must(guest, "starting auditd", start_auditd_script());
+  // One trip; a load that fails is evidence, not an error: auditd starts all the same, as on NixOS.
+  std::vector<GuestStep> steps{{"writing the rules", prepare_script(config, rules_text), true}};
+  if (nixos::loads_rules(config)) steps.push_back({"auditctl -R", load_rules_script(), false});
+  if (nixos::runs_auditd(config)) steps.push_back({"starting auditd", start_auditd_script(), true});
+  auto results = must_steps(guest, steps, 120s);
+  if (nixos::loads_rules(config)) record_load(results[1], rules_text, cell, evidence);
   return rules_text;
 }
 

@@ -22,15 +22,19 @@ Exercise exercise(machine::Machine& guest, const Scenario& scenario, const std::
 }
 
 std::string collect_audit_log(machine::Machine& guest, const nixos::NixosConfig& config, report::CellEvidence& evidence) {
-  std::string log;
-  if (nixos::runs_auditd(config)) {
-    must(guest, "waiting for auditd to write", sync_audit_log_script("auditvm-sync"));
-    log = guest.read_file(kAuditLog, 120s);
+  // One trip: auditd flushed up to a marker, then its whole log (or the kernel log), then the status.
+  const bool auditd = nixos::runs_auditd(config);
+  std::vector<GuestStep> steps;
+  if (auditd) {
+    steps.push_back({"waiting for auditd to write", sync_audit_log_script("auditvm-sync"), true});
+    steps.push_back({std::string("reading ") + kAuditLog, std::string("cat -- ") + kAuditLog, true});
   } else {
-    log = records::kernel_log_to_audit_log(must(guest, "dmesg", "dmesg").out);
+    steps.push_back({"dmesg", "dmesg", true});
   }
-  evidence.auditctl_s_after = must(guest, "auditctl -s", "auditctl -s").out;
-  return log;
+  steps.push_back({"auditctl -s", "auditctl -s", true});
+  auto results = must_steps(guest, steps, 180s);
+  evidence.auditctl_s_after = results.back().out;
+  return auditd ? results[1].out : records::kernel_log_to_audit_log(results[0].out);
 }
 
 void write_audit_log(report::CellResult& cell, const std::filesystem::path& log_dir, const std::string& log) {

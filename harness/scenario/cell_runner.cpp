@@ -20,6 +20,22 @@ machine::CommandResult must(machine::Machine& guest, const std::string& what, co
   return result;
 }
 
+std::vector<machine::CommandResult> must_steps(machine::Machine& guest, const std::vector<GuestStep>& steps, std::chrono::seconds timeout) {
+  const auto boundary = random_step_boundary();
+  auto trip = guest.run(steps_script(steps, boundary), timeout);
+  auto results = parse_steps(trip.out, boundary, steps.size());
+  for (std::size_t i = 0; i < steps.size(); ++i) {
+    if (i == results.size()) {
+      std::string came = trip.out + trip.err;
+      if (came.size() > 2000) came = "..." + came.substr(came.size() - 2000);
+      throw InfraError(steps[i].what + ": no result came back from the guest (exit " + std::to_string(trip.exit_status) + "): " + came);
+    }
+    if (steps[i].required && results[i].exit_status != 0)
+      throw InfraError(steps[i].what + " failed in the guest (exit " + std::to_string(results[i].exit_status) + "): " + results[i].out + results[i].err);
+  }
+  return results;
+}
+
 void add_assertion(report::CellResult& cell, std::string name, bool ok, std::string message, report::Status failure) {
   cell.assertions.push_back({std::move(name), ok ? report::Status::pass : failure, std::move(message), std::nullopt});
 }

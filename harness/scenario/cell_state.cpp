@@ -7,9 +7,11 @@
 namespace auditvm::scenario {
 
 void capture_state(machine::Machine& guest, report::CellResult& cell, report::CellEvidence& evidence) {
-  evidence.auditctl_l = must(guest, "auditctl -l", "auditctl -l").out;
-  evidence.auditctl_s_before = must(guest, "auditctl -s", "auditctl -s").out;
-  evidence.cmdline = must(guest, "reading /proc/cmdline", "cat /proc/cmdline").out;
+  auto state = must_steps(guest, {{"auditctl -l", "auditctl -l", true}, {"auditctl -s", "auditctl -s", true},
+                                  {"reading /proc/cmdline", "cat /proc/cmdline", true}});
+  evidence.auditctl_l = state[0].out;
+  evidence.auditctl_s_before = state[1].out;
+  evidence.cmdline = state[2].out;
   // The state checks: informational findings next to the cell's rule.
   for (const auto& status_rule : check::load_stig_rules(check::shipped_stig_dir())) {
     if (status_rule.kind != "status") continue;

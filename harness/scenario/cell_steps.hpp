@@ -13,6 +13,7 @@
 #include "report/result.hpp"
 #include "rules/rule.hpp"
 #include "scenario/evidence.hpp"
+#include "scenario/guest_commands.hpp"
 #include "scenario/scenario.hpp"
 
 namespace auditvm::scenario {
@@ -20,6 +21,11 @@ namespace auditvm::scenario {
 // A guest command that must succeed: InfraError naming `what` otherwise.
 machine::CommandResult must(machine::Machine& guest, const std::string& what, const std::string& script,
                             std::chrono::seconds timeout = std::chrono::seconds(60));
+
+// The steps in one guest round trip (guest_commands.hpp): their results, in order; InfraError
+// naming the step when a required one failed or a step's result did not come back.
+std::vector<machine::CommandResult> must_steps(machine::Machine& guest, const std::vector<GuestStep>& steps,
+                                               std::chrono::seconds timeout = std::chrono::seconds(60));
 
 void add_assertion(report::CellResult& cell, std::string name, bool ok, std::string message,
                    report::Status failure = report::Status::fail);

@@ -1,5 +1,6 @@
 #include "scenario/guest_commands.hpp"
 
+#include <random>
 #include <regex>
 
 #include "machine/channel.hpp"
@@ -7,9 +8,63 @@
 #include "rules/parser.hpp"
 
 namespace auditvm::scenario {
+namespace {
+// A sleep without a fork (busybox's sleep is one, ~10 ms under TCG): bash's own read timing out
+// on a FIFO that nobody writes. The scripts that nap make the FIFO first.
+constexpr const char* kNapSetup = "[ -p /run/auditvm-nap ] || mkfifo /run/auditvm-nap\n";
+std::string nap(const char* seconds) { return std::string("read -t ") + seconds + " <>/run/auditvm-nap"; }
+}  // namespace
+
+std::string steps_script(const std::vector<GuestStep>& steps, const std::string& boundary, const std::string& err_file) {
+  // Stdout goes straight out; stderr is copied after it only when there is any (a fork saved).
+  std::string script;
+  for (std::size_t i = 0; i < steps.size(); ++i) {
+    script += "( eval " + machine::ansi_c_quote(steps[i].script) + " ) 2>" + machine::ansi_c_quote(err_file) + " </dev/null; __rc=$?\n";
+    script += "printf '\\n%s %s %s\\n' " + boundary + " " + std::to_string(i) + " $__rc\n";
+    script += "[ -s " + machine::ansi_c_quote(err_file) + " ] && cat " + machine::ansi_c_quote(err_file) + "\n";
+    script += "printf '\\n%s\\n' " + boundary + "\n";
+    if (steps[i].required) script += "[ $__rc -eq 0 ] || exit 0\n";
+  }
+  return script;
+}
+
+std::vector<machine::CommandResult> parse_steps(const std::string& output, const std::string& boundary, std::size_t count) {
+  std::vector<machine::CommandResult> results;
+  std::size_t cursor = 0;
+  for (std::size_t i = 0; i < count; ++i) {
+    const std::string head = "\n" + boundary + " " + std::to_string(i) + " ";
+    auto at = output.find(head, cursor);
+    if (at == std::string::npos) break;
+    auto line_end = output.find('\n', at + head.size());
+    auto tail = output.find("\n" + boundary + "\n", line_end == std::string::npos ? at : line_end);
+    if (line_end == std::string::npos || tail == std::string::npos) break;
+    machine::CommandResult result;
+    try {
+      result.exit_status = std::stoi(output.substr(at + head.size(), line_end - at - head.size()));
+    } catch (const std::exception&) {
+      break;
+    }
+    result.out = output.substr(cursor, at - cursor);
+    // stderr sits between the header line and the closing boundary (nothing when it was empty).
+    result.err = tail > line_end ? output.substr(line_end + 1, tail - line_end - 1) : "";
+    results.push_back(std::move(result));
+    cursor = tail + boundary.size() + 2;
+  }
+  return results;
+}
+
+std::string random_step_boundary() {
+  static thread_local std::mt19937_64 random{std::random_device{}()};
+  static const char hex[] = "0123456789abcdef";
+  std::string boundary = "@avm-step-";
+  auto bits = random();
+  for (int i = 0; i < 16; ++i, bits >>= 4) boundary += hex[bits & 15];
+  return boundary;
+}
+
 std::string reset_script() {
-  return R"SH(killall auditd 2>/dev/null
-i=0; while pidof auditd >/dev/null && [ $i -lt 100 ]; do sleep 0.05; i=$((i+1)); done
+  return std::string(kNapSetup) + "killall auditd 2>/dev/null\ni=0; while pidof auditd >/dev/null && [ $i -lt 250 ]; do " + nap("0.02") +
+         R"SH(; i=$((i+1)); done
 auditctl -D >/dev/null
 rm -f /var/log/audit/*
 rmmod nls_ascii 2>/dev/null
@@ -30,11 +85,10 @@ std::string prepare_script(const nixos::NixosConfig& config, const std::string& 
 // auditctl -R sends its complaints to syslog (NixOS's journal shows them for audit-rules-nixos):
 // they are appended to its own output once syslogd has them.
 std::string load_rules_script() {
-  return std::string("n=$(wc -c </var/log/messages 2>/dev/null || echo 0)\n"
-                     "auditctl -R ") + kRulesFile + R"SH( 2>&1; rc=$?
+  return std::string(kNapSetup) + "n=$(wc -c </var/log/messages 2>/dev/null || echo 0)\nauditctl -R " + kRulesFile + R"SH( 2>&1; rc=$?
 if [ $rc -ne 0 ] && [ -e /var/log/messages ]; then
   i=0
-  while [ $i -lt 20 ] && ! tail -c +$((n + 1)) /var/log/messages | grep -q "There was an error in line"; do sleep 0.05; i=$((i + 1)); done
+  while [ $i -lt 50 ] && ! tail -c +$((n + 1)) /var/log/messages | grep -q "There was an error in line"; do )SH" + nap("0.02") + R"SH(; i=$((i + 1)); done
   tail -c +$((n + 1)) /var/log/messages | sed -n 's/^.* auditctl[^:]*: //p'
 fi
 exit $rc
@@ -46,9 +100,9 @@ namespace {
 // Waits (tries x step seconds at most) until the kernel knows auditd's pid and its log exists, so
 // no record goes to printk; exits 1 if it never does.
 std::string wait_for_auditd(int tries, const char* step) {
-  return "i=0; while [ $i -lt " + std::to_string(tries) + R"SH( ]; do
+  return std::string(kNapSetup) + "i=0; while [ $i -lt " + std::to_string(tries) + R"SH( ]; do
   pid=$(auditctl -s | sed -n 's/^pid //p'); [ -n "$pid" ] && [ "$pid" != 0 ] && [ -e /var/log/audit/audit.log ] && exit 0
-  sleep )SH" + step + R"SH(; i=$((i+1))
+  )SH" + nap(step) + R"SH(; i=$((i+1))
 done
 echo "auditd did not register with the kernel"; exit 1
 )SH";
@@ -58,7 +112,7 @@ echo "auditd did not register with the kernel"; exit 1
 
 std::string start_auditd_script() {
   // Debian's auditd daemonises: started, it is not yet registered.
-  return "auditd || exit 1\n" + wait_for_auditd(200, "0.05");
+  return "auditd || exit 1\n" + wait_for_auditd(500, "0.02");
 }
 
 std::string booted_configuration_settle_script(bool runs_auditd) {
@@ -100,8 +154,8 @@ std::vector<GuestCall> action_calls(const Scenario& scenario) {
 }
 
 std::string sync_audit_log_script(const std::string& marker) {
-  return "auditctl -m " + marker + " >/dev/null 2>&1\n"
-         "i=0; while ! grep -q " + marker + " " + kAuditLog + " 2>/dev/null && [ $i -lt 200 ]; do sleep 0.05; i=$((i+1)); done\n"
+  return std::string(kNapSetup) + "auditctl -m " + marker + " >/dev/null 2>&1\n"
+         "i=0; while ! grep -q " + marker + " " + kAuditLog + " 2>/dev/null && [ $i -lt 500 ]; do " + nap("0.02") + "; i=$((i+1)); done\n"
          "grep -q " + marker + " " + kAuditLog;
 }
 

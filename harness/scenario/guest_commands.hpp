@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "image/manifest.hpp"
+#include "machine/machine.hpp"
 #include "nixos/config.hpp"
 #include "report/result.hpp"
 #include "scenario/guest_calls.hpp"
@@ -22,6 +23,25 @@ inline constexpr const char* kAuditLog = "/var/log/audit/audit.log";
 // Returns a guest to "no rules, no auditd, no log, module unloaded, empty kernel log", then
 // checks that it got there (exit status 0 only when verified).
 std::string reset_script();
+
+// The commands of one phase in one guest round trip (a trip costs the channel's latency and
+// several forks under TCG): each step runs in order in its own subshell, with its own exit
+// status, stdout and stderr, framed by `boundary` (chosen afresh by the host for each trip, so
+// no output can imitate it); after a `required` step fails, no later step runs.
+struct GuestStep {
+  std::string what;  // names the step in errors ("auditctl -l")
+  std::string script;
+  bool required = true;
+};
+// `err_file`: where each step's stderr waits until its stdout is framed (the guest runs one
+// command at a time; a test runs the script on the host elsewhere).
+std::string steps_script(const std::vector<GuestStep>& steps, const std::string& boundary,
+                         const std::string& err_file = "/run/auditvm-step.err");
+// The results of the steps that ran, in order; a step whose frame is missing or cut short has
+// none (nor has any after it).
+std::vector<machine::CommandResult> parse_steps(const std::string& output, const std::string& boundary, std::size_t count);
+// A boundary no output contains: "@avm-step-" and 16 random hex digits.
+std::string random_step_boundary();
 
 // Writes the rules file and applies the sysctls (what NixOS does at activation).
 std::string prepare_script(const nixos::NixosConfig& config, const std::string& rules_text);

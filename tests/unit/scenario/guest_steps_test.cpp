@@ -1,0 +1,71 @@
+// Several guest commands in one round trip: the script run by a real bash (the guest's shell),
+// each step's status, stdout and stderr back byte exact, nothing after a required step that failed.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+
+#include "core/process.hpp"
+#include "scenario/guest_commands.hpp"
+#include "support/temp_dir.hpp"
+
+namespace auditvm::scenario {
+namespace {
+
+class GuestSteps : public test::TempDirTest {
+ protected:
+  GuestSteps() : TempDirTest("steps") {}
+  std::vector<machine::CommandResult> run(const std::vector<GuestStep>& steps) {
+    const auto boundary = random_step_boundary();
+    auto shell = run_process({"bash", "-c", steps_script(steps, boundary, (dir_ / "err").string())});
+    return parse_steps(shell.out, boundary, steps.size());
+  }
+};
+
+TEST_F(GuestSteps, EachStepsStatusAndOutputComeBackByteExact) {
+  auto results = run({{"one", "printf 'a\\nb'; printf 'warn\\n' >&2", true},
+                      {"two", "printf 'line\\n\\n'; exit 3", false},
+                      {"three", "printf '\\001@avm-step-0000000000000000 0 0\\n\\n'; printf x >&2; exit 0", true},
+                      {"four", "true", true}});
+  ASSERT_EQ(results.size(), 4U);
+  EXPECT_EQ(results[0].exit_status, 0);
+  EXPECT_EQ(results[0].out, "a\nb");
+  EXPECT_EQ(results[0].err, "warn\n");
+  EXPECT_EQ(results[1].exit_status, 3);  // not required: the next step still runs
+  EXPECT_EQ(results[1].out, "line\n\n");
+  EXPECT_EQ(results[1].err, "");
+  EXPECT_EQ(results[2].out, "\001@avm-step-0000000000000000 0 0\n\n");  // another trip's boundary is only text
+  EXPECT_EQ(results[2].err, "x");
+  EXPECT_EQ(results[3].out, "");
+}
+
+TEST_F(GuestSteps, NothingRunsAfterARequiredStepFailed) {
+  auto flag = (dir_ / "ran").string();
+  auto results = run({{"fails", "echo no; exit 1", true}, {"after", "touch " + flag, true}});
+  ASSERT_EQ(results.size(), 1U);
+  EXPECT_EQ(results[0].exit_status, 1);
+  EXPECT_EQ(results[0].out, "no\n");
+  EXPECT_FALSE(std::filesystem::exists(flag));
+}
+
+TEST_F(GuestSteps, AStepsExitEndsOnlyThatStep) {
+  auto results = run({{"exits", "exit 0; echo never", true}, {"next", "echo here", true}});
+  ASSERT_EQ(results.size(), 2U);
+  EXPECT_EQ(results[0].out, "");
+  EXPECT_EQ(results[1].out, "here\n");
+}
+
+TEST(GuestStepsParse, OutputCutShortGivesOnlyTheStepsThatCameBackWhole) {
+  const std::string b = "@avm-step-0123456789abcdef";
+  const std::string whole = "out0\n" + b + " 0 0\n\n" + b + "\nout1\n" + b + " 1 2\nerr1\n" + b + "\n";
+  auto results = parse_steps(whole, b, 2);
+  ASSERT_EQ(results.size(), 2U);
+  EXPECT_EQ(results[1].exit_status, 2);
+  EXPECT_EQ(results[1].out, "out1");
+  EXPECT_EQ(results[1].err, "err1");
+  EXPECT_EQ(parse_steps(whole.substr(0, whole.size() - 3), b, 2).size(), 1U);
+  EXPECT_EQ(parse_steps("", b, 2).size(), 0U);
+  EXPECT_NE(random_step_boundary(), random_step_boundary());
+}
+
+}  // namespace
+}  // namespace auditvm::scenario
