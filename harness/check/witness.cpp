@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <map>
 #include <optional>
 #include <set>
 #include <tuple>
@@ -75,11 +76,16 @@ std::optional<Event> point_in(const Box& box, Abi abi, const std::string& syscal
   return std::nullopt;
 }
 
-bool uses_field(const rules::RuleSet& rules, const std::string& field) {
+// Whether a loaded rule names any of `fields`, in an -F condition or a -C comparison.
+bool names_any(const rules::RuleSet& rules, std::initializer_list<std::string_view> fields) {
+  auto named = [&](const std::string& field) { return std::find(fields.begin(), fields.end(), field) != fields.end(); };
   for (const auto& rule : rules.rules)
-    if (const auto* body = rule.syscall_rule())
+    if (const auto* body = rule.syscall_rule()) {
       for (const auto& f : body->fields)
-        if (f.field == field) return true;
+        if (named(f.field)) return true;
+      for (const auto& c : body->comparisons)
+        if (named(c.left) || named(c.right)) return true;
+    }
   return false;
 }
 
@@ -114,49 +120,83 @@ class Chooser {
   std::vector<Witness> witnesses_;
 };
 
-// The boundaries of a recorded region, one dimension at a time, each outcome it holds, and the
-// ways of running a call that task and exe rules tell apart.
-void add_boundaries(Chooser& chooser, const RegionOutcome& region, const CheckResult& result, bool exe_rules) {
-  const Box& box = region.box;
-  chooser.add_in(region, result, {});
-  for (auto auid : {box[Dim::auid].lo, box[Dim::auid].hi}) {
-    Preference p;
-    p.auid = {auid};
-    chooser.add_in(region, result, p);
+// Regions the loaded rules decide alike: the same ABI, call and caller kind, the same fate by the
+// same rule, the same ids; they differ at most in the outcome (success, exit). A class is one
+// decision of the model, so its witnesses are shared: each boundary value and each outcome is
+// made once in the class, not once per region.
+struct RegionClass {
+  std::vector<const RegionOutcome*> regions;
+};
+
+std::vector<RegionClass> classes_of(const std::vector<RegionOutcome>& regions) {
+  using Key = std::tuple<Abi, std::string, LoginMode, Fate, int, std::vector<std::pair<std::int64_t, std::int64_t>>>;
+  std::map<Key, std::size_t> index;
+  std::vector<RegionClass> out;
+  for (const auto& region : regions) {
+    if (region.fate != Fate::recorded) continue;
+    std::vector<std::pair<std::int64_t, std::int64_t>> ids;
+    for (std::size_t d = 0; d < kDims; ++d)
+      if (d != static_cast<std::size_t>(Dim::success) && d != static_cast<std::size_t>(Dim::exit)) ids.emplace_back(region.box.ranges[d].lo, region.box.ranges[d].hi);
+    auto [it, fresh] = index.try_emplace(Key{region.abi, region.syscall, region.login, region.fate, region.rule_line, std::move(ids)}, out.size());
+    if (fresh) out.emplace_back();
+    out[it->second].regions.push_back(&region);
   }
-  // An id the region narrows is tried at both ends; one it leaves whole, at root and at a user
-  // (its other end, 4294967294, tells the model nothing new then).
+  return out;
+}
+
+// Which id dimensions a witness varies beyond uid (always root and a user): those a loaded rule names.
+struct Varied {
+  bool euid = false;
+  bool gid = false;
+};
+
+// The witnesses of a recorded class: its boundaries (lowest and highest auid; uid, and where rules
+// name them euid and gid, at both ends of what the class holds, or root and a user where it holds
+// every id) and each outcome the guest can make in it, combined so that the k-th witness takes the
+// k-th value of each list: as many witnesses as the longest list, every value made once.
+void add_class(Chooser& chooser, const RegionClass& cls, const CheckResult& result, const Varied& varied, bool exe_rules, OutcomeFeasible feasible) {
+  const RegionOutcome& first = *cls.regions.front();
+  const Box& box = first.box;
   auto is_whole = [](const Interval& range) { return range.lo == 0 && range.hi >= kMaxSettableId; };
   auto ends = [&](const Interval& range) {
-    return is_whole(range) ? std::vector<std::int64_t>{0, 1000} : std::vector<std::int64_t>{range.lo, std::min(range.hi, kMaxSettableId)};
+    if (is_whole(range)) return std::vector<std::int64_t>{0, 1000};
+    std::vector<std::int64_t> out{range.lo};
+    if (std::min(range.hi, kMaxSettableId) != range.lo) out.push_back(std::min(range.hi, kMaxSettableId));
+    return out;
   };
-  for (auto uid : ends(box[Dim::uid])) {
+  std::vector<std::int64_t> auids{box[Dim::auid].lo};
+  if (box[Dim::auid].hi != box[Dim::auid].lo) auids.push_back(box[Dim::auid].hi);
+  const auto uids = ends(box[Dim::uid]);
+  const auto euids = varied.euid ? ends(meet(box, {Dim::euid, Dim::suid, Dim::fsuid})) : std::vector<std::int64_t>{};
+  const auto gids = varied.gid ? ends(meet(box, {Dim::gid, Dim::egid, Dim::sgid, Dim::fsgid})) : std::vector<std::int64_t>{};
+  // Each outcome the guest can make in one of the class's regions (success, then each failure).
+  std::vector<std::pair<const RegionOutcome*, std::int64_t>> outcomes;
+  for (const auto* region : cls.regions)
+    for (auto code : kOutcomes) {
+      Preference p;
+      p.outcome = code;
+      p.login = region->login;
+      if (point_in(region->box, region->abi, region->syscall, p, feasible)) outcomes.emplace_back(region, code);
+    }
+  if (outcomes.empty()) return;
+  const std::size_t rounds = std::max({auids.size(), uids.size(), euids.size(), gids.size(), outcomes.size()});
+  auto nth = [](const std::vector<std::int64_t>& values, std::size_t k) { return std::vector<std::int64_t>{values[k % values.size()]}; };
+  for (std::size_t k = 0; k < rounds; ++k) {
+    const auto& [region, code] = outcomes[k % outcomes.size()];
     Preference p;
-    p.uid = {uid};
-    chooser.add_in(region, result, p);
-  }
-  for (auto value : ends(meet(box, {Dim::euid, Dim::suid, Dim::fsuid}))) {
-    Preference p;
-    p.euid = {value};
-    chooser.add_in(region, result, p);
-  }
-  for (auto value : ends(meet(box, {Dim::gid, Dim::egid, Dim::sgid, Dim::fsgid}))) {
-    Preference p;
-    p.gid = {value};
-    chooser.add_in(region, result, p);
-  }
-  for (auto code : kOutcomes) {
-    Preference p;
+    p.auid = nth(auids, k);
+    p.uid = nth(uids, k);
+    if (!euids.empty()) p.euid = nth(euids, k);
+    if (!gids.empty()) p.gid = nth(gids, k);
     p.outcome = code;
-    chooser.add_in(region, result, p);
+    p.login = region->login;
+    chooser.add_in(*region, result, p);
   }
-  Preference self;
-  self.login = LoginMode::self;
-  chooser.add_in(region, result, self);
   if (exe_rules) {
     Preference other;
+    other.login = first.login;
     other.alternate_exe = true;
-    chooser.add_in(region, result, other);
+    chooser.add_in(first, result, other);
   }
 }
 
@@ -166,18 +206,30 @@ std::vector<Witness> choose_witnesses(const rules::RuleSet& loaded, Arch arch, c
                                       OutcomeFeasible feasible, const Predictor& predictor) {
   CheckResult result = evaluate(loaded, arch, stig);
   Chooser chooser(loaded, arch, feasible, predictor);
-  const bool exe_rules = uses_field(loaded, "exe");
-  // Uncovered regions first: each needs a witness that leaves no record, from a logged-in
-  // user's command, and one from a process that set its own login uid.
+  const bool exe_rules = names_any(loaded, {"exe"});
+  const Varied varied{names_any(loaded, {"euid", "suid", "fsuid"}), names_any(loaded, {"gid", "egid", "sgid", "fsgid"})};
+  // Uncovered regions first: each needs a witness that leaves no record, made as the region's
+  // callers make it (a logged-in user's command, or, where task rules are loaded and the model
+  // walked them apart, a process that set its own login uid).
   for (const auto& region : result.regions) {
     if (region.fate == Fate::recorded) continue;
-    chooser.add_in(region, result, {});
-    Preference self;
-    self.login = LoginMode::self;
-    chooser.add_in(region, result, self);
+    Preference p;
+    p.login = region.login;
+    chooser.add_in(region, result, p);
   }
-  for (const auto& region : result.regions)
-    if (region.fate == Fate::recorded) add_boundaries(chooser, region, result, exe_rules);
+  for (const auto& cls : classes_of(result.regions)) add_class(chooser, cls, result, varied, exe_rules, feasible);
+  // Without task rules the model judges a process that set its own login uid as any other (one
+  // walk): one such caller per ABI confirms it, in the first region of that ABI.
+  const bool self_walked = std::any_of(result.regions.begin(), result.regions.end(), [](const RegionOutcome& r) { return r.login == LoginMode::self; });
+  if (!self_walked) {
+    std::set<Abi> done;
+    for (const auto& region : result.regions) {
+      if (!done.insert(region.abi).second) continue;
+      Preference self;
+      self.login = LoginMode::self;
+      chooser.add_in(region, result, self);
+    }
+  }
   // Just outside the required set (auid 999, unset): not required, but the model predicts them too.
   std::set<std::pair<Abi, std::string>> calls;
   for (const auto& region : result.regions) calls.insert({region.abi, region.syscall});

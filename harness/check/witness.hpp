@@ -1,7 +1,8 @@
 // Witness events: concrete calls, chosen from the model's own regions, that make the kernel the
 // judge of a verdict. Every region of the required event space the model calls uncovered gets a
-// witness inside it (it must leave no record); every covered region gets witnesses at its
-// boundaries and inside it (each must leave exactly the predicted record). Pure: no guest.
+// witness inside it (it must leave no record); covered regions the rules decide alike share
+// witnesses at their boundaries and one per outcome (each must leave exactly the predicted
+// record). Pure: no guest.
 #pragma once
 
 #include <string>

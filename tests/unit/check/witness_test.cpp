@@ -237,3 +237,48 @@ TEST(StigWitnesses, TheStigsOwnLinesAreNotAFindingAndCostABoundedNumberOfWitness
 
 }  // namespace
 }  // namespace auditvm::check
+
+namespace auditvm::check {
+namespace {
+
+// Contrived model mistakes, one per kind of boundary the chooser keeps, each on a STIG rule's own
+// lines: the real model stands in for the kernel, the contrived one predicts, and some witness
+// must show them apart (as in the guest, where the kernel's records do). Fewer witnesses must not
+// mean fewer mistakes caught.
+struct Mistake {
+  const char* rule;
+  const char* what;
+  bool (*wrong_for)(const Event& event);  // where the contrived model says "no record"
+};
+
+const Mistake kMistakes[] = {
+    {"V-268163", "no auid=0 lines", [](const Event& e) { return e.auid == 0; }},
+    {"V-268096", "auid>=1000 read as auid>1000", [](const Event& e) { return e.auid == 1000; }},
+    {"V-268094", "the highest login uid left out", [](const Event& e) { return e.auid == 4294967294U; }},
+    {"V-268095", "b32 unlinkat forgotten", [](const Event& e) { return e.abi == Abi::b32 && e.syscall == "unlinkat"; }},
+    {"V-268098", "EPERM read as not matching exit=-EPERM", [](const Event& e) { return e.exit_code == -EPERM; }},
+    {"V-268099", "calls by root not recorded", [](const Event& e) { return e.uid == 0; }},
+    {"V-268100", "calls by users not recorded", [](const Event& e) { return e.uid != 0; }},
+    {"V-268100", "successful fchmod not recorded", [](const Event& e) { return e.syscall == "fchmod" && e.success; }},
+    {"V-268163", "a process that set its own login uid not recorded", [](const Event& e) { return e.login == LoginMode::self; }},
+};
+
+TEST(StigWitnesses, AContrivedModelMistakeInEachSyscallFamilyIsCaughtByAWitness) {
+  for (Arch arch : {Arch::x86_64, Arch::aarch64})
+    for (const auto& mistake : kMistakes) {
+      const StigRule rule = find_stig_rule(mistake.rule);
+      auto loaded = rules::parse_rules(stig_lines_for(rule, arch), arch, rule.group_id);
+      Predictor contrived = [&](const rules::RuleSet& r, Arch a, const Event& e) {
+        auto p = predict(r, a, e);
+        if (mistake.wrong_for(e)) p = {Fate::no_rule, 0, "", "contrived"};
+        return p;
+      };
+      int caught = 0;
+      for (const auto& w : choose_witnesses(loaded, arch, rule, {}, call_outcome_feasible, contrived))
+        caught += w.expected.recorded() != predict(loaded, arch, w.event).recorded();
+      EXPECT_GT(caught, 0) << mistake.rule << " " << to_string(arch) << ": " << mistake.what;
+    }
+}
+
+}  // namespace
+}  // namespace auditvm::check
