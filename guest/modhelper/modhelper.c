@@ -345,6 +345,20 @@ static const char *renamed(const char *from) { /* the same directory, name g */
 
 struct handle { unsigned int bytes; int type; unsigned char data[128]; };
 
+/* The descriptor an opening call returns (check/call_outcomes.hpp, kOpenedDescriptor): every lower
+ * free one is filled first with a copy of an open one, so the exit the kernel records is known
+ * before the call. fcntl and dup3 are no rules' calls: they leave no records of their own. */
+#define OPENED_FD 64
+#define F_GETFD 1
+static void fill_below_opened_fd(const struct call *c) {
+  long any = -1, r;
+  for (long i = 0; i < OPENED_FD && any < 0; i++)
+    if (raw_syscall3(__NR_fcntl, i, F_GETFD, 0) >= 0) any = i;
+  for (long i = 0; i < OPENED_FD; i++)
+    if (raw_syscall3(__NR_fcntl, i, F_GETFD, 0) < 0 && (r = raw_syscall3(__NR_dup3, any, i, 0)) < 0) setup_failed(c, "fill descriptors", r);
+  if (raw_syscall3(__NR_fcntl, OPENED_FD, F_GETFD, 0) >= 0) setup_failed(c, "descriptor 64 free", -16);
+}
+
 /* The call itself, in the caller (its identity set); returns what the kernel returned. A step
  * the call needs first (an fd, a handle) that fails ends the caller with its setup line. */
 static long file_call(const struct call *c) {
@@ -364,6 +378,7 @@ static long file_call(const struct call *c) {
                  c->syscall == SYS_FREMOVEXATTR || c->syscall == SYS_OPEN_BY_HANDLE_AT))
     setup_failed(c, "open fixture", fd);
   long open_flags = c->arg == ARG_NOATIME ? O_RDONLY | O_NOATIME : O_RDONLY;
+  if (c->syscall == SYS_OPEN || c->syscall == SYS_OPENAT || c->syscall == SYS_CREAT || c->syscall == SYS_OPEN_BY_HANDLE_AT) fill_below_opened_fd(c);
   switch (c->syscall) {
     case SYS_OPEN: return NR_OPEN < 0 ? -38 : raw_syscall3(NR_OPEN, (long)path, open_flags, 0);
     case SYS_OPENAT: return raw_syscall4(__NR_openat, AT_FDCWD, (long)path, open_flags, 0);

@@ -154,14 +154,17 @@ std::string_view to_string(Argument argument) {
 
 std::span<const CallOutcome> call_outcomes() { return kOutcomes; }
 
-bool returns_zero_on_success(std::string_view syscall) { return syscall != "open" && syscall != "openat" && syscall != "creat" && syscall != "open_by_handle_at"; }
+std::int64_t success_exit(std::string_view syscall) {
+  const bool opens = syscall == "open" || syscall == "openat" || syscall == "creat" || syscall == "open_by_handle_at";
+  return opens ? kOpenedDescriptor : 0;
+}
 
 const CallOutcome* call_outcome(const Event& event) {
-  // A witness asks for success as exit 0; the opening calls return a descriptor instead.
+  // Success is exactly what the call returns: 0, or for the opening calls the runner's descriptor.
   if (event.success != (event.exit_code >= 0)) return nullptr;
-  if (event.success && event.exit_code != 0) return nullptr;
+  if (event.success && event.exit_code != success_exit(event.syscall)) return nullptr;
   if (event.exit_code < -4095) return nullptr;
-  int error_number = static_cast<int>(-event.exit_code);
+  int error_number = event.success ? 0 : static_cast<int>(-event.exit_code);
   for (const auto& row : kOutcomes)
     if (row.syscall == event.syscall && row.error_number == error_number) return &row;
   return nullptr;

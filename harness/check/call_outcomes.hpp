@@ -42,7 +42,11 @@ struct CallOutcome {
 std::span<const CallOutcome> call_outcomes();
 // The row for an event's (syscall, success, exit), or nullptr when the runner cannot produce it.
 const CallOutcome* call_outcome(const Event& event);
-// Whether the call returns 0 on success (module calls, most file calls) or a value (open's fd).
-bool returns_zero_on_success(std::string_view syscall);
+// The descriptor the runner's opening calls (open, creat, openat, open_by_handle_at) return: it
+// fills every lower free descriptor first (guest/modhelper, OPENED_FD), so the exit the kernel
+// records for them is known before the call, and `-F exit=`/`success=` rules are judged on it.
+inline constexpr std::int64_t kOpenedDescriptor = 64;
+// What a successful call returns, which the kernel records as its exit: the descriptor, or 0.
+std::int64_t success_exit(std::string_view syscall);
 
 }  // namespace auditvm::check

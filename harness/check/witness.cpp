@@ -1,5 +1,7 @@
 #include "check/witness.hpp"
 
+#include "check/call_outcomes.hpp"
+
 #include <algorithm>
 #include <cerrno>
 #include <map>
@@ -65,9 +67,9 @@ std::optional<Event> point_in(const Box& box, Abi abi, const std::string& syscal
   outcomes.insert(outcomes.end(), std::begin(kOutcomes), std::end(kOutcomes));
   for (auto code : outcomes) {
     event.success = code >= 0;
-    event.exit_code = code;
+    event.exit_code = event.success ? success_exit(syscall) : code;  // success (0) as the call returns it
     const std::int64_t success = event.success ? 1 : 0;
-    const std::int64_t exit = exit_point(code);
+    const std::int64_t exit = exit_point(event.exit_code);
     if (success < box[Dim::success].lo || success > box[Dim::success].hi) continue;
     if (exit < box[Dim::exit].lo || exit > box[Dim::exit].hi) continue;
     if (p.outcome && code != *p.outcome) continue;  // asked for this outcome: nothing else

@@ -64,8 +64,9 @@ ActionEvidence judge_actions(const Scenario& scenario, Arch arch, const rules::R
     std::vector<std::string> problems;
     if (got != action.expect) problems.push_back("call returned " + got + ", the scenario expected " + action.expect);
 
+    // The exit the kernel records: what the call returned (an open's descriptor, or 0), or -errno.
     check::Event event{action.abi,   action.syscall, call.auid,        call.uid, call.euid, call.gid, call.succeeded(),
-                       call.succeeded() ? 0 : -static_cast<std::int64_t>(call.error_number), scenario.actor(action.actor).login};
+                       call.succeeded() ? call.ret : -static_cast<std::int64_t>(call.error_number), scenario.actor(action.actor).login};
     auto prediction = predictor(loaded, arch, event);
     auto mine = records_of(call, arch, action.abi, action.syscall, records);
     row.predicted = prediction.fate;
@@ -124,6 +125,8 @@ WitnessEvidence judge_witnesses(const std::vector<check::Witness>& witnesses, in
     row.prediction_reason = witness.expected.reason;
     row.helper = call.raw;
     if (call.ran) row.result = call.succeeded() ? std::string("success") : call.error;
+    // A success with another return value than asked (an open's descriptor) is another event.
+    if (call.succeeded() && call.ret != witness.event.exit_code) *row.result += " with exit " + std::to_string(call.ret);
     auto mine = records_of(call, arch, witness.event.abi, witness.event.syscall, records);
     for (const auto* record : mine) row.records.push_back(record->text);
     if (!row.made_as_asked()) {

@@ -241,6 +241,65 @@ TEST(StigWitnesses, TheStigsOwnLinesAreNotAFindingAndCostABoundedNumberOfWitness
 namespace auditvm::check {
 namespace {
 
+// Calls that open a file return a descriptor: the kernel records that, not 0, as their exit. A
+// successful open's witness asks for the descriptor the runner gives (kOpenedDescriptor), and the
+// model judges `-F exit=` against it.
+TEST(FdWitnesses, ASuccessfulOpenIsPredictedWithTheDescriptorItReturns) {
+  StigRule rule = find_stig_rule("V-268098");
+  for (auto& required : rule.required) {
+    required.successes = true;
+    required.failure_errnos.clear();
+  }
+  const std::string zero = "-a always,exit -F arch=b64 -S openat,truncate -F exit=0 -F auid>=1000 -F auid!=unset -k zero\n";
+  auto all = choose_witnesses(rules::parse_rules(zero, Arch::x86_64, "t"), Arch::x86_64, rule, {}, call_outcome_feasible);
+  bool openat = false, truncate = false;
+  for (const auto& w : all) {
+    if (w.event.abi != Abi::b64 || !w.event.success) continue;
+    if (w.event.syscall == "openat") {
+      openat = true;
+      EXPECT_EQ(w.event.exit_code, kOpenedDescriptor) << describe(w.event);
+      EXPECT_FALSE(w.expected.recorded()) << describe(w.event) << ": exit=0 never matches a descriptor";
+    }
+    if (w.event.syscall == "truncate" && w.required) {
+      truncate = true;
+      EXPECT_EQ(w.event.exit_code, 0);
+      EXPECT_TRUE(w.expected.recorded()) << describe(w.event);
+    }
+  }
+  EXPECT_TRUE(openat && truncate);
+  // A rule on the descriptor's value records it; one on another value does not.
+  Event open_event;
+  open_event.abi = Abi::b64;
+  open_event.syscall = "openat";
+  open_event.auid = 1000;
+  open_event.exit_code = kOpenedDescriptor;
+  auto fd_rule = rules::parse_rules("-a always,exit -F arch=b64 -S openat -F exit=" + std::to_string(kOpenedDescriptor) + " -k fd\n", Arch::x86_64, "t");
+  EXPECT_TRUE(predict(fd_rule, Arch::x86_64, open_event).recorded());
+  EXPECT_FALSE(predict(rules::parse_rules(zero, Arch::x86_64, "t"), Arch::x86_64, open_event).recorded());
+}
+
+TEST(FdWitnesses, TheRunnerMakesAnOpenSucceedOnlyWithItsDescriptor) {
+  Event e;
+  e.abi = Abi::b64;
+  e.syscall = "open";
+  e.exit_code = 0;
+  EXPECT_EQ(call_outcome(e), nullptr);
+  e.exit_code = kOpenedDescriptor;
+  ASSERT_NE(call_outcome(e), nullptr);
+  EXPECT_EQ(call_outcome(e)->error_number, 0);
+  EXPECT_EQ(success_exit("open_by_handle_at"), kOpenedDescriptor);
+  EXPECT_EQ(success_exit("creat"), kOpenedDescriptor);
+  EXPECT_EQ(success_exit("truncate"), 0);
+  e.syscall = "truncate";
+  EXPECT_EQ(call_outcome(e), nullptr);
+}
+
+}  // namespace
+}  // namespace auditvm::check
+
+namespace auditvm::check {
+namespace {
+
 // Contrived model mistakes, one per kind of boundary the chooser keeps, each on a STIG rule's own
 // lines: the real model stands in for the kernel, the contrived one predicts, and some witness
 // must show them apart (as in the guest, where the kernel's records do). Fewer witnesses must not

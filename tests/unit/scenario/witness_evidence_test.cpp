@@ -92,5 +92,22 @@ TEST(WitnessEvidence, ARecordWithOtherFieldsThanTheCallIsAFailure) {
   EXPECT_NE(judged.failures[0].find("fields differ"), std::string::npos);
 }
 
+
+// An opening call asked to succeed with the runner's descriptor: another descriptor is another
+// event (the model judged exit=64), so it is not made as asked and decides nothing.
+TEST(WitnessEvidence, AnOpenWithAnotherDescriptorThanAskedIsNotMadeAsAsked) {
+  check::Witness w = witness(1000, 0, true);
+  w.event.syscall = "openat";
+  w.event.exit_code = 64;
+  CallResult call = made(10, 1000, 0);
+  call.ret = 3;
+  auto judged = judge_witnesses({w}, 0, Arch::x86_64, {call}, {});
+  EXPECT_FALSE(judged.kernel_verdict);
+  ASSERT_EQ(judged.not_made.size(), 1U);
+  EXPECT_NE(judged.not_made[0].find("returned success with exit 3"), std::string::npos) << judged.not_made[0];
+  call.ret = 64;
+  EXPECT_TRUE(judge_witnesses({w}, 0, Arch::x86_64, {call}, {}).not_made.empty());
+}
+
 }  // namespace
 }  // namespace auditvm::scenario
