@@ -127,5 +127,26 @@ TEST(StatusChecks, BootParametersAndRuntimeStateMustBothHold) {
   EXPECT_EQ(evaluate_status(immutable, "", status_8192).verdict, Verdict::NotAFinding);
 }
 
+
+// V-268080 (audit and auditd enabled) and V-268090 (the audit service active, V1R2's check) from
+// what the guest's kernel shows: auditing enabled (1, or 2 when locked) and auditd registered.
+TEST(StatusChecks, AuditEnabledAndTheDaemonRunningAreReadFromAuditctlStatus) {
+  auto daemon = find_stig_rule("V-268080");
+  auto service = find_stig_rule("V-268090");
+  for (const char* running : {"enabled 1\npid 120\n", "enabled 2\npid 7\n"}) {
+    EXPECT_EQ(evaluate_status(daemon, "", running).verdict, Verdict::NotAFinding) << running;
+    EXPECT_EQ(evaluate_status(service, "", running).verdict, Verdict::NotAFinding) << running;
+  }
+  // auditd off (the kernel log is the record path): the audit service did its part, the daemon is missing.
+  auto no_daemon = evaluate_status(daemon, "", "enabled 1\npid 0\n");
+  EXPECT_EQ(no_daemon.verdict, Verdict::Open);
+  ASSERT_EQ(no_daemon.reasons.size(), 1U);
+  EXPECT_NE(no_daemon.reasons[0].find("pid is 0 on auditctl -s"), std::string::npos) << no_daemon.reasons[0];
+  EXPECT_EQ(evaluate_status(service, "", "enabled 1\npid 0\n").verdict, Verdict::NotAFinding);
+  // security.audit.enable = false: auditing off, both Open.
+  EXPECT_EQ(evaluate_status(daemon, "", "enabled 0\npid 120\n").verdict, Verdict::Open);
+  EXPECT_EQ(evaluate_status(service, "", "enabled 0\npid 0\n").verdict, Verdict::Open);
+}
+
 }  // namespace
 }  // namespace auditvm::check
