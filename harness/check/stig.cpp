@@ -17,6 +17,23 @@ namespace {
 
 using nlohmann::json;
 
+std::vector<Interval> parse_auids(const json& item, const std::string& file, const std::string& path) {
+  std::vector<Interval> out;
+  for (const auto& range : json_field<std::vector<std::vector<std::int64_t>>>(item, "auid", {file, 0, path})) {
+    if (range.size() != 2 || range[0] > range[1] || range[0] < 0 || range[1] > 4294967295LL)
+      throw InputError({file, 0, path + "/auid"}, "expected [low, high] pairs within 0..4294967295");
+    out.push_back({range[0], range[1]});
+  }
+  return out;
+}
+
+void parse_outcome(const json& item, bool& successes, bool& failures, const std::string& file, const std::string& path) {
+  std::string outcome = json_field_or<std::string>(item, "outcome", "any", {file, 0, path});
+  if (outcome == "success") failures = false;
+  else if (outcome == "failure") successes = false;
+  else if (outcome != "any") throw InputError({file, 0, path + "/outcome"}, "expected any, success or failure");
+}
+
 RequiredEvents parse_required(const json& item, const std::string& file, const std::string& path) {
   RequiredEvents out;
   for (const auto& name : json_field<std::vector<std::string>>(item, "abis", {file, 0, path})) {
@@ -34,19 +51,30 @@ RequiredEvents parse_required(const json& item, const std::string& file, const s
     if (!known)
       throw InputError({file, 0, path + "/syscalls/" + std::to_string(i)}, "unknown system call '" + out.syscalls[i] + "' (on every arch and ABI)");
   }
-  for (const auto& range : json_field<std::vector<std::vector<std::int64_t>>>(item, "auid", {file, 0, path})) {
-    if (range.size() != 2 || range[0] > range[1]) throw InputError({file, 0, path + "/auid"}, "expected [low, high] pairs");
-    out.auids.push_back({range[0], range[1]});
-  }
-  std::string outcome = json_field_or<std::string>(item, "outcome", "any", {file, 0, path});
-  if (outcome == "success") out.failures = false;
-  else if (outcome == "failure") out.successes = false;
-  else if (outcome != "any") throw InputError({file, 0, path + "/outcome"}, "expected any, success or failure");
+  out.auids = parse_auids(item, file, path);
+  parse_outcome(item, out.successes, out.failures, file, path);
   for (const auto& name : json_field_or<std::vector<std::string>>(item, "failure_errnos", {}, {file, 0, path})) {
     auto number = rules::errno_from_name(name);
     if (!number) throw InputError({file, 0, path + "/failure_errnos"}, "unknown errno '" + name + "'");
     out.failure_errnos.push_back(*number);
   }
+  return out;
+}
+
+RequiredAccess parse_required_access(const json& item, const std::string& file, const std::string& path) {
+  RequiredAccess out;
+  out.paths = json_field<std::vector<std::string>>(item, "paths", {file, 0, path});
+  if (out.paths.empty()) throw InputError({file, 0, path + "/paths"}, "expected a non-empty array");
+  for (std::size_t i = 0; i < out.paths.size(); ++i)
+    if (out.paths[i].empty() || out.paths[i][0] != '/' || out.paths[i].find("/../") != std::string::npos)
+      throw InputError({file, 0, path + "/paths/" + std::to_string(i)}, "expected an absolute path");
+  out.access = json_field<std::vector<std::string>>(item, "access", {file, 0, path});
+  if (out.access.empty()) throw InputError({file, 0, path + "/access"}, "expected a non-empty array");
+  for (std::size_t i = 0; i < out.access.size(); ++i)
+    if (out.access[i] != "write" && out.access[i] != "attr" && out.access[i] != "read" && out.access[i] != "exec")
+      throw InputError({file, 0, path + "/access/" + std::to_string(i)}, "expected write, attr, read or exec");
+  out.auids = parse_auids(item, file, path);
+  parse_outcome(item, out.successes, out.failures, file, path);
   return out;
 }
 
@@ -182,13 +210,17 @@ StigRule stig_rule_from_json(const json& data, const std::filesystem::path& file
     rule.status = json_field<json>(data, "status", {name, 0, ""});
     return rule;
   }
-  if (rule.kind != "syscall_coverage") throw InputError({name, 0, "/kind"}, "expected syscall_coverage or status");
+  if (rule.kind != "syscall_coverage" && rule.kind != "path_coverage")
+    throw InputError({name, 0, "/kind"}, "expected syscall_coverage, path_coverage or status");
   rule.literal_rules = json_field<std::vector<std::string>>(data, "literal_rules", {name, 0, ""});
   rule.grep_word = json_field_or<std::string>(data, "grep_word", "", {name, 0, ""});
   const auto& required = json_field<json>(data, "required", {name, 0, ""});
   if (!required.is_array() || required.empty()) throw InputError({name, 0, "/required"}, "expected a non-empty array");
-  for (std::size_t i = 0; i < required.size(); ++i)
-    rule.required.push_back(parse_required(required[i], name, "/required/" + std::to_string(i)));
+  for (std::size_t i = 0; i < required.size(); ++i) {
+    const auto at = "/required/" + std::to_string(i);
+    if (rule.kind == "path_coverage") rule.required_access.push_back(parse_required_access(required[i], name, at));
+    else rule.required.push_back(parse_required(required[i], name, at));
+  }
   return rule;
 }
 
@@ -271,8 +303,10 @@ std::vector<StigRule> coverage_rules_for(const std::string& stig_option) {
     return out;
   }
   out.push_back(find_stig_rule(stig_option));
-  if (out.back().kind != "syscall_coverage")
+  if (out.back().kind == "status")
     throw InputError({"--stig", 0, stig_option}, "is a status check: it needs a guest (auditvm run / reproduce)");
+  if (out.back().kind != "syscall_coverage")
+    throw InputError({"--stig", 0, stig_option}, "is a watch/path rule: its data is shipped, no verdict on it yet");
   return out;
 }
 

@@ -25,6 +25,18 @@ struct RequiredEvents {
   std::vector<int> failure_errnos;   // empty: any failure; else only these (EACCES, EPERM)
 };
 
+// "Every access of this kind to these paths by these auids, with these outcomes, is recorded": what a
+// watch (-w PATH -p ...) or a path rule (-F path=... -F perm=...) of the STIG is there to record.
+// access: write, attr (attribute changes), read, exec; a path ending in '/' is a directory, its
+// entries included.
+struct RequiredAccess {
+  std::vector<std::string> paths;
+  std::vector<std::string> access;
+  std::vector<Interval> auids;
+  bool successes = true;
+  bool failures = true;
+};
+
 // What a later release of the STIG (V1R2) publishes differently: an unset field is unchanged, unless
 // it is named in `unavailable` (no rendering we could transcribe from gives it for that release).
 struct StigReleaseChanges {
@@ -52,10 +64,13 @@ struct StigRule {
   std::vector<std::string> unavailable;    // published fields no transcribed rendering gives (left empty)
   std::vector<std::string> sources;        // the renderings the published fields were transcribed from
   std::vector<StigReleaseChanges> later_releases;
-  std::string kind = "syscall_coverage";  // or "status" (evaluated from /proc/cmdline and auditctl -s)
+  // "syscall_coverage", "path_coverage" (watches and path rules: `required_access`), or "status"
+  // (evaluated from /proc/cmdline and auditctl -s)
+  std::string kind = "syscall_coverage";
   std::vector<std::string> literal_rules;  // the lines the check text expects in `auditctl -l`
   std::string grep_word;                   // the word the check greps for (init_module)
   std::vector<RequiredEvents> required;
+  std::vector<RequiredAccess> required_access;  // kind == "path_coverage"
   nlohmann::json status;                   // kind == "status": what to look for
   std::filesystem::path source;            // the data file
 };

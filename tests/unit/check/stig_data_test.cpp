@@ -63,7 +63,7 @@ bool listed_unavailable(const StigRule& rule, const std::string& field) {
 TEST(StigData, EveryShippedFileCarriesThePublishedValuesOfV1R1AndV1R2) {
   auto table = reference_table();
   auto rules = load_stig_rules(shipped_stig_dir());
-  ASSERT_EQ(rules.size(), 12U);
+  ASSERT_EQ(rules.size(), 17U);
   std::set<std::string> shipped;
   for (const auto& rule : rules) {
     shipped.insert(rule.group_id);
@@ -139,6 +139,52 @@ TEST(StigData, TheLoaderRejectsMalformedPublishedValues) {
   expect_rejected(R"("ccis",)", R"("ccis_", )", "/unavailable/0");
   expect_rejected(R"("severity": "medium")", R"("severity": 2)", "/severity");
   expect_rejected(R"("group_id": "V-268095")", R"("group_id": "268095")", "/group_id");
+}
+
+// The watch and path rules: the paths and kinds of access the check text's lines are there to record.
+TEST(StigData, WatchAndPathRulesNameThePathsAndAccessTheyRequire) {
+  auto identity = find_stig_rule("V-268167");
+  EXPECT_EQ(identity.kind, "path_coverage");
+  ASSERT_EQ(identity.required_access.size(), 1U);
+  EXPECT_EQ(identity.required_access[0].paths,
+            (std::vector<std::string>{"/etc/sudoers", "/etc/passwd", "/etc/shadow", "/etc/gshadow", "/etc/group", "/etc/security/opasswd"}));
+  EXPECT_EQ(identity.required_access[0].access, (std::vector<std::string>{"write", "attr"}));
+  EXPECT_EQ(identity.literal_rules.size(), 6U);
+  auto usermod = find_stig_rule("V-268164");
+  ASSERT_EQ(usermod.required_access.size(), 1U);
+  EXPECT_EQ(usermod.required_access[0].access, (std::vector<std::string>{"exec"}));
+  ASSERT_EQ(usermod.required_access[0].auids.size(), 1U);
+  EXPECT_EQ(usermod.required_access[0].auids[0].lo, 1000);
+  EXPECT_EQ(usermod.required_access[0].auids[0].hi, 4294967294);
+  EXPECT_NE(find_stig_rule("V-268097").check_text.find("-w /var/cron/tabs/ -p wa -k services"), std::string::npos);
+  // `--stig all` judges the syscall rules only; one of these named alone says why it gets no verdict.
+  for (const auto& rule : coverage_rules_for("all")) EXPECT_EQ(rule.kind, "syscall_coverage") << rule.group_id;
+  EXPECT_THROW(coverage_rules_for("V-268166"), InputError);
+}
+
+void expect_access_rejected(const std::string& from, const std::string& to, const std::string& pointer) {
+  std::ifstream in(shipped_stig_dir() / "V-268166.json");
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  auto at = text.find(from);
+  ASSERT_NE(at, std::string::npos) << from;
+  text.replace(at, from.size(), to);
+  fs::path file = fs::temp_directory_path() / "auditvm-bad-stig-access.json";
+  std::ofstream(file) << text;
+  try {
+    load_stig_rule(file);
+    ADD_FAILURE() << "accepted " << to;
+  } catch (const InputError& e) {
+    EXPECT_EQ(e.where().field, pointer) << e.what();
+  }
+  fs::remove(file);
+}
+
+TEST(StigData, TheLoaderRejectsMalformedRequiredAccess) {
+  expect_access_rejected(R"("/var/log/lastlog")", R"("var/log/lastlog")", "/required/0/paths/0");
+  expect_access_rejected(R"("write")", R"("append")", "/required/0/access/0");
+  expect_access_rejected(R"("kind": "path_coverage")", R"("kind": "watch")", "/kind");
+  expect_access_rejected(R"("outcome": "any")", R"("outcome": "some")", "/required/0/outcome");
+  expect_access_rejected(R"(4294967295)", R"(4294967296)", "/required/0/auid");
 }
 
 TEST(StigData, CcisMustBeCciIds) {
