@@ -173,7 +173,9 @@ const CallOutcome* call_outcome(const Event& event) {
 // The ids are set with setresuid/setresgid, where 4294967295 means "leave as it is": those
 // cannot be a caller's. A login uid of 4294967295 is the runner's own (unset).
 bool call_outcome_feasible(const Event& event) {
-  if (event.uid == rules::kUnsetId || event.euid == rules::kUnsetId || event.gid == rules::kUnsetId) return false;
+  if (event.uid == rules::kUnsetId || event.euid == rules::kUnsetId || event.gid == rules::kUnsetId || event.egid == rules::kUnsetId) return false;
+  // A caller whose egid differs from its gid is a setgid program's: the runner makes none yet.
+  if (event.egid && *event.egid != event.gid) return false;
   return call_outcome(event) != nullptr;
 }
 

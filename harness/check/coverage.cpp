@@ -70,6 +70,7 @@ std::vector<Box> required_boxes(const RequiredEvents& required) {
   for (const auto& auid : required.auids)
     for (Box box : outcomes) {
       box[Dim::auid] = auid;
+      for (const auto& [dim, range] : required.ids) box[dim] = range;
       boxes.push_back(box);
     }
   return boxes;
@@ -216,7 +217,8 @@ Prediction predict(const rules::RuleSet& rules, Arch arch, const Event& event) {
   pin(Dim::auid, event.auid);
   pin(Dim::uid, event.uid);
   for (Dim dim : {Dim::euid, Dim::suid, Dim::fsuid}) pin(dim, event.euid);
-  for (Dim dim : {Dim::gid, Dim::egid, Dim::sgid, Dim::fsgid}) pin(dim, event.gid);
+  pin(Dim::gid, event.gid);
+  for (Dim dim : {Dim::egid, Dim::sgid, Dim::fsgid}) pin(dim, event.egid.value_or(event.gid));
   pin(Dim::success, event.success ? 1 : 0);
   pin(Dim::exit, exit_point(event.exit_code));
   // The task list judged the process at fork: by these ids, or, had it set its own login uid
@@ -235,6 +237,7 @@ std::string describe(const Event& event) {
                     (event.auid == rules::kUnsetId ? std::string("unset") : std::to_string(event.auid)) + ", uid " + std::to_string(event.uid);
   if (event.euid != event.uid) out += ", euid " + std::to_string(event.euid);
   if (event.gid != 0) out += ", gid " + std::to_string(event.gid);
+  if (event.egid && *event.egid != event.gid) out += ", egid " + std::to_string(*event.egid);
   if (event.login == LoginMode::self) out += ", login uid set by itself";
   if (event.alternate_exe) out += ", alternate executable";
   return out + ", " + outcome_name(event);
@@ -247,6 +250,16 @@ bool in_required_set(const StigRule& stig, const Event& event) {
     if (event.success ? !required.successes : !required.failures) continue;
     if (!event.success && !required.failure_errnos.empty() &&
         std::find(required.failure_errnos.begin(), required.failure_errnos.end(), static_cast<int>(-event.exit_code)) == required.failure_errnos.end())
+      continue;
+    auto id_of = [&](Dim dim) -> std::int64_t {
+      switch (dim) {
+        case Dim::uid: return event.uid;
+        case Dim::euid: case Dim::suid: case Dim::fsuid: return event.euid;
+        case Dim::gid: return event.gid;
+        default: return event.egid.value_or(event.gid);
+      }
+    };
+    if (!std::all_of(required.ids.begin(), required.ids.end(), [&](const auto& id) { return id_of(id.first) >= id.second.lo && id_of(id.first) <= id.second.hi; }))
       continue;
     for (const auto& range : required.auids)
       if (event.auid >= range.lo && event.auid <= range.hi) return true;

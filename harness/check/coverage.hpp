@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -73,11 +74,12 @@ struct Event {
   std::uint32_t auid = rules::kUnsetId;
   std::uint32_t uid = 0;
   std::uint32_t euid = 0;
-  std::uint32_t gid = 0;
+  std::uint32_t gid = 0;  // and egid, sgid, fsgid, unless egid says otherwise
   bool success = true;
   std::int64_t exit_code = 0;
   LoginMode login = LoginMode::inherited;
   bool alternate_exe = false;  // made from a second copy of the helper at another path (exe= rules)
+  std::optional<std::uint32_t> egid;  // egid, sgid and fsgid where they differ from gid (a setgid program)
 };
 
 struct Prediction {

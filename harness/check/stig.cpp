@@ -53,6 +53,19 @@ RequiredEvents parse_required(const json& item, const std::string& file, const s
   }
   out.auids = parse_auids(item, file, path);
   parse_outcome(item, out.successes, out.failures, file, path);
+  if (item.contains("ids")) {
+    if (!item["ids"].is_object()) throw InputError({file, 0, path + "/ids"}, "expected an object of id ranges ({\"euid\": [0, 0]})");
+    for (const auto& [name, range] : item["ids"].items()) {
+      auto dim = dim_of_field(name);
+      const std::string where = path + "/ids/" + name;
+      if (!dim || *dim == Dim::auid || *dim == Dim::success || *dim == Dim::exit || *dim == Dim::msgtype)
+        throw InputError({file, 0, where}, "'" + name + "' is not a caller's id (uid, euid, suid, fsuid, gid, egid, sgid, fsgid)");
+      auto pair = json_field<std::vector<std::int64_t>>(item["ids"], name, {file, 0, where});
+      if (pair.size() != 2 || pair[0] < 0 || pair[0] > pair[1] || pair[1] > 4294967295LL)
+        throw InputError({file, 0, where}, "expected [low, high] within 0..4294967295");
+      out.ids.push_back({*dim, {pair[0], pair[1]}});
+    }
+  }
   for (const auto& name : json_field_or<std::vector<std::string>>(item, "failure_errnos", {}, {file, 0, path})) {
     auto number = rules::errno_from_name(name);
     if (!number) throw InputError({file, 0, path + "/failure_errnos"}, "unknown errno '" + name + "'");

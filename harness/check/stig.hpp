@@ -23,6 +23,9 @@ struct RequiredEvents {
   bool successes = true;
   bool failures = true;
   std::vector<int> failure_errnos;   // empty: any failure; else only these (EACCES, EPERM)
+  // Ranges of the caller's ids at the call's exit, e.g. V-268091's "uid!=euid, euid=0" as euid
+  // [0, 0] and uid [1, 4294967295]; none: every id.
+  std::vector<std::pair<Dim, Interval>> ids;
 };
 
 // "Every access of this kind to these paths by these auids, with these outcomes, is recorded": what a

@@ -51,8 +51,11 @@ std::optional<Event> point_in(const Box& box, Abi abi, const std::string& syscal
   if (!auid || !uid) return std::nullopt;
   std::vector<std::int64_t> euid_preferred = p.euid.empty() ? std::vector<std::int64_t>{*uid, 0, 1000} : p.euid;
   auto euid = pick(meet(box, {Dim::euid, Dim::suid, Dim::fsuid}), euid_preferred);
-  auto gid = pick(meet(box, {Dim::gid, Dim::egid, Dim::sgid, Dim::fsgid}), p.gid);
+  auto gid = pick(box[Dim::gid], p.gid);
   if (!euid || !gid) return std::nullopt;
+  // egid, sgid and fsgid as gid where the region allows (a setgid program's differ).
+  auto egid = pick(meet(box, {Dim::egid, Dim::sgid, Dim::fsgid}), {*gid, 0, 1000});
+  if (!egid) return std::nullopt;
   Event event;
   event.abi = abi;
   event.syscall = syscall;
@@ -60,6 +63,7 @@ std::optional<Event> point_in(const Box& box, Abi abi, const std::string& syscal
   event.uid = static_cast<std::uint32_t>(*uid);
   event.euid = static_cast<std::uint32_t>(*euid);
   event.gid = static_cast<std::uint32_t>(*gid);
+  if (*egid != *gid) event.egid = static_cast<std::uint32_t>(*egid);
   event.login = p.login;
   event.alternate_exe = p.alternate_exe;
   std::vector<std::int64_t> outcomes;
@@ -96,8 +100,8 @@ std::string describe(const RegionOutcome& region, const CheckResult& result) {
   return "covered: " + std::string(to_string(region.abi)) + " " + region.syscall + ", " + region.reason;
 }
 
-using EventKey = std::tuple<Abi, std::string, std::uint32_t, std::uint32_t, std::uint32_t, std::uint32_t, bool, std::int64_t, LoginMode, bool>;
-EventKey key_of(const Event& e) { return {e.abi, e.syscall, e.auid, e.uid, e.euid, e.gid, e.success, e.exit_code, e.login, e.alternate_exe}; }
+using EventKey = std::tuple<Abi, std::string, std::uint32_t, std::uint32_t, std::uint32_t, std::uint32_t, std::optional<std::uint32_t>, bool, std::int64_t, LoginMode, bool>;
+EventKey key_of(const Event& e) { return {e.abi, e.syscall, e.auid, e.uid, e.euid, e.gid, e.egid, e.success, e.exit_code, e.login, e.alternate_exe}; }
 
 class Chooser {
  public:
@@ -170,7 +174,7 @@ void add_class(Chooser& chooser, const RegionClass& cls, const CheckResult& resu
   if (box[Dim::auid].hi != box[Dim::auid].lo) auids.push_back(box[Dim::auid].hi);
   const auto uids = ends(box[Dim::uid]);
   const auto euids = varied.euid ? ends(meet(box, {Dim::euid, Dim::suid, Dim::fsuid})) : std::vector<std::int64_t>{};
-  const auto gids = varied.gid ? ends(meet(box, {Dim::gid, Dim::egid, Dim::sgid, Dim::fsgid})) : std::vector<std::int64_t>{};
+  const auto gids = varied.gid ? ends(box[Dim::gid]) : std::vector<std::int64_t>{};
   // Each outcome the guest can make in one of the class's regions (success, then each failure).
   std::vector<std::pair<const RegionOutcome*, std::int64_t>> outcomes;
   for (const auto* region : cls.regions)

@@ -140,3 +140,64 @@ TEST(Predict, SingleCallsFollowFirstMatch) {
 
 }  // namespace
 }  // namespace auditvm::check
+
+namespace auditvm::check {
+namespace {
+
+// V-268091: execve by a process whose uid is not its euid 0 (a setuid-root program run by a user)
+// or whose gid is not its egid 0 (setgid-root). The required set is id ranges (euid 0, uid 1..;
+// egid 0, gid 1..), the -C comparisons are split exactly where -F euid=0 pins one side.
+const std::string kExecPriv =
+    "-a always,exit -F arch=b64 -S execve -C uid!=euid -F euid=0 -k execpriv\n"
+    "-a always,exit -F arch=b32 -S execve -C uid!=euid -F euid=0 -k execpriv\n"
+    "-a always,exit -F arch=b32 -S execve -C gid!=egid -F egid=0 -k execpriv\n"
+    "-a always,exit -F arch=b64 -S execve -C gid!=egid -F egid=0 -k execpriv\n";
+
+Event exec_as(Abi abi, std::uint32_t uid, std::uint32_t euid, std::uint32_t gid, std::optional<std::uint32_t> egid, bool success = true) {
+  Event e{abi, "execve", 1000, uid, euid, gid, success, success ? 0 : -2};
+  e.egid = egid;
+  return e;
+}
+
+TEST(Coverage, V268091sLinesRecordEveryPrivilegedExecAndNothingElse) {
+  const auto stig = find_stig_rule("V-268091");
+  for (Arch arch : {Arch::x86_64, Arch::aarch64}) {
+    auto loaded = rules::parse_rules(kExecPriv, arch, "t");
+    EXPECT_EQ(evaluate(loaded, arch, stig).verdict, Verdict::NotAFinding) << to_string(arch);
+    for (Abi abi : {Abi::b32, Abi::b64}) {
+      EXPECT_TRUE(predict(loaded, arch, exec_as(abi, 1000, 0, 1000, std::nullopt)).recorded());       // setuid root
+      EXPECT_TRUE(predict(loaded, arch, exec_as(abi, 1000, 0, 1000, std::nullopt, false)).recorded());  // failed, as such a process
+      EXPECT_TRUE(predict(loaded, arch, exec_as(abi, 1000, 1000, 1000, 0)).recorded());               // setgid root
+      EXPECT_FALSE(predict(loaded, arch, exec_as(abi, 1000, 1000, 1000, std::nullopt)).recorded());   // a plain exec
+      EXPECT_FALSE(predict(loaded, arch, exec_as(abi, 0, 0, 0, std::nullopt)).recorded());            // root's own
+      EXPECT_FALSE(predict(loaded, arch, exec_as(abi, 1000, 2000, 1000, 3000)).recorded());           // not to root
+    }
+    Event plain = exec_as(Abi::b64, 1000, 1000, 1000, std::nullopt);
+    EXPECT_FALSE(in_required_set(stig, plain));
+    EXPECT_TRUE(in_required_set(stig, exec_as(Abi::b64, 1000, 0, 1000, std::nullopt)));
+    EXPECT_TRUE(in_required_set(stig, exec_as(Abi::b32, 5, 5, 7, 0)));
+  }
+}
+
+TEST(Coverage, V268091WithoutTheGidPairIsOpenForSetgidExecsOnly) {
+  const auto stig = find_stig_rule("V-268091");
+  std::string uid_only;
+  for (std::size_t pos = 0, next; (next = kExecPriv.find('\n', pos)) != std::string::npos; pos = next + 1)
+    if (kExecPriv.compare(pos, next - pos, "-C uid") != 0 && kExecPriv.substr(pos, next - pos).find("uid!=euid") != std::string::npos)
+      uid_only += kExecPriv.substr(pos, next + 1 - pos);
+  auto result = evaluate(rules::parse_rules(uid_only, Arch::x86_64, "t"), Arch::x86_64, stig);
+  EXPECT_EQ(result.verdict, Verdict::Open);
+  ASSERT_FALSE(result.uncovered.empty());
+  for (const auto& group : result.uncovered) {
+    EXPECT_NE(group.text().find("egid 0"), std::string::npos) << group.text();  // only the setgid half is left out
+  }
+  // b64 only: every b32 privileged exec is uncovered.
+  auto b64 = evaluate(rules::parse_rules("-a always,exit -F arch=b64 -S execve -C uid!=euid -F euid=0\n-a always,exit -F arch=b64 -S execve -C gid!=egid -F egid=0\n",
+                                         Arch::aarch64, "t"),
+                      Arch::aarch64, stig);
+  EXPECT_EQ(b64.verdict, Verdict::Open);
+  for (const auto& group : b64.uncovered) EXPECT_EQ(group.abi, Abi::b32) << group.text();
+}
+
+}  // namespace
+}  // namespace auditvm::check

@@ -78,6 +78,12 @@ TEST(CallFor, EveryStigSyscallHasTheOutcomesItsRuleRequires) {
   for (const auto& rule : check::coverage_rules_for("all"))
     for (const auto& required : rule.required)
       for (const auto& syscall : required.syscalls) {
+        // V-268091's execve: the guest has no setuid- or setgid-root program to run yet, so its
+        // witnesses cannot be made (each finding says so); see README, "Scenarios".
+        if (syscall == "execve") {
+          EXPECT_FALSE(call_for(event(syscall.c_str(), 0), 0));
+          continue;
+        }
         std::vector<int> outcomes;
         if (required.successes) outcomes.push_back(0);
         if (required.failures) outcomes.insert(outcomes.end(), {13, 1});
