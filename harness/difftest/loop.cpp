@@ -1,11 +1,11 @@
 #include "difftest/loop.hpp"
 
 #include <algorithm>
-#include <chrono>
 #include <iostream>
 #include <map>
 
 #include "check/stig.hpp"
+#include "core/clock.hpp"
 #include "core/errors.hpp"
 #include "core/files.hpp"
 #include "core/write_file.hpp"
@@ -102,7 +102,7 @@ const Disagreement* with_signature(const Judgement& judgement, const std::string
 }  // namespace
 
 LoopResult run_loop(const std::vector<RuleSetSource>& sets, const LoopOptions& options) {
-  auto started = std::chrono::steady_clock::now();
+  Stopwatch started;
   LoopResult out;
   Session session(options);
   std::map<std::string, std::size_t> shrunk_signatures;  // signature -> index in out.found
@@ -161,7 +161,7 @@ LoopResult run_loop(const std::vector<RuleSetSource>& sets, const LoopOptions& o
     if (options.progress) options.progress(out.rule_sets, out.found.size());
   }
   out.cells = session.cells();
-  out.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  out.seconds = started.total();
   return out;
 }
 

@@ -55,7 +55,7 @@ std::vector<Cell> plan_cells(const std::vector<Scenario>& scenarios, const RunOp
 }
 
 report::RunResult run_matrix(const std::vector<Scenario>& scenarios, const RunOptions& options) {
-  auto started = std::chrono::steady_clock::now();
+  Stopwatch started;
   report::RunResult run;
   run.started_at = now_iso8601();
   auto cells = plan_cells(scenarios, options);
@@ -141,7 +141,7 @@ report::RunResult run_matrix(const std::vector<Scenario>& scenarios, const RunOp
   std::vector<std::thread> workers;
   for (unsigned i = 0; i < std::max(1U, options.jobs); ++i) workers.emplace_back(worker);
   for (auto& w : workers) w.join();
-  run.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  run.seconds = started.total();
   return run;
 }
 
