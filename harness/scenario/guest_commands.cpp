@@ -167,10 +167,23 @@ std::optional<report::LoadFailure> parse_load_failure(const std::string& output,
   failure.line = std::stoi(m[1]);
   for (const auto& line : rules::numbered_lines(rules_text))
     if (line.number == failure.line) failure.text = line.text;
-  // auditctl prints the reason on the line(s) before "There was an error ...".
+  // The reason is the last line before "There was an error ..." that is not something else auditctl
+  // printed: its stdout (status lines of -b/-f/-r/-e, the "No rules" of -D) comes after all of its
+  // stderr, and syslog's lines after both; WARNINGs are about other lines (or this one, loaded).
+  static const std::regex not_reason(R"(^(No rules|[a-z_]+ -?\d+( \w+)?|WARNING - .*|Warning - .*|Old style watch rules are slower)?$)");
   std::string before = output.substr(0, static_cast<size_t>(m.position(0)));
-  while (!before.empty() && before.back() == '\n') before.pop_back();
-  failure.message = before.substr(before.find_last_of('\n') == std::string::npos ? 0 : before.find_last_of('\n') + 1);
+  std::vector<std::string> lines;
+  for (size_t start = 0; start <= before.size();) {
+    size_t end = before.find('\n', start);
+    lines.push_back(before.substr(start, end == std::string::npos ? std::string::npos : end - start));
+    if (end == std::string::npos) break;
+    start = end + 1;
+  }
+  for (auto line = lines.rbegin(); line != lines.rend(); ++line)
+    if (!std::regex_match(*line, not_reason)) {
+      failure.message = *line;
+      break;
+    }
   return failure;
 }
 

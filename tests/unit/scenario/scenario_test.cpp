@@ -179,6 +179,88 @@ TEST(GuestOutput, LoadFailureNamesLineTextAndMessage) {
   EXPECT_FALSE(parse_load_failure("enabled 1\nfailure 1\n", rules));
 }
 
+// Real `auditctl -R` output from the bookworm x86_64 guest (difftest fixtures load-fstype-ordering-operator
+// and load-exe-ordering-operator): auditctl's own complaint goes to stderr, "There was an error" to
+// syslog (appended after the status lines -b, -f and -r printed) or to stderr after a WARNING.
+TEST(GuestOutput, LoadFailureReasonSkipsStatusNoRulesAndWarningLines) {
+  std::string rules = "-D\n-b 1024\n-f 1\n-r 0\n-a always,filesystem -F fstype>tracefs\n\n-e 1\n";
+  auto fstype = parse_load_failure(
+      "fstype only takes = or != operators\n"
+      "No rules\n"
+      "enabled 1\n"
+      "failure 1\n"
+      "pid 0\n"
+      "rate_limit 0\n"
+      "backlog_limit 1024\n"
+      "lost 0\n"
+      "backlog 0\n"
+      "backlog_wait_time 15000\n"
+      "backlog_wait_time_actual 0\n"
+      "enabled 1\n"
+      "failure 1\n"
+      "pid 0\n"
+      "rate_limit 0\n"
+      "backlog_limit 1024\n"
+      "lost 0\n"
+      "backlog 4\n"
+      "backlog_wait_time 15000\n"
+      "backlog_wait_time_actual 0\n"
+      "enabled 1\n"
+      "failure 1\n"
+      "pid 0\n"
+      "rate_limit 0\n"
+      "backlog_limit 1024\n"
+      "lost 0\n"
+      "backlog 4\n"
+      "backlog_wait_time 15000\n"
+      "backlog_wait_time_actual 0\n"
+      "There was an error in line 5 of /etc/audit/audit.rules\n", rules);
+  ASSERT_TRUE(fstype);
+  EXPECT_EQ(fstype->line, 5);
+  EXPECT_EQ(fstype->message, "fstype only takes = or != operators");
+  auto exe = parse_load_failure(
+      "WARNING - 32/64 bit syscall mismatch in line 6, you should specify an arch\n"
+      "exe only takes = or != operators\n"
+      "There was an error in line 6 of /etc/audit/audit.rules\n"
+      "No rules\n"
+      "enabled 1\n"
+      "failure 1\n"
+      "pid 0\n"
+      "rate_limit 0\n"
+      "backlog_limit 1024\n"
+      "lost 0\n"
+      "backlog 0\n"
+      "backlog_wait_time 15000\n"
+      "backlog_wait_time_actual 0\n"
+      "enabled 1\n"
+      "failure 1\n"
+      "pid 0\n"
+      "rate_limit 0\n"
+      "backlog_limit 1024\n"
+      "lost 0\n"
+      "backlog 0\n"
+      "backlog_wait_time 15000\n"
+      "backlog_wait_time_actual 0\n"
+      "enabled 1\n"
+      "failure 1\n"
+      "pid 0\n"
+      "rate_limit 0\n"
+      "backlog_limit 1024\n"
+      "lost 0\n"
+      "backlog 0\n"
+      "backlog_wait_time 15000\n"
+      "backlog_wait_time_actual 0\n"
+      "WARNING - 32/64 bit syscall mismatch in line 5, you should specify an arch\n", rules);
+  ASSERT_TRUE(exe);
+  EXPECT_EQ(exe->line, 6);
+  EXPECT_EQ(exe->message, "exe only takes = or != operators");
+  // A line refused with no reason given (a lone CR): nothing before it is its reason.
+  auto none = parse_load_failure("WARNING - 32/64 bit syscall mismatch in line 5, you should specify an arch\n"
+                                 "There was an error in line 6 of /etc/audit/audit.rules\nNo rules\nenabled 1\n", rules);
+  ASSERT_TRUE(none);
+  EXPECT_EQ(none->message, "");
+}
+
 TEST(Evidence, RealGuestRecordsMatchThePredictions) {
   // The helper output and audit log of a real x86_64 run of the STIG fix (tests/unit/records/data).
   auto s = load_scenario(shipped());
