@@ -224,26 +224,28 @@ class LineParser {
     if (!condition) fail(text, "-F missing or unknown operation in '" + text + "'");
     auto& [name, op, value] = *condition;
     if (!is_known_field(name)) fail(name, dialect_ == Dialect::auditctl ? "-F unknown field: " + name : "Unknown field: " + name);
-    // auditctl gathers -F key= with the -k keys and sends them last; key!= (or <, ...) is sent as
-    // a field of its own where it stands, and the kernel keeps it as the key whatever the operator
+    // auditctl gathers -F key= with the -k keys and sends them last (checked then: finish); key!=
+    // (or <, ...) is sent as a field of its own where it stands, and the kernel keeps it as the key
     // (auditctl -l shows key=), but refuses a rule with two key fields.
-    if (name == "key" && dialect_ == Dialect::auditctl && op != Op::eq) {
-      if (positional_key_) fail(text, "Error sending add rule data request (Invalid argument): a second key field");
-      positional_key_ = true;
-      keys_.push_back(value);
-      sent_.push_back("key" + std::string(to_string(op)) + value);
-      return;
-    }
-    if (name == "key") {
+    if (name == "key" && (op == Op::eq || dialect_ != Dialect::auditctl)) {
       gathered_keys_ = true;
       return keys_.push_back(value);
     }
-    if (dialect_ == Dialect::auditctl) list_field_check(name);
+    if (dialect_ == Dialect::auditctl) auditctl_field_check(text, name, op);
+    sent_conditions_.push_back({name, op, value});
+    if (name == "key") {
+      keys_.push_back(value);
+      sent_.push_back("key" + std::string(to_string(op)) + value);
+      if (positional_key_) second_key_ = true;
+      positional_key_ = true;
+      return;
+    }
     if (name == "arch") return arch_field(text, op, value);
     if (name == "perm") {
       perm_added_ = true;
       return perms(value);
     }
+    if (name == "path" || name == "dir") perm_added_ = true;  // libaudit counts a watched path as a perm for -k
     auto parsed = parse_field_value(name, op, value, dialect_);
     if (!parsed.error.empty()) fail(text, parsed.error);
     FieldCondition out{name, op, value, parsed.number};
@@ -256,19 +258,79 @@ class LineParser {
                     (out.number ? std::to_string(*out.number) : value));
   }
 
-  // Which lists a field may be used on, as auditctl checks it (libaudit's audit_rule_fieldpair_data).
-  void list_field_check(const std::string& name) {
+  // What auditctl checks as it reads `-F name op ...`, in the order libaudit's
+  // audit_rule_fieldpair_data checks it (3.0.9 and 4.0.2; 4.0.2 skips the exclude list's field set
+  // on kernels with AUDIT_FEATURE_BITMAP_EXCLUDE_EXTEND, as 6.1 and 6.12 have, and takes perm there).
+  void auditctl_field_check(const std::string& text, const std::string& name, Op op) {
     const List list = syscall_.list;
-    if (name == "msgtype" && list != List::exclude && list != List::user)
-      fail(name, "msgtype field can only be used with exclude or user filter list");
-    if ((name == "exit" || name == "success") && list != List::exit)
-      fail(name, name + " can only be used with exit filter list");
     if (list == List::exclude && userspace_ == Userspace::audit3) {
       static const std::set<std::string> allowed{"pid", "uid", "gid", "auid", "loginuid", "msgtype", "subj_user",
                                                  "subj_role", "subj_type", "subj_sen", "subj_clr", "exe"};
-      if (!allowed.count(name)) fail(name, "Only msgtype, *uid, *gid, pid, and subj* fields can be used with exclude filter");
+      if (!allowed.count(name)) fail(text, "Only msgtype, *uid, *gid, pid, and subj* fields can be used with exclude filter");
     }
+    const bool eq_or_ne = op == Op::eq || op == Op::ne;
+    static const std::set<std::string> exit_only{"exit", "obj_user", "obj_role", "obj_type", "obj_lev_low", "obj_lev_high", "path",
+                                                 "dir", "filetype", "devmajor", "devminor", "inode", "success", "ppid"};
+    if (name == "msgtype" && list != List::exclude && list != List::user)
+      fail(text, "msgtype field can only be used with exclude or user filter list");
+    if (exit_only.count(name) && list != List::exit) fail(text, name + " can only be used with exit filter list");
+    if ((name == "exe" || name == "inode") && !eq_or_ne) fail(text, name + " only takes = or != operators");
+    if (name == "key" && !key_may_follow()) fail(text, "Key field needs a watch, syscall or exe path given prior to it");
+    if (name == "arch" && saw_syscall_) fail(text, "arch must be before -S");
+    if (name == "arch" && !eq_or_ne) fail(text, "arch only takes = or != operators");
+    if (name == "perm") {
+      if (list != List::exit && !(list == List::exclude && userspace_ != Userspace::audit3))
+        fail(text, "perm can only be used with exit filter list");
+      if (op != Op::eq) fail(text, "perm only takes = operator");
+    }
+    if (name == "fstype" && list != List::filesystem) fail(text, "fstype field is not valid for the filter");
+    if (name == "fstype" && !eq_or_ne) fail(text, "fstype only takes = or != operators");
+    if (name == "sessionid" && list != List::exclude && list != List::user && list != List::exit)
+      fail(text, "sessionid must be used with exclude, user, or exit filter");
   }
+
+  // auditctl takes a key once a syscall, watch, perm= (path=, dir=), exe= or fstype= came before it.
+  bool key_may_follow() const { return saw_syscall_ || kind_ == Kind::watch || perm_added_ || exe_added_ || fstype_added_; }
+
+  // What the kernel refuses in a rule auditctl sends (kernel/auditfilter.c audit_field_valid and
+  // audit_data_to_entry, audit_to_watch, audit_make_tree, audit_to_inode, audit_alloc_mark; 6.1 and
+  // 6.12 alike): EINVAL, which auditctl reports as "Error sending add rule data request (Invalid
+  // argument)", or with no reason at all when the rule's first field is dir= (auditctl retries it
+  // as a watch for old kernels, and says nothing when that fails too).
+  void kernel_checks() {
+    static const std::set<std::string> eq_or_ne_only{"subj_user", "subj_role", "subj_type", "obj_user", "obj_role", "obj_type", "path", "dir",
+                                                     "key", "arch", "fstype", "perm", "filetype", "exe"};
+    static const std::set<std::string> no_bit_ops{"subj_sen", "subj_clr", "obj_lev_low", "obj_lev_high"};
+    bool watch = false, tree = false, inode = false, exe = false;
+    const bool dir_first = !sent_conditions_.empty() && sent_conditions_.front().left == "dir";
+    for (const auto& condition : sent_conditions_) {
+      const std::string& name = condition.left;
+      const Op op = condition.op;
+      const std::string& value = condition.right;
+      auto refuse = [&](const std::string& why) {
+        std::string text = name + std::string(to_string(op)) + value;
+        if (dir_first) fail(text, "");
+        fail(text, std::string(removes_ ? "Error sending delete rule data request" : "Error sending add rule data request") +
+                       " (Invalid argument): " + why);
+      };
+      if (syscall_.list == List::filesystem && name != "fstype" && name != "key") refuse("the filesystem list takes only fstype and key fields");
+      if (eq_or_ne_only.count(name) && op != Op::eq && op != Op::ne) refuse(name + " takes only = and !=");
+      if (no_bit_ops.count(name) && (op == Op::bitmask || op == Op::bittest)) refuse(name + " takes no bit operators");
+      const bool path_like = name == "path" || name == "dir" || name == "inode";
+      if (path_like && (watch || tree || inode)) refuse("a rule holds one path, dir or inode");
+      if ((name == "path" || name == "dir") && op != Op::eq) refuse(name + " takes only =");
+      if ((name == "path" || name == "dir" || name == "exe") && value[0] != '/') refuse(name + " must be an absolute path");
+      if ((name == "path" || name == "exe") && value.back() == '/') refuse(name + " must not end in '/'");
+      if (name == "exe" && exe) refuse("a rule holds one exe");
+      watch = watch || name == "path";
+      tree = tree || name == "dir";
+      inode = inode || name == "inode";
+      exe = exe || name == "exe";
+    }
+    if (second_key_ || (positional_key_ && gathered_keys_)) refuse_second_key();
+  }
+
+  [[noreturn]] void refuse_second_key() const { fail("key", "Error sending add rule data request (Invalid argument): a second key field"); }
 
   void arch_field(const std::string& text, Op op, const std::string& value) {
     if (op != Op::eq && op != Op::ne) fail(text, "arch only supports the = and != operators");
@@ -316,9 +378,11 @@ class LineParser {
   void comparison(const std::string& text) {
     auto condition = split_condition(text);
     if (!condition || (condition->op != Op::eq && condition->op != Op::ne))
-      fail(text, "-C needs field=field or field!=field");
+      fail(text, dialect_ == Dialect::auditctl ? text + " only takes = or != operators" : "-C needs field=field or field!=field");
     for (const auto& name : {condition->left, condition->right})
       if (!is_known_field(name)) fail(name, "Unknown field: " + name);
+    // audit_rule_interfield_comp_data: a comparison only on the exit list (named by its left field).
+    if (dialect_ == Dialect::auditctl && syscall_.list != List::exit) fail(text, condition->left + " can only be used with exit filter list");
     syscall_.comparisons.push_back({condition->left, condition->op, condition->right});
     sent_.push_back("compare:" + condition->left + std::string(to_string(condition->op)) + condition->right);
   }
@@ -333,6 +397,7 @@ class LineParser {
     std::string sent = path;
     while (sent.size() > 2 && sent.back() == '/') sent.pop_back();
     sent_.push_back("watch=" + sent);
+    sent_conditions_.push_back({"path", Op::eq, sent});
   }
 
   void perms(const std::string& value) {
@@ -358,7 +423,15 @@ class LineParser {
     // auditctl joins the keys with \x01 and sends them as one field, after every other.
     std::string joined;
     for (const auto& k : keys_) joined += (joined.empty() ? "" : "\x01") + k;
-    if (positional_key_ && gathered_keys_) fail("key", "Error sending add rule data request (Invalid argument): a second key field");
+    if (dialect_ == Dialect::auditctl && gathered_keys_ && kind_ == Kind::syscall) {
+      // The keys go through audit_rule_fieldpair_data as "key=...": the field checks of the list apply.
+      if (syscall_.list == List::exclude && userspace_ == Userspace::audit3)
+        fail("key=" + joined, "Only msgtype, *uid, *gid, pid, and subj* fields can be used with exclude filter");
+      if (!key_may_follow()) fail("key=" + joined, "Key field needs a watch, syscall or exe path given prior to it");
+    }
+    if (gathered_keys_) sent_conditions_.push_back({"key", Op::eq, joined});
+    if (dialect_ == Dialect::auditctl && kind_ != Kind::control && kind_ != Kind::none) kernel_checks();
+    else if (positional_key_ && gathered_keys_) refuse_second_key();
     if (!keys_.empty() && !positional_key_) sent_.push_back("key=" + joined);
     switch (kind_) {
       case Kind::none:
@@ -376,7 +449,7 @@ class LineParser {
         break;
     }
     if (!watch_.perms.empty()) syscall_.fields.push_back({"perm", Op::eq, watch_.perms, std::nullopt});
-    check_list_fields();
+    if (dialect_ != Dialect::auditctl) check_list_fields();
     if (syscall_.list == List::exit && !saw_syscall_) syscall_.all_syscalls = true;
     std::sort(syscall_.syscalls.begin(), syscall_.syscalls.end());
     syscall_.syscalls.erase(std::unique(syscall_.syscalls.begin(), syscall_.syscalls.end()), syscall_.syscalls.end());
@@ -387,13 +460,12 @@ class LineParser {
     return rule_;
   }
 
-  // What auditctl refuses on each list, in its words (measured with auditctl 3.0.9 and 4.0.2:
-  // README, "Kernel semantics, as measured").
+  // What no audit userspace sends on each list (a listing may come from any of them: audit 4 sends
+  // euid= on the exclude list, and a key after exe= on the task list), in auditctl's words.
   void check_list_fields() {
     const List list = syscall_.list;
     if (list == List::task && saw_syscall_) fail("-S", "Error: syscall auditing being added to task list");
     if (list == List::exclude && saw_syscall_) fail("-S", "Error: syscall auditing cannot be put on exclude list");
-    if (list == List::task && !keys_.empty()) fail("-k", "key option needs a watch or syscall given prior to it");
     if ((list == List::task || list == List::exclude) && !syscall_.comparisons.empty())
       fail("-C", syscall_.comparisons.front().left + " can only be used with exit filter list");
     static const std::vector<std::string> exit_only{"exit", "success", "ppid", "path", "dir", "perm", "filetype", "inode", "devmajor", "devminor"};
@@ -402,12 +474,10 @@ class LineParser {
       const std::string text = name + std::string(to_string(field.op)) + field.value;
       if (name == "msgtype" && list != List::exclude && list != List::user)
         fail(text, "msgtype field can only be used with exclude or user filter list");
-      if (list == List::task && std::find(exit_only.begin(), exit_only.end(), name) != exit_only.end())
+      const bool exit_only_here = list == List::task || (list == List::exclude && name != "perm");
+      if (exit_only_here && std::find(exit_only.begin(), exit_only.end(), name) != exit_only.end())
         fail(text, name + " can only be used with exit filter list");
       if (list == List::task && name == "sessionid") fail(text, "sessionid must be used with exclude, user, or exit filter");
-      const bool exclude_field = name == "msgtype" || name == "uid" || name == "gid" || name == "auid" || name == "loginuid" ||
-                                 name == "pid" || name == "exe" || name.rfind("subj_", 0) == 0;
-      if (list == List::exclude && !exclude_field) fail(text, "Only msgtype, *uid, *gid, pid, and subj* fields can be used with exclude filter");
     }
   }
 
@@ -421,7 +491,8 @@ class LineParser {
   size_t pos_ = 0;
   Kind kind_ = Kind::none;
   bool saw_syscall_ = false, perm_added_ = false, exe_added_ = false, fstype_added_ = false, removes_ = false;
-  bool positional_key_ = false, gathered_keys_ = false;  // a key!= field; keys from -k and -F key=
+  bool positional_key_ = false, gathered_keys_ = false, second_key_ = false;  // key!= fields; keys from -k and -F key=
+  std::vector<SplitCondition> sent_conditions_;  // every field auditctl sends, in order (the kernel's checks)
   std::optional<Abi> printed_in_;
   std::optional<Abi> names_abi_;  // the ABI -F arch named (syscall names resolve in its table)
   std::vector<std::string> sent_;

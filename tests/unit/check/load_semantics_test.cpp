@@ -178,6 +178,90 @@ TEST(LoadSemantics, WhatTheKernelRefuses) {
   EXPECT_EQ(predicted_listing(key)[1], "-a always,exit -F arch=b64 -S openat -F key=b");
 }
 
+const std::string kInvalid = "Error sending add rule data request (Invalid argument)";
+const std::string kKeyNeeds = "Key field needs a watch, syscall or exe path given prior to it";
+const std::string kExcludeFields = "Only msgtype, *uid, *gid, pid, and subj* fields can be used with exclude filter";
+
+TEST(LoadSemantics, AuditctlChecksEachFieldAgainstItsListAndOperator) {
+  const std::vector<Refused> refused{{5, false, "path can only be used with exit filter list"},
+                                     {6, false, "obj_user can only be used with exit filter list"},
+                                     {7, false, "inode can only be used with exit filter list"},
+                                     {8, false, "devmajor can only be used with exit filter list"},
+                                     {9, false, "filetype can only be used with exit filter list"},
+                                     {10, false, "ppid can only be used with exit filter list"},
+                                     {11, false, "success can only be used with exit filter list"},
+                                     {12, false, "perm can only be used with exit filter list"},
+                                     {13, false, "fstype field is not valid for the filter"},
+                                     {14, false, "fstype only takes = or != operators"},
+                                     {15, false, "exe only takes = or != operators"},
+                                     {16, false, "inode only takes = or != operators"},
+                                     {17, false, "perm only takes = operator"},
+                                     {18, false, "arch only takes = or != operators"},
+                                     {19, false, "auid can only be used with exit filter list"},
+                                     {20, false, "auid can only be used with exit filter list"}};
+  for (auto userspace : {Userspace::audit3, Userspace::audit4}) {
+    SCOPED_TRACE(std::string(rules::to_string(userspace)));
+    auto report = load("field_lists", Arch::x86_64, userspace);
+    expect_refused(report, refused, 1);
+    EXPECT_EQ(predicted_listing(report), (std::vector<std::string>{"-a always,exit -F arch=b64 -S read", "-a always,exit -F arch=b64 -S write"}));
+  }
+}
+
+TEST(LoadSemantics, TheKernelRefusesFieldsItsListOrItsOperatorDoesNotTake) {
+  std::vector<Refused> refused;
+  for (int line = 7; line <= 20; ++line) refused.push_back({line, true, kInvalid});
+  refused.push_back({21, false, ""});  // dir= first: auditctl retries it as a watch and says nothing
+  for (auto arch : {Arch::x86_64, Arch::aarch64})
+    for (auto userspace : {Userspace::audit3, Userspace::audit4}) {
+      auto report = load("kernel_refuses", arch, userspace);
+      expect_refused(report, refused, 1);
+      EXPECT_EQ(report.rejected.back().message, "");
+      EXPECT_EQ(predicted_listing(report), (std::vector<std::string>{"-a always,exit -F arch=b64 -S read", "-a always,exit -F arch=b64 -S write"}));
+    }
+}
+
+TEST(LoadSemantics, AKeyNeedsASyscallWatchPermExeOrFstypeBeforeItIsSent) {
+  for (auto userspace : {Userspace::audit3, Userspace::audit4}) {
+    auto report = load("key_dependency", Arch::x86_64, userspace);
+    expect_refused(report, {{5, false, kKeyNeeds}, {6, false, kKeyNeeds}, {8, false, kKeyNeeds}}, 1);
+    EXPECT_EQ(predicted_listing(report).size(), 4U);
+  }
+}
+
+TEST(LoadSemantics, TheExcludeListsFieldsDifferBetweenTheUserspaces) {
+  expect_refused(load("exclude_fields"), {{7, false, kExcludeFields}, {8, false, kExcludeFields}, {9, false, kExcludeFields}, {10, false, kExcludeFields}}, 1);
+  auto audit4 = load("exclude_fields", Arch::x86_64, Userspace::audit4);
+  expect_refused(audit4, {{8, false, "success can only be used with exit filter list"}, {9, false, kKeyNeeds}}, 1);
+  EXPECT_EQ(predicted_listing(audit4), (std::vector<std::string>{"-a always,exit -F arch=b64 -S read", "-a always,exit -F arch=b64 -S write",
+                                                                 "-a never,exclude -F euid=0", "-a never,exclude -F exe=/bin/busybox -F key=y"}));
+}
+
+TEST(LoadSemantics, TheDifftestFixturesStopWhereTheKernelStopped) {
+  // tests/difftest/found/*/load-*: the line auditctl -R stopped at on the guest, and its words.
+  struct Found {
+    const char* rules;
+    Arch arch;
+    int line;
+    std::string message;
+  };
+  const std::vector<Found> found{
+      {"-a always,exit -S all\n-a never,exclude -F key=x\n", Arch::aarch64, 2, kExcludeFields},
+      {"-a never,exit -S finit_module -F path!=/etc/passwd\n", Arch::aarch64, 1, kInvalid},
+      {"-A always,filesystem -F arch=b64\n", Arch::x86_64, 1, kInvalid},
+      {"-a always,exit -S execve\n-a always,filesystem -C auid!=euid\n", Arch::x86_64, 2, "auid can only be used with exit filter list"},
+      {"-a always,exit -S delete_module\n-a always,exit -S finit_module -F exe>=/sbin/insmod\n", Arch::x86_64, 2, "exe only takes = or != operators"},
+      {"-a filesystem,always -F auid<=1000\n", Arch::x86_64, 1, kInvalid},
+      {"-a always,exit -S delete_module\n-a never,exit -S execve -F fstype=tracefs\n", Arch::x86_64, 2, "fstype field is not valid for the filter"},
+      {"-a always,filesystem -F fstype>tracefs\n", Arch::x86_64, 1, "fstype only takes = or != operators"}};
+  for (const auto& f : found) {
+    SCOPED_TRACE(f.rules);
+    auto report = simulate_load(f.rules, f.arch, "found");
+    ASSERT_TRUE(report.failing_line);
+    EXPECT_EQ(*report.failing_line, f.line);
+    EXPECT_EQ(report.message.substr(0, f.message.size()), f.message);
+  }
+}
+
 TEST(LoadSemantics, TheTwoUserspacesDiffer) {
   expect_refused(load("arch_on_exclude"), {{3, false, "Only msgtype, *uid, *gid, pid, and subj* fields can be used with exclude filter"}}, 1);
   expect_refused(load("arch_on_exclude", Arch::x86_64, Userspace::audit4), {}, 0);
