@@ -170,7 +170,7 @@ std::optional<report::LoadFailure> parse_load_failure(const std::string& output,
   // The reason is the last line before "There was an error ..." that is not something else auditctl
   // printed: its stdout (status lines of -b/-f/-r/-e, the "No rules" of -D) comes after all of its
   // stderr, and syslog's lines after both; WARNINGs are about other lines (or this one, loaded).
-  static const std::regex not_reason(R"(^(No rules|[a-z_]+ -?\d+( \w+)?|WARNING - .*|Warning - .*|Old style watch rules are slower)?$)");
+  static const std::regex not_reason(R"(^(No rules|[a-z_]+ -?\d+( \w+)?|WARNING - .*|Warning - .*|Old style watch rules are slower|perm used without an arch is slower)?$)");
   std::string before = output.substr(0, static_cast<size_t>(m.position(0)));
   std::vector<std::string> lines;
   for (size_t start = 0; start <= before.size();) {

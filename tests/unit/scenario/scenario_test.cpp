@@ -259,6 +259,11 @@ TEST(GuestOutput, LoadFailureReasonSkipsStatusNoRulesAndWarningLines) {
                                  "There was an error in line 6 of /etc/audit/audit.rules\nNo rules\nenabled 1\n", rules);
   ASSERT_TRUE(none);
   EXPECT_EQ(none->message, "");
+  // audit 4's notes on rules it loads (libaudit's LOG_INFO messages) are no reason either.
+  auto noted = parse_load_failure("perm used without an arch is slower\nOld style watch rules are slower\n"
+                                  "There was an error in line 5 of /etc/audit/audit.rules\n", rules);
+  ASSERT_TRUE(noted);
+  EXPECT_EQ(noted->message, "");
 }
 
 TEST(Evidence, RealGuestRecordsMatchThePredictions) {
