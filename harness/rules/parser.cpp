@@ -379,12 +379,28 @@ class LineParser {
     auto condition = split_condition(text);
     if (!condition || (condition->op != Op::eq && condition->op != Op::ne))
       fail(text, dialect_ == Dialect::auditctl ? text + " only takes = or != operators" : "-C needs field=field or field!=field");
-    for (const auto& name : {condition->left, condition->right})
-      if (!is_known_field(name)) fail(name, "Unknown field: " + name);
-    // audit_rule_interfield_comp_data: a comparison only on the exit list (named by its left field).
-    if (dialect_ == Dialect::auditctl && syscall_.list != List::exit) fail(text, condition->left + " can only be used with exit filter list");
+    if (dialect_ == Dialect::auditctl) {
+      auditctl_comparison_check(text, condition->left, condition->right);
+    } else {
+      for (const auto& name : {condition->left, condition->right})
+        if (!is_known_field(name)) fail(name, "Unknown field: " + name);
+    }
     syscall_.comparisons.push_back({condition->left, condition->op, condition->right});
     sent_.push_back("compare:" + condition->left + std::string(to_string(condition->op)) + condition->right);
+  }
+
+  // audit_rule_interfield_comp_data's checks, in its order and words (both name the left field):
+  // the two names, the list, then the pair (uid-like ids with each other, gid-like likewise, never a
+  // field with itself).
+  void auditctl_comparison_check(const std::string& text, const std::string& left, const std::string& right) {
+    if (!is_known_field(left)) fail(text, "-C unknown field: " + left);
+    if (!is_known_field(right)) fail(text, "-C unknown right hand value for comparison with: " + left);
+    if (syscall_.list != List::exit) fail(text, left + " can only be used with exit filter list");
+    static const std::set<std::string> uids{"uid", "euid", "suid", "fsuid", "auid", "obj_uid"}, gids{"gid", "egid", "sgid", "fsgid", "obj_gid"};
+    auto id = [](const std::string& name) { return name == "loginuid" ? std::string("auid") : name; };
+    const std::string a = id(left), b = id(right);
+    const bool compatible = a != b && ((uids.count(a) && uids.count(b)) || (gids.count(a) && gids.count(b)));
+    if (!compatible) fail(text, "-C incompatible comparison " + left);
   }
 
   void watch_path(const std::string& option, const std::string& path) {

@@ -262,6 +262,21 @@ TEST(LoadSemantics, TheDifftestFixturesStopWhereTheKernelStopped) {
   }
 }
 
+TEST(LoadSemantics, AComparisonNeedsTwoIdsOfOneKind) {
+  for (auto userspace : {Userspace::audit3, Userspace::audit4}) {
+    auto report = load("compare_fields", Arch::x86_64, userspace);
+    expect_refused(report, {{6, false, "-C unknown field: bogus"},
+                            {7, false, "-C unknown right hand value for comparison with: auid"},
+                            {8, false, "-C incompatible comparison auid"},
+                            {9, false, "-C incompatible comparison uid"},
+                            {10, false, "-C incompatible comparison pid"},
+                            {11, false, "-C incompatible comparison obj_uid"},
+                            {12, false, "-C incompatible comparison gid"}},
+                   1);
+    EXPECT_EQ(predicted_listing(report).size(), 2U);
+  }
+}
+
 TEST(LoadSemantics, TheTwoUserspacesDiffer) {
   expect_refused(load("arch_on_exclude"), {{3, false, "Only msgtype, *uid, *gid, pid, and subj* fields can be used with exclude filter"}}, 1);
   expect_refused(load("arch_on_exclude", Arch::x86_64, Userspace::audit4), {}, 0);
