@@ -27,6 +27,7 @@ struct RunCliOptions {
   CellSelection selection;
   unsigned jobs = 0;
   bool fresh_vm = false;
+  bool no_snapshots = false;
   std::string report_dir = "results";
   std::string guest = "debian";
   MachineOptions machine;
@@ -52,6 +53,7 @@ int run(const RunCliOptions& options, const GlobalOptions& global) {
   selected_cells(scenarios, run_options);  // a selection of no cell is bad input, before any guest
   run_options.jobs = options.jobs ? options.jobs : machine::default_jobs();
   run_options.fresh_vm = options.fresh_vm;
+  run_options.snapshots = !options.no_snapshots;
   run_options.backend = options.machine.backend_options();
   run_options.accel = options.machine.accel_value();
   // Before any guest or image: an unusable or busy report directory stops the run here.
@@ -94,6 +96,8 @@ CommandRunner register_run(CLI::App& root, const GlobalOptions& global) {
   options->selection.add_to(*cmd);
   cmd->add_option("--jobs,-j", options->jobs, "Guests at once (default: fits cores and memory)");
   cmd->add_flag("--fresh-vm", options->fresh_vm, "Boot a fresh guest for every cell");
+  cmd->add_flag("--no-snapshots", options->no_snapshots,
+                "Boot every fresh guest (default, QEMU backend: guests alike restored from a snapshot of the first one booted)");
   cmd->add_option("--report-dir", options->report_dir, "Where reports and logs go")->capture_default_str();
   cmd->add_option("--guest", options->guest,
                   "debian (default guests, busybox /init), systemd (Debian guests booting the configuration's units as NixOS does) or nixos")

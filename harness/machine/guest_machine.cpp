@@ -3,6 +3,7 @@
 #include <poll.h>
 #include <sys/socket.h>
 #include <sys/un.h>
+#include <fcntl.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -176,12 +177,20 @@ void GuestMachine::boot_with(Accel accel, std::chrono::seconds timeout) {
     throw InfraError("cannot listen on " + socket_path.string() + ": " + std::strerror(errno));
 
   auto deadline = Clock::now() + timeout;
+  VmStart start;
   {
     std::lock_guard lock(lifecycle_mutex_);
     if (stop_requested()) throw InfraError("auditvm is stopping: no new machines");
-    start_vm(socket_path);
+    start = start_vm(socket_path);
   }
   channel_ = std::make_unique<Channel>(accept_channel(listener, deadline));
+  if (start == VmStart::restored) {
+    // The shell waits where it waited when saved: no banner, the channel's helper already defined.
+    resume_restored(deadline);
+    resync_restored_guest(deadline);
+    restored_ = true;
+    return;
+  }
   const std::string no_shell = "no shell within " + std::to_string(timeout.count()) + " s";
   switch (channel_->wait_for_banner(deadline)) {
     case Channel::Wait::ready: break;
@@ -193,6 +202,22 @@ void GuestMachine::boot_with(Accel accel, std::chrono::seconds timeout) {
     case Channel::Status::closed: died("the VM closed its console before the shell started");
     case Channel::Status::timed_out: timed_out_booting(no_shell);
   }
+  shell_ready(deadline);
+}
+
+void GuestMachine::resync_restored_guest(Clock::time_point deadline) {
+  // Records carry the guest's wall clock, which stood still in the snapshot; every restored guest
+  // would also share one entropy pool (nothing in auditd or the records depends on it, but each
+  // guest gets its own bytes as a booted one would).
+  auto since_epoch = std::chrono::system_clock::now().time_since_epoch();
+  std::string bytes(32, '\0');
+  if (Fd random(::open("/dev/urandom", O_RDONLY | O_CLOEXEC)); !random || ::read(random.get(), bytes.data(), bytes.size()) != 32)
+    throw InfraError("cannot read /dev/urandom");
+  auto seconds = std::chrono::duration_cast<std::chrono::seconds>(since_epoch).count();
+  auto timeout = std::chrono::duration_cast<std::chrono::seconds>(deadline - Clock::now());
+  auto result = run("date -u -s @" + std::to_string(seconds) + " >/dev/null && printf %s " + base64_encode(bytes) + " >/dev/urandom",
+                    std::max(timeout, std::chrono::seconds(5)));
+  if (result.exit_status != 0) died("the restored guest could not set its clock: " + result.err);
 }
 
 CommandResult GuestMachine::run(const std::string& script, std::chrono::seconds timeout) {

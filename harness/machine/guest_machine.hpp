@@ -23,12 +23,19 @@ class GuestMachine : public Machine {
   void shutdown() override;
   const image::Manifest& manifest() const override { return manifest_; }
   std::filesystem::path console_log() const override { return options_.console_log; }
+  bool restored() const override { return restored_; }
 
  protected:
   // Backends: whether a KVM guest can start at all (as the backend's QEMU would run it).
   virtual bool kvm_usable() = 0;
-  // Start the VM so that it connects its virtio console to `socket`.
-  virtual void start_vm(const std::filesystem::path& socket) = 0;
+  // Start the VM so that it connects its virtio console to `socket`: booting, or restored from a
+  // snapshot of a guest whose shell was ready (its banner long shown, the channel installed).
+  enum class VmStart { booting, restored };
+  virtual VmStart start_vm(const std::filesystem::path& socket) = 0;
+  // A booted guest's shell is ready, nothing else ran yet: the moment to save a snapshot.
+  virtual void shell_ready(Clock::time_point deadline) { (void)deadline; }
+  // A restored VM connected its console: run it (it may wait for its snapshot to load).
+  virtual void resume_restored(Clock::time_point deadline) { (void)deadline; }
   virtual bool vm_running() = 0;
   virtual bool wait_vm_exit(std::chrono::milliseconds grace) = 0;  // true when it exited
   virtual void kill_vm() = 0;                                       // idempotent
@@ -53,6 +60,8 @@ class GuestMachine : public Machine {
   [[noreturn]] void timed_out_booting(const std::string& what);
   std::string with_logs(const std::string& what);  // + the console's (and the backend's) last lines
   void boot_with(Accel accel, std::chrono::seconds timeout);
+  // A restored guest's clock and entropy pool were saved with it: set from the host's.
+  void resync_restored_guest(Clock::time_point deadline);
   Fd accept_channel(const Fd& listener, Clock::time_point deadline);
 
   image::Manifest manifest_;
@@ -62,6 +71,7 @@ class GuestMachine : public Machine {
   std::unique_ptr<Channel> channel_;
   int cleanup_id_ = 0;
   bool down_ = false;
+  bool restored_ = false;
   // Held while the backend starts the VM and while it is torn down, so a signal's teardown that
   // arrives mid-start waits for the VM (QEMU process, libvirt domain) to exist, then removes it.
   std::mutex lifecycle_mutex_;

@@ -21,6 +21,8 @@ struct CommandResult {
 
 enum class Accel { automatic, kvm, tcg };
 
+class SnapshotStore;  // qemu/snapshot.hpp
+
 struct BootOptions {
   std::vector<std::string> extra_kernel_params;  // appended to the manifest's (e.g. audit=1 audit_backlog_limit=8192)
   std::filesystem::path run_directory;           // private 0700 dir for sockets; removed on shutdown
@@ -29,6 +31,10 @@ struct BootOptions {
   std::chrono::seconds boot_timeout{120};
   std::chrono::seconds shutdown_grace{10};
   unsigned memory_mib = 256;
+  // The run's snapshots (QEMU backend; nullptr: always boot) and how many fresh guests with these
+  // options the run expects, this one included (a snapshot is saved only for two or more).
+  SnapshotStore* snapshots = nullptr;
+  unsigned alike_boots = 1;
 };
 
 // Failures of the machinery (infrastructure errors, exit 2), each distinct so reports can say which
@@ -59,6 +65,8 @@ class Machine {
   virtual void shutdown() = 0;
   virtual const image::Manifest& manifest() const = 0;
   virtual std::filesystem::path console_log() const = 0;
+  // Whether boot() restored the guest from a snapshot instead of booting it.
+  virtual bool restored() const { return false; }
 };
 
 enum class Backend { qemu, libvirt };

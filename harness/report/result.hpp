@@ -127,7 +127,7 @@ std::string cell_id(const std::string& configuration, Arch arch, const std::stri
 
 // Where a cell's time went, in seconds per phase (steady clock), in the order a cell takes them.
 struct CellTimings {
-  double boot = 0;     // booting the guest: only on the first cell a guest served
+  double boot = 0;     // booting the guest: only on the first cell a guest served (a guest restored: 0)
   double reset = 0;    // a reused guest reset and verified clean
   double load = 0;     // rules file and sysctls written, auditctl -R, auditd started (a booted NixOS guest: watched)
   double state = 0;    // auditctl -l, auditctl -s, /proc/cmdline
@@ -135,10 +135,11 @@ struct CellTimings {
   double events = 0;   // the actions' and witnesses' calls in the guest
   double records = 0;  // auditd's log flushed and read back (or dmesg), auditctl -s after, written, parsed
   double judge = 0;    // the assertions (host)
+  double restore = 0;  // the first cell's guest restored from a snapshot instead of booted (then boot is 0)
 };
 // The phases by name, in order: the one list the JSON writer, the reader and bench/matrix.sh follow.
-inline constexpr std::array<std::pair<const char*, double CellTimings::*>, 8> kTimingPhases{{
-    {"boot", &CellTimings::boot}, {"reset", &CellTimings::reset}, {"load", &CellTimings::load},
+inline constexpr std::array<std::pair<const char*, double CellTimings::*>, 9> kTimingPhases{{
+    {"boot", &CellTimings::boot}, {"restore", &CellTimings::restore}, {"reset", &CellTimings::reset}, {"load", &CellTimings::load},
     {"state", &CellTimings::state}, {"check", &CellTimings::check}, {"events", &CellTimings::events},
     {"records", &CellTimings::records}, {"judge", &CellTimings::judge}}};
 

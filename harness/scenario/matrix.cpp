@@ -11,6 +11,7 @@
 #include "core/errors.hpp"
 #include "core/write_file.hpp"
 #include "machine/cleanup.hpp"
+#include "machine/qemu/snapshot.hpp"
 #include "nixos/render.hpp"
 #include "scenario/progress.hpp"
 #include "scenario/schedule.hpp"
@@ -65,6 +66,11 @@ report::RunResult run_matrix(const std::vector<Scenario>& scenarios, const RunOp
     for (const auto& id : scenario.stigs) stigs.emplace(id, check::find_stig_rule(id));
 
   auto sessions = plan_sessions(cells, options.fresh_vm, std::max(1U, options.jobs));
+  // Fresh guests alike (one per session) start from a snapshot of the first one booted (QEMU).
+  std::optional<machine::SnapshotStore> snapshots;
+  if (options.snapshots && options.backend.backend == machine::Backend::qemu) snapshots.emplace();
+  std::map<std::string, unsigned> boots_alike;
+  for (const auto& session : sessions) ++boots_alike[boot_key(cells[session.cells.front()])];
   std::atomic<std::size_t> next_session{0};
   Progress progress(cells.size(), options.quiet, std::cerr);
   const auto log_dir = options.report_dir / "logs";
@@ -111,6 +117,9 @@ report::RunResult run_matrix(const std::vector<Scenario>& scenarios, const RunOp
             // Named after the first cell it serves: unique across the shards of one matrix.
             boot.console_log = file_in(log_dir, cell.id() + ".console.log");
             console_log = boot.console_log.string();  // a guest that fails to boot still has its log
+            boot.snapshots = snapshots ? &*snapshots : nullptr;
+            // A guest built with its configuration is its cell's own: nothing alike to restore.
+            boot.alike_boots = manifest->configuration_built_in ? 1 : boots_alike[boot_key(cell)];
             Stopwatch booting;
             guest = machine::make_machine(*manifest, boot, options.backend);
             guest->boot();
@@ -123,7 +132,7 @@ report::RunResult run_matrix(const std::vector<Scenario>& scenarios, const RunOp
           for (std::size_t r = 1; r < cell.scenario->stigs.size(); ++r) others.push_back(stigs.at(cell.scenario->stigs[r]));
           run.cells[index] = run_cell(*guest, cell, stigs.at(cell.scenario->stig), used, log_dir, options.predictor, others);
           run.cells[index].suite = cell.suite;
-          run.cells[index].timings.boot = used ? 0 : boot_seconds;
+          (guest->restored() ? run.cells[index].timings.restore : run.cells[index].timings.boot) = used ? 0 : boot_seconds;
           record_guest(run.cells[index], *manifest);
           used = true;
           progress.finished(run.cells[index]);

@@ -20,6 +20,8 @@ struct RunOptions {
   std::vector<std::string> configurations;  // empty: all
   unsigned jobs = 1;
   bool fresh_vm = false;
+  // Fresh guests alike start from a snapshot of the first one booted (QEMU backend, TCG).
+  bool snapshots = true;
   std::optional<std::pair<unsigned, unsigned>> shard;  // I/N (1-based)
   machine::BackendOptions backend;
   machine::Accel accel = machine::Accel::automatic;

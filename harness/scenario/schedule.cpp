@@ -15,12 +15,6 @@ namespace {
 // about 120 witnesses each (V-268096 36-124, the seven Anduril rules 395-954 in all).
 constexpr double kCellSeconds = 1.4, kCallSeconds = 0.0106, kWitnessesPerRule = 120, kAarch64Factor = 1.4, kBootSeconds = 2.0;
 
-std::string boot_key(const Cell& cell) {
-  std::string key = std::string(to_string(cell.arch)) + " " + cell.suite;
-  for (const auto& p : nixos::kernel_params(cell.configuration->config)) key += " " + p;
-  return key;
-}
-
 double cost_of(const std::vector<std::size_t>& indexes, const std::vector<Cell>& cells) {
   return std::accumulate(indexes.begin(), indexes.end(), expected_boot_seconds(),
                          [&](double sum, std::size_t i) { return sum + expected_seconds(cells[i]); });
@@ -47,6 +41,12 @@ std::pair<Session, Session> split(const Session& session, const std::vector<Cell
 }
 
 }  // namespace
+
+std::string boot_key(const Cell& cell) {
+  std::string key = std::string(to_string(cell.arch)) + " " + cell.suite;
+  for (const auto& p : nixos::kernel_params(cell.configuration->config)) key += " " + p;
+  return key;
+}
 
 double expected_seconds(const Cell& cell) {
   double calls = static_cast<double>(cell.scenario->actions.size()) + kWitnessesPerRule * static_cast<double>(cell.scenario->stigs.size());

@@ -20,6 +20,10 @@ double expected_boot_seconds();
 // Locked rules, an immutable login uid and sysctls outlive a reset: such a cell gets its own boot.
 bool needs_fresh_guest(const Cell& cell);
 
+// What a cell's guest boots with (arch, suite, kernel parameters): cells alike may share a guest,
+// and fresh guests alike may start from one snapshot.
+std::string boot_key(const Cell& cell);
+
 // Cells that share one boot: same guest image (arch, suite) and kernel command line, in scenario
 // order, reset between them.
 struct Session {

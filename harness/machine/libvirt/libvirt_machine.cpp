@@ -73,7 +73,7 @@ bool LibvirtMachine::kvm_usable() {
   return true;
 }
 
-void LibvirtMachine::start_vm(const fs::path& socket) {
+GuestMachine::VmStart LibvirtMachine::start_vm(const fs::path& socket) {
   static std::atomic<unsigned> counter{0};
   DomainSpec spec;
   spec.name = "auditvm-" + std::to_string(::getpid()) + "-" + std::to_string(counter++);
@@ -92,6 +92,7 @@ void LibvirtMachine::start_vm(const fs::path& socket) {
   // AUTODESTROY: libvirtd destroys the domain when our connection closes, even if we die.
   domain_ = virDomainCreateXML(connection(), xml.c_str(), VIR_DOMAIN_START_AUTODESTROY);
   if (!domain_) throw InfraError("libvirt could not start the domain: " + last_libvirt_error());
+  return VmStart::booting;
 }
 
 bool LibvirtMachine::vm_running() { return domain_ && virDomainIsActive(domain_) == 1; }

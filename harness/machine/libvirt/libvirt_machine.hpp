@@ -18,7 +18,7 @@ class LibvirtMachine : public GuestMachine {
 
  protected:
   bool kvm_usable() override;
-  void start_vm(const std::filesystem::path& socket) override;
+  VmStart start_vm(const std::filesystem::path& socket) override;  // always boots (no snapshots here)
   bool vm_running() override;
   bool wait_vm_exit(std::chrono::milliseconds grace) override;
   void kill_vm() override;

@@ -2,8 +2,12 @@
 
 #include <fcntl.h>
 
+#include <fstream>
+#include <iostream>
+
 #include "core/fd.hpp"
 #include "machine/qemu/qemu_command.hpp"
+#include "machine/qemu/qmp.hpp"
 
 namespace auditvm::machine {
 
@@ -22,10 +26,60 @@ bool QemuMachine::kvm_usable() {
   return manifest().arch == host && Fd(::open("/dev/kvm", O_RDWR | O_CLOEXEC));
 }
 
-void QemuMachine::start_vm(const std::filesystem::path& socket) {
-  auto argv = qemu_command(manifest(), options().memory_mib, accel(), kernel_command_line(), console_log(), socket);
+GuestMachine::VmStart QemuMachine::start_vm(const std::filesystem::path& socket) {
+  QemuSnapshotOptions extras;
+  if (auto* store = options().snapshots) {
+    snapshot_key_ = snapshot_key(manifest(), kernel_command_line(), options().memory_mib, accel());
+    snapshot_ = store->begin(snapshot_key_, options().alike_boots);
+    if (snapshot_.how != GuestStart::boot) extras.qmp_socket = run_directory() / "qmp.sock";
+    if (snapshot_.how == GuestStart::restore) {
+      // The console log starts with the boot the snapshot was taken from, then continues.
+      std::error_code ignored;
+      std::filesystem::copy_file(snapshot_.console_log, console_log(), std::filesystem::copy_options::overwrite_existing, ignored);
+      std::ofstream(console_log(), std::ios::app) << "\n[auditvm: the guest above was saved once its shell was ready; this one restored from it]\n";
+      extras.incoming = snapshot_.file;
+      extras.append_console = true;
+    }
+  }
+  auto argv = qemu_command(manifest(), options().memory_mib, accel(), kernel_command_line(), console_log(), socket, extras);
   // QEMU's own stderr (warnings, "terminating on signal") goes next to the console log.
-  qemu_ = std::make_unique<ChildProcess>(argv, console_log().string() + ".qemu");
+  try {
+    qemu_ = std::make_unique<ChildProcess>(argv, console_log().string() + ".qemu");
+  } catch (...) {
+    if (snapshot_.how == GuestStart::boot_and_save) options().snapshots->finished(snapshot_key_, false);
+    throw;
+  }
+  return snapshot_.how == GuestStart::restore ? VmStart::restored : VmStart::booting;
+}
+
+void QemuMachine::shell_ready(Clock::time_point deadline) {
+  if (snapshot_.how != GuestStart::boot_and_save) return;
+  bool saved = false;
+  try {
+    // Stopped first, so the file is one consistent pass; then this guest goes on serving cells.
+    Qmp qmp(run_directory() / "qmp.sock", deadline);
+    qmp.execute("stop");
+    qmp.execute("migrate", {{"uri", migration_uri(snapshot_.file, true)}});
+    qmp.wait_for_migration();
+    std::filesystem::copy_file(console_log(), snapshot_.console_log, std::filesystem::copy_options::overwrite_existing);
+    qmp.execute("cont");
+    saved = true;
+  } catch (const std::exception& e) {
+    // Not a failure of this guest unless it cannot go on: later guests alike boot instead.
+    std::cerr << "auditvm: no snapshot of this guest (" << e.what() << "); later guests alike boot\n";
+    options().snapshots->finished(snapshot_key_, false);
+    Qmp(run_directory() / "qmp.sock", deadline).execute("cont");
+    return;
+  }
+  options().snapshots->finished(snapshot_key_, saved);
+}
+
+void QemuMachine::resume_restored(Clock::time_point deadline) {
+  Qmp qmp(run_directory() / "qmp.sock", deadline);
+  // The source was stopped when saved, so the loaded guest stays paused until told to run.
+  if (auto status = qmp.wait_while_status("inmigrate"); status != "paused" && status != "running")
+    throw MachineDied("the snapshot did not load (QEMU status " + status + ")", console_log());
+  qmp.execute("cont");
 }
 
 bool QemuMachine::vm_running() { return qemu_ && qemu_->running(); }

@@ -5,6 +5,7 @@
 
 #include "core/process.hpp"
 #include "machine/guest_machine.hpp"
+#include "machine/qemu/snapshot.hpp"
 
 namespace auditvm::machine {
 
@@ -15,7 +16,9 @@ class QemuMachine : public GuestMachine {
 
  protected:
   bool kvm_usable() override;
-  void start_vm(const std::filesystem::path& socket) override;
+  VmStart start_vm(const std::filesystem::path& socket) override;
+  void shell_ready(Clock::time_point deadline) override;  // saves the snapshot when this guest claimed it
+  void resume_restored(Clock::time_point deadline) override;
   bool vm_running() override;
   bool wait_vm_exit(std::chrono::milliseconds grace) override;
   void kill_vm() override;
@@ -24,6 +27,8 @@ class QemuMachine : public GuestMachine {
  private:
   // Replaced only in start_vm (under the lifecycle lock); the child object itself is thread-safe.
   std::unique_ptr<ChildProcess> qemu_;
+  SnapshotKey snapshot_key_;
+  SnapshotStore::Start snapshot_;  // how this guest started
 };
 
 }  // namespace auditvm::machine

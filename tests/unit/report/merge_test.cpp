@@ -49,6 +49,10 @@ TEST_F(Merge, TimingsAreOptionalButTypedWhenPresent) {
   json["cells"][0].erase("timings");  // written before cells had timings
   std::ofstream(dir_ / "old.json") << json.dump(2);
   EXPECT_EQ(load_run_result(dir_ / "old.json").cells[0].timings.events, 0.0);
+  json["cells"][1]["timings"].erase("restore");  // written before guests were restored from snapshots
+  json["cells"][1]["timings"]["boot"] = 2.5;
+  std::ofstream(dir_ / "old.json") << json.dump(2);
+  EXPECT_EQ(load_run_result(dir_ / "old.json").cells[1].timings.boot, 2.5);
   json["cells"][1]["timings"]["events"] = "slow";
   std::ofstream(dir_ / "bad.json") << json.dump(2);
   try {

@@ -138,10 +138,12 @@ TEST(Writers, JsonCarriesVerdictsLoadFailureAndStatus) {
 
 TEST(Writers, JsonHasEachCellsTimeByPhase) {
   auto run = sample();
-  run.cells[0].timings = {3.5, 0.25, 0.5, 0.125, 0.0625, 2.0, 0.75, 0.03125};
+  run.cells[0].timings = {3.5, 0.25, 0.5, 0.125, 0.0625, 2.0, 0.75, 0.03125, 0};
+  run.cells[1].timings.restore = 0.375;  // its guest restored from a snapshot
   auto json = to_json(run);
-  EXPECT_EQ(json["cells"][0]["timings"], (nlohmann::json{{"boot", 3.5}, {"reset", 0.25}, {"load", 0.5}, {"state", 0.125},
+  EXPECT_EQ(json["cells"][0]["timings"], (nlohmann::json{{"boot", 3.5}, {"restore", 0.0}, {"reset", 0.25}, {"load", 0.5}, {"state", 0.125},
                                                           {"check", 0.0625}, {"events", 2.0}, {"records", 0.75}, {"judge", 0.03125}}));
+  EXPECT_EQ(json["cells"][1]["timings"]["restore"], 0.375);
   EXPECT_EQ(json["cells"][1]["timings"]["boot"], 0.0);  // a cell on a reused guest: no boot of its own
 }
 
