@@ -9,6 +9,7 @@
 #include "image/builder.hpp"
 #include "image/nix_builder.hpp"
 #include "scenario/matrix.hpp"
+#include "support/matrix_runs.hpp"
 #include "support/temp_dir.hpp"
 
 namespace auditvm::scenario {
@@ -24,28 +25,11 @@ RunOptions options_for(const std::vector<std::string>& configurations, bool fres
   options.accel = machine::Accel::tcg;  // what CI has
   options.report_dir = report_dir;
   options.quiet = true;
-  options.guest_for = [](const Cell& cell) {
-    auto manifest = image::find_image(cell.arch);
-    if (!manifest) throw std::runtime_error("build the images first: auditvm image build --arch all");
-    return *manifest;
-  };
+  options.guest_for = test::cached_default_guest;
   return options;
 }
 
-// What must not depend on how guests were shared: verdicts, statuses, records, call results.
-std::vector<std::string> fingerprint(const report::RunResult& run) {
-  std::vector<std::string> out;
-  for (const auto& cell : run.cells) {
-    std::string line = cell.id() + " " + report::verdict_name(cell.verdict) + " " + std::string(report::to_string(cell.status())) + " " +
-                       std::to_string(cell.records_matched) + "/" + std::to_string(cell.records_expected);
-    if (cell.evidence) {
-      for (const auto& action : cell.evidence->actions) line += " " + action.result.value_or("?") + ":" + std::to_string(action.records.size());
-      for (const auto& witness : cell.evidence->witnesses) line += " " + witness.text();
-    }
-    out.push_back(line);
-  }
-  return out;
-}
+using test::fingerprint;
 
 class ScenarioVmTest : public test::TempDirTest {
  protected:
