@@ -243,7 +243,7 @@ class LineParser {
     if (name == "arch") return arch_field(text, op, value);
     if (name == "perm") {
       perm_added_ = true;
-      return perms(value);
+      return perms(value, true);
     }
     if (name == "path" || name == "dir") perm_added_ = true;  // libaudit counts a watched path as a perm for -k
     auto parsed = parse_field_value(name, op, value, dialect_);
@@ -416,15 +416,26 @@ class LineParser {
     sent_conditions_.push_back({"path", Op::eq, sent});
   }
 
-  void perms(const std::string& value) {
-    if (value.empty() || value.find_first_not_of("rwxa") != std::string::npos)
+  // `-p` or `-F perm=`: auditctl takes the letters in either case, at most four, and words its
+  // refusals differently for the two (audit_setup_perms, audit_rule_fieldpair_data).
+  void perms(const std::string& value, bool field = false) {
+    std::string lower;
+    for (char c : value) lower += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (dialect_ == Dialect::auditctl) {
+      if (field && value.empty()) fail(value, "-F missing value after operation for perm");
+      if (value.size() > 4) fail(value, field ? "String value too long" : "permission " + value + " is too long");
+      if (auto bad = lower.find_first_not_of("rwxa"); bad != std::string::npos)
+        fail(value, field ? "Permission can only contain  'rwxa'" : "Permission " + value.substr(bad, 1) + " isn't supported");
+    } else if (value.empty() || value.find_first_not_of("rwxa") != std::string::npos) {
       fail(value, "permissions must be a combination of r, w, x and a");
-    watch_.perms = value;
+    }
+    const std::string& letters = lower;
+    watch_.perms = letters;
     perm_added_ = true;
     // A bit set: "wa" and "aw" are the same permission.
     std::string bits;
     for (char c : std::string("rwxa"))
-      if (value.find(c) != std::string::npos) bits += c;
+      if (letters.find(c) != std::string::npos) bits += c;
     sent_.push_back("perm=" + bits);
   }
 

@@ -277,6 +277,19 @@ TEST(LoadSemantics, AComparisonNeedsTwoIdsOfOneKind) {
   }
 }
 
+TEST(LoadSemantics, PermissionLettersInEitherCaseAtMostFour) {
+  for (auto userspace : {Userspace::audit3, Userspace::audit4}) {
+    auto report = load("perm_letters", Arch::x86_64, userspace);
+    expect_refused(report, {{6, false, "permission rwxar is too long"},
+                            {7, false, "Permission z isn't supported"},
+                            {8, false, "Permission can only contain  'rwxa'"},
+                            {9, false, "String value too long"}},
+                   1);
+    EXPECT_EQ(predicted_listing(report), (std::vector<std::string>{"-a always,exit -F arch=b64 -S read", "-w /etc/passwd -p wa",
+                                                                   "-a always,exit -F arch=b64 -S write"}));
+  }
+}
+
 TEST(LoadSemantics, TheTwoUserspacesDiffer) {
   expect_refused(load("arch_on_exclude"), {{3, false, "Only msgtype, *uid, *gid, pid, and subj* fields can be used with exclude filter"}}, 1);
   expect_refused(load("arch_on_exclude", Arch::x86_64, Userspace::audit4), {}, 0);
