@@ -31,15 +31,33 @@ std::string locked_message(const rules::Rule& rule) {
   return "";  // -i, -c, --loginuid-immutable, --reset-lost: allowed
 }
 
-// audit 4 adds the syscalls of each -F perm= letter by name (libaudit's perm table) to a rule with
-// an arch, in the rule's ABI: a name that ABI lacks (rename on aarch64) fails the whole line.
-void add_perm_syscalls(rules::SyscallRule& rule, Arch arch, const rules::Rule& line, Userspace userspace) {
-  static const std::pair<char, const char*> table[] = {
+// audit 4 adds the syscalls of each -F perm= letter by name (libaudit's lib/permtab.h) to a rule
+// with an arch, in the rule's ABI. 4.0.2 adds them all, so a name that ABI lacks (rename on aarch64)
+// fails the whole line; from 4.0.4 on (sid's 4.2.1) a name the ABI lacks is left out, and 4.2's
+// table is longer.
+struct PermSyscalls {
+  char letter;
+  const char* names;
+};
+const std::vector<PermSyscalls>& perm_table(Userspace userspace) {
+  static const std::vector<PermSyscalls> audit4_0{
       {'x', "execve"},
       {'w', "rename,mkdir,rmdir,creat,link,unlink,symlink,mknod,mkdirat,mknodat,unlinkat,renameat,linkat,symlinkat,renameat2,"
             "acct,swapon,quotactl,truncate,ftruncate,bind,fallocate,open,openat,openat2"},
       {'r', "readlink,quotactl,listxattr,llistxattr,flistxattr,getxattr,lgetxattr,fgetxattr,readlinkat,open,openat,openat2"},
       {'a', "chmod,fchmod,chown,lchown,fchown,setxattr,lsetxattr,fsetxattr,removexattr,lremovexattr,fremovexattr,fchownat,fchmodat,link,linkat"}};
+  static const std::vector<PermSyscalls> audit4_2{
+      {'x', "execve,execveat"},
+      {'w', "rename,mkdir,rmdir,creat,link,unlink,symlink,mknod,mkdirat,mknodat,unlinkat,renameat,linkat,symlinkat,renameat2,"
+            "acct,swapon,quotactl,quotactl_fd,truncate,ftruncate,bind,fallocate,open,openat,openat2"},
+      {'r', "readlink,quotactl,quotactl_fd,listxattr,listxattrat,llistxattr,flistxattr,getxattr,getxattrat,lgetxattr,fgetxattr,"
+            "readlinkat,open,openat,openat2,file_getattr,stat,lstat,fstat,newfstatat,statx"},
+      {'a', "chmod,fchmod,chown,lchown,fchown,setxattr,setxattrat,lsetxattr,fsetxattr,removexattr,removexattrat,lremovexattr,"
+            "fremovexattr,fchownat,fchmodat,fchmodat2,file_setattr,link,linkat"}};
+  return userspace == Userspace::audit4_2 ? audit4_2 : audit4_0;
+}
+
+void add_perm_syscalls(rules::SyscallRule& rule, Arch arch, const rules::Rule& line, Userspace userspace) {
   if (!rule.abi || rule.list != rules::List::exit) return;
   std::string perms;
   for (const auto& field : rule.fields)
@@ -47,18 +65,21 @@ void add_perm_syscalls(rules::SyscallRule& rule, Arch arch, const rules::Rule& l
   if (perms.empty()) return;
   bool explicit_syscalls = (" " + line.text + " ").find(" -S ") != std::string::npos;
   if (rule.all_syscalls && !explicit_syscalls) rule.all_syscalls = false;  // the perm syscalls are now the rule's
+  const bool filters_unknown = userspace == Userspace::audit4_2;
   for (char letter : perms)
-    for (const auto& [perm, names] : table) {
+    for (const auto& [perm, names] : perm_table(userspace)) {
       if (perm != letter) continue;
       std::string list = names;
       for (size_t start = 0; start <= list.size();) {
         size_t end = list.find(',', start);
         std::string name = list.substr(start, end == std::string::npos ? std::string::npos : end - start);
         auto number = rules::syscall_number(arch, *rule.abi, name, userspace);
-        if (!number)
+        if (number) {
+          rule.syscalls.push_back(*number);
+        } else if (!filters_unknown) {
           throw InputError({"", line.line, name}, "Syscall name unknown: " + name +
                                                       " (audit 4 adds -F perm='s syscalls by name: Error adding syscalls for perm filtering)");
-        rule.syscalls.push_back(*number);
+        }
         if (end == std::string::npos) break;
         start = end + 1;
       }

@@ -17,7 +17,7 @@ std::vector<std::string> split_commas(const std::string& text) {
 
 void MachineOptions::add_to(CLI::App& cmd) {
   cmd.add_option("--backend", backend, "qemu (direct) or libvirt")->check(CLI::IsMember({"qemu", "libvirt"}))->capture_default_str();
-  cmd.add_option("--libvirt-uri", libvirt_uri, "libvirt connection URI (e.g. qemu+ssh://host/system)")->capture_default_str();
+  cmd.add_option("--libvirt-uri", libvirt_uri, "libvirt connection URI, a local one (qemu:///system or qemu:///session): the guest's kernel, initrd and console socket are files on this machine")->capture_default_str();
   cmd.add_option("--accel", accel, "auto (KVM when it works, else TCG), kvm or tcg")
       ->check(CLI::IsMember({"auto", "kvm", "tcg"}))
       ->capture_default_str();

@@ -115,6 +115,8 @@ struct CellEvidence {
   std::string auditctl_s_before;  // before the actions
   std::string auditctl_s_after;
   std::string cmdline;            // /proc/cmdline
+  std::string uname_r;            // the kernel the guest runs
+  std::string auditctl_v;         // the audit userspace it runs
   std::vector<StatusCheckRow> status_checks;
   std::vector<RuleCheckRow> rule_checks;  // the other syscall rules, in the scenario's order
   std::vector<ActionRow> actions;

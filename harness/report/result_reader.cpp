@@ -103,6 +103,9 @@ struct Reader {
     out.auditctl_s_before = get<std::string>(in, "auditctl_s_before", p);
     out.auditctl_s_after = get<std::string>(in, "auditctl_s_after", p);
     out.cmdline = get<std::string>(in, "cmdline", p);
+    // Older results have no uname_r or auditctl_v.
+    if (in.contains("uname_r")) out.uname_r = get<std::string>(in, "uname_r", p);
+    if (in.contains("auditctl_v")) out.auditctl_v = get<std::string>(in, "auditctl_v", p);
     const auto& checks = member(in, "status_checks", p);
     for (std::size_t i = 0; i < checks.size(); ++i) {
       const std::string cp = p + "/status_checks/" + std::to_string(i);

@@ -2,6 +2,7 @@
 #include "check/status_checks.hpp"
 #include "nixos/render.hpp"
 #include "scenario/cell_steps.hpp"
+#include "scenario/guest_identity.hpp"
 
 namespace auditvm::scenario {
 
@@ -115,6 +116,9 @@ void judge(report::CellResult& cell, const Configuration& configuration, const s
   auto lost_after = check::parse_auditctl_status(evidence.auditctl_s_after).number("lost");
   add_assertion(cell, "no audit records lost", lost_before && lost_after && *lost_after == *lost_before,
                 "lost " + std::to_string(lost_before.value_or(-1)) + " before, " + std::to_string(lost_after.value_or(-1)) + " after");
+  auto identity = guest_identity_mismatch(cell.kernel_version, cell.audit_version, evidence.uname_r, evidence.auditctl_v);
+  add_assertion(cell, "the guest runs its image's kernel and audit userspace", !identity,
+                identity.value_or("kernel " + cell.kernel_version + ", auditctl " + upstream_version(cell.audit_version)));
   cell.assertions.insert(cell.assertions.end(), judged.assertions.begin(), judged.assertions.end());
 }
 

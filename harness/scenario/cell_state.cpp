@@ -8,10 +8,13 @@ namespace auditvm::scenario {
 
 void capture_state(machine::Machine& guest, report::CellResult& cell, report::CellEvidence& evidence) {
   auto state = must_steps(guest, {{"auditctl -l", "auditctl -l", true}, {"auditctl -s", "auditctl -s", true},
-                                  {"reading /proc/cmdline", "cat /proc/cmdline", true}});
+                                  {"reading /proc/cmdline", "cat /proc/cmdline", true}, {"uname -r", "uname -r", true},
+                                  {"auditctl -v", "auditctl -v", true}});
   evidence.auditctl_l = state[0].out;
   evidence.auditctl_s_before = state[1].out;
   evidence.cmdline = state[2].out;
+  evidence.uname_r = state[3].out;
+  evidence.auditctl_v = state[4].out;
   // The state checks: informational findings next to the cell's rule.
   for (const auto& status_rule : check::load_stig_rules(check::shipped_stig_dir())) {
     if (status_rule.kind != "status") continue;

@@ -301,6 +301,21 @@ TEST(LoadSemantics, TheTwoUserspacesDiffer) {
   auto x86 = load("perm_with_arch", Arch::x86_64, Userspace::audit4);
   expect_refused(x86, {}, 0);
   EXPECT_NE(predicted_listing(x86)[1].find("-S open,bind,truncate,ftruncate,rename,"), std::string::npos) << predicted_listing(x86)[1];
+  // From audit 4.0.4 on (sid's 4.2.1) a name the ABI lacks is left out, and the table is longer:
+  // the lines sid's guests listed.
+  auto sid_x86 = load("perm_with_arch", Arch::x86_64, Userspace::audit4_2);
+  expect_refused(sid_x86, {}, 0);
+  EXPECT_EQ(predicted_listing(sid_x86).at(1),
+            "-a always,exit -F arch=b64 -S open,bind,truncate,ftruncate,rename,mkdir,rmdir,creat,link,unlink,symlink,chmod,fchmod,chown,"
+            "fchown,lchown,mknod,acct,swapon,quotactl,setxattr,lsetxattr,fsetxattr,removexattr,lremovexattr,fremovexattr,openat,mkdirat,"
+            "mknodat,fchownat,unlinkat,renameat,linkat,symlinkat,fchmodat,fallocate,renameat2,openat2,quotactl_fd,fchmodat2,setxattrat,"
+            "removexattrat,file_setattr -F perm=wa -F key=p");
+  auto sid_arm = load("perm_with_arch", Arch::aarch64, Userspace::audit4_2);
+  expect_refused(sid_arm, {}, 0);
+  EXPECT_EQ(predicted_listing(sid_arm).at(1),
+            "-a always,exit -F arch=b64 -S setxattr,lsetxattr,fsetxattr,removexattr,lremovexattr,fremovexattr,mknodat,mkdirat,unlinkat,"
+            "symlinkat,linkat,renameat,truncate,ftruncate,fallocate,fchmod,fchmodat,fchownat,fchown,openat,quotactl,acct,bind,swapon,"
+            "renameat2,openat2,quotactl_fd,fchmodat2,setxattrat,removexattrat,file_setattr -F perm=wa -F key=p");
 }
 
 TEST(LoadSemantics, ASyscallNameNewerThanTheUserspaceIsUnknown) {
