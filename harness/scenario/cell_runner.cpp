@@ -66,11 +66,19 @@ report::CellResult describe_cell(const Cell& cell) {
   return result;
 }
 
+void record_guest(report::CellResult& result, const image::Manifest& manifest) {
+  result.suite = manifest.suite;
+  result.kernel_version = manifest.kernel_version;
+  result.audit_version = manifest.audit_version;
+  result.image = manifest.cache_key;
+}
+
 report::CellResult run_cell(machine::Machine& guest, const Cell& plan, const check::StigRule& stig, bool reset_first,
                             const std::filesystem::path& log_dir, const check::Predictor& predictor,
                             const std::vector<check::StigRule>& others) {
   Stopwatch clock;
   report::CellResult cell = describe_cell(plan);
+  record_guest(cell, guest.manifest());
   cell.console_log = guest.console_log().string();
   if (reset_first) {
     auto reset = guest.run(reset_script(), 60s);

@@ -20,6 +20,8 @@ struct Cell {
 
 // The cell's names and expected verdict, before anything ran (what a cell that failed to start reports).
 report::CellResult describe_cell(const Cell& cell);
+// Which guest produced a result: what its image's manifest says (the cell checks it against the guest).
+void record_guest(report::CellResult& result, const image::Manifest& manifest);
 
 // Runs `cell` on `guest` (reset first when the guest served an earlier cell). Machine errors
 // propagate (the caller marks the cell as an infrastructure error); everything else is in the result.

@@ -17,19 +17,7 @@
 #include "scenario/schedule.hpp"
 
 namespace auditvm::scenario {
-namespace {
-
 using namespace std::chrono_literals;
-
-// Which guest produced a result: what its image's manifest says.
-void record_guest(report::CellResult& result, const image::Manifest& manifest) {
-  result.suite = manifest.suite;
-  result.kernel_version = manifest.kernel_version;
-  result.audit_version = manifest.audit_version;
-  result.image = manifest.cache_key;
-}
-
-}  // namespace
 
 std::vector<Cell> plan_cells(const std::vector<Scenario>& scenarios, const RunOptions& options) {
   std::vector<Cell> cells;
@@ -131,9 +119,7 @@ report::RunResult run_matrix(const std::vector<Scenario>& scenarios, const RunOp
           std::vector<check::StigRule> others;
           for (std::size_t r = 1; r < cell.scenario->stigs.size(); ++r) others.push_back(stigs.at(cell.scenario->stigs[r]));
           run.cells[index] = run_cell(*guest, cell, stigs.at(cell.scenario->stig), used, log_dir, options.predictor, others);
-          run.cells[index].suite = cell.suite;
           (guest->restored() ? run.cells[index].timings.restore : run.cells[index].timings.boot) = used ? 0 : boot_seconds;
-          record_guest(run.cells[index], *manifest);
           used = true;
           progress.finished(run.cells[index]);
           // A guest built with its configuration cannot be reset to another one: it serves one cell.

@@ -61,6 +61,32 @@ TEST_F(ScenarioVmTest, ReducedMatrixOnBothArchesIsAsSpecifiedAndReuseEqualsFresh
   EXPECT_EQ(fingerprint(reused), fingerprint(fresh));
 }
 
+// A manifest that names another kernel and audit userspace than the guest runs (a stale or
+// mixed-up image): the cell says so, on both arches, instead of reporting the manifest's versions.
+TEST_F(ScenarioVmTest, AGuestOtherThanItsManifestNamesFailsTheCell) {
+  auto options = options_for({"stig-fix"}, false, dir_ / "identity");
+  options.guest_for = [](const Cell& cell) {
+    auto manifest = image::find_image(cell.arch);
+    if (!manifest) throw std::runtime_error("build the images first: auditvm image build --arch all");
+    manifest->kernel_version = "6.1.0-0-not-this-one";
+    manifest->audit_version = "1:9.9.9-1";
+    return *manifest;
+  };
+  auto run = run_matrix(scenarios_, options);
+  ASSERT_EQ(run.cells.size(), 2U);
+  for (const auto& cell : run.cells) {
+    EXPECT_EQ(cell.status(), report::Status::fail) << cell.id();
+    auto identity = std::find_if(cell.assertions.begin(), cell.assertions.end(),
+                                 [](const auto& a) { return a.name == "the guest runs its image's kernel and audit userspace"; });
+    ASSERT_NE(identity, cell.assertions.end()) << cell.id();
+    EXPECT_EQ(identity->status, report::Status::fail) << cell.id();
+    EXPECT_NE(identity->message.find("its image names 6.1.0-0-not-this-one"), std::string::npos) << identity->message;
+    EXPECT_NE(identity->message.find("auditctl is version '3.0.9', its image names 1:9.9.9-1"), std::string::npos) << identity->message;
+    ASSERT_TRUE(cell.evidence);
+    EXPECT_NE(cell.evidence->uname_r.find(cell.arch == Arch::x86_64 ? "amd64" : "arm64"), std::string::npos) << cell.evidence->uname_r;
+  }
+}
+
 // A contrived model error: `auid>=1000` read as `auid>1000`. The witnesses at the region's
 // boundary (auid 1000) catch it on both arches, as a model mismatch naming the event.
 TEST_F(ScenarioVmTest, AContrivedModelErrorIsCaughtByTheWitnesses) {
