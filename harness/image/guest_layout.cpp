@@ -106,7 +106,7 @@ Manifest lay_out_guest(Arch arch, GuestInit init, const fs::path& tree, const fs
   const fs::path guest = guest_source_dir();
   m.initrd = out / "initrd.cpio";
   InitramfsLayout initramfs(m.initrd);
-  for (const char* dir : {"/proc", "/sys", "/run", "/tmp", "/root", "/var/log/audit", "/etc/audit/plugins.d", "/usr/bin", "/usr/sbin", "/sbin"})
+  for (const char* dir : {"/proc", "/sys", "/run", "/tmp", "/root", "/var/log/audit", "/etc/audit/plugins.d", "/usr/bin", "/usr/sbin", "/sbin", "/var/cron/tabs"})
     initramfs.directory(dir);
   initramfs.console();
   if (init == GuestInit::busybox) initramfs.host_file("/init", guest / "init", 0755);
@@ -128,6 +128,10 @@ Manifest lay_out_guest(Arch arch, GuestInit init, const fs::path& tree, const fs
   if (progress && !loaded.absent.empty()) progress("not in this kernel (neither a module nor built in): " + names(loaded.absent));
   initramfs.file(m.module_path, loadable_module(kernel, m.module_name).elf, 0644);
   for (const auto& [abi, path] : m.helpers) initramfs.host_file(path, helper_binary(arch, abi), 0755);
+  // The programs the STIG's path rules name where NixOS has them (/init links /run/current-system
+  // here): static executables that run and exit (the native helper; with no arguments it prints its
+  // usage), so exec of each path works and a path rule can record it.
+  for (const auto& name : kNixosSystemPrograms) initramfs.host_file(kNixosSystemDir + "/sw/bin/" + name, helper_binary(arch, "b64"), 0755);
   if (init == GuestInit::systemd) add_systemd(initramfs, tree, arch, m);
   initramfs.close();
 

@@ -7,12 +7,18 @@
 #include <map>
 #include <set>
 #include <string>
+#include <vector>
 
 #include "image/manifest.hpp"
 #include "image/private_apt.hpp"
 #include "image/suite.hpp"
 
 namespace auditvm::image {
+
+// Where /run/current-system leads in a default guest (NixOS: the system's store path), and the
+// programs under its sw/bin that the STIG's path rules name (V-268164, V-268165).
+inline const std::string kNixosSystemDir = "/opt/auditvm/system";
+inline const std::vector<std::string> kNixosSystemPrograms = {"usermod", "chage", "chcon"};
 
 // guest/ of the project (AUDITVM_HOME overrides the source tree).
 std::filesystem::path guest_source_dir();

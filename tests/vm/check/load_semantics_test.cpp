@@ -12,6 +12,7 @@
 
 #include "check/load_simulation.hpp"
 #include "check/rule_lists.hpp"
+#include "check/stig.hpp"
 #include "core/files.hpp"
 #include "image/builder.hpp"
 #include "image/manifest.hpp"
@@ -158,6 +159,45 @@ auditctl -l
     for (const auto* rule : replay(predicted.loaded).lists.listing()) loaded.push_back(without_cr_tab(rules::canonical_text(*rule, arch)));
     EXPECT_EQ(read_back, loaded) << listing;
   }
+}
+
+// The default guests have the files NixOS has where the STIG's watch and path rules name them
+// (V-268097, V-268164..167): the STIG's own lines load completely, as lint predicts, and the programs
+// of V-268164/165 run. A watch whose directory NixOS lacks (RHEL's cron spool) still fails there.
+TEST_P(LoadSemantics, StigPathRulesLoadWhereNixosHasTheirFiles) {
+  const Arch arch = GetParam().arch;
+  std::string text = "-D\n";
+  for (const auto& stig : load_stig_rules(shipped_stig_dir()))
+    if (stig.kind == "path_coverage")
+      for (const auto& line : stig.literal_rules) text += line + "\n";
+  ASSERT_GT(std::count(text.begin(), text.end(), '\n'), 10) << text;
+  auto load = machine_->run("printf %s " + machine::ansi_c_quote(text) + R"SH( > /tmp/stig.rules
+auditctl -R /tmp/stig.rules >/tmp/load.out 2>&1; echo "@rc $?"
+auditctl -l
+for p in usermod chage chcon; do /run/current-system/sw/bin/$p </dev/null >/dev/null 2>&1; echo "@ran $p $?"; done
+)SH", 120s);
+  ASSERT_EQ(load.exit_status, 0) << load.err;
+  const auto at = load.out.find("@rc ");
+  ASSERT_NE(at, std::string::npos) << load.out;
+  EXPECT_EQ(std::stoi(load.out.substr(at + 4)), 0) << load.out;
+  std::string listing = load.out.substr(load.out.find('\n', at) + 1);
+  const std::string ran = listing.substr(listing.find("@ran "));
+  listing.resize(listing.find("@ran "));
+  auto predicted = simulate_load(text, arch, "stig.rules", userspace_);
+  EXPECT_EQ(predicted.exit_status, 0);
+  std::vector<std::string> shown, expected;
+  for (const auto& line : rules::rule_lines(listing)) shown.push_back(without_cr_tab(line.text));
+  for (const auto& line : predicted_listing(predicted)) expected.push_back(without_cr_tab(line));
+  EXPECT_EQ(shown, expected) << listing;
+  // The stand-ins are the native helper: run with no arguments, it prints its usage and exits 2.
+  for (const char* program : {"usermod", "chage", "chcon"}) EXPECT_NE(ran.find("@ran " + std::string(program) + " 2\n"), std::string::npos) << ran;
+
+  auto missing = machine_->run(R"SH(printf '%s\n' '-D' '-w /var/cron/cron.deny -p wa -k services' '-w /var/spool/cron/ -p wa -k services' > /tmp/missing.rules
+auditctl -R /tmp/missing.rules >/tmp/load.out 2>&1; echo "@rc $?"; auditctl -l)SH", 60s);
+  ASSERT_EQ(missing.exit_status, 0) << missing.err;
+  EXPECT_NE(missing.out.find("@rc 1"), std::string::npos) << missing.out;
+  EXPECT_NE(missing.out.find("-w /var/cron/cron.deny -p wa -k services"), std::string::npos) << missing.out;
+  EXPECT_EQ(missing.out.find("/var/spool/cron"), std::string::npos) << missing.out;
 }
 
 INSTANTIATE_TEST_SUITE_P(Guests, LoadSemantics,
