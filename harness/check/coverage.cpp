@@ -6,6 +6,7 @@
 #include <set>
 #include <tuple>
 
+#include "check/path_coverage.hpp"
 #include "core/errors.hpp"
 #include "rules/canonical.hpp"
 #include "rules/parser.hpp"
@@ -34,6 +35,8 @@ std::string range_text(const Interval& range) {
 // Failure exits as return codes (-4095..-1), not as the u32 the kernel compares.
 std::string exit_range_text(const Interval& range) { return range_text({return_code_of(range.lo), return_code_of(range.hi)}); }
 
+}  // namespace
+
 // The ids a box is about: auid always, other ids only where a rule narrowed them.
 std::string who_text(const Box& box) {
   std::string out = "auid " + range_text(box[Dim::auid]);
@@ -43,6 +46,8 @@ std::string who_text(const Box& box) {
   }
   return out;
 }
+
+namespace {
 
 // The required region: auid ranges x outcomes (success = return value >= 0, failure = -errno).
 std::vector<Box> required_boxes(const RequiredEvents& required) {
@@ -91,7 +96,11 @@ bool contains_word(const std::string& line, const std::string& word) {
 // The STIG's own note: "The -k value is arbitrary". Compare rules without their keys.
 std::string without_keys(rules::Rule rule, Arch arch) {
   if (auto* body = std::get_if<rules::SyscallRule>(&rule.body)) body->keys.clear();
-  if (auto* watch = std::get_if<rules::WatchRule>(&rule.body)) watch->keys.clear();
+  if (auto* watch = std::get_if<rules::WatchRule>(&rule.body)) {
+    watch->keys.clear();
+    // auditctl sends (and lists) a watch without its trailing '/': the STIG writes /var/cron/tabs/.
+    while (watch->path.size() > 1 && watch->path.back() == '/') watch->path.pop_back();
+  }
   return rules::canonical_text(rule, arch);
 }
 
@@ -143,11 +152,13 @@ CheckResult evaluate(const rules::RuleSet& rules, Arch arch, const StigRule& sti
   // A state check has no required events: "all of none are recorded" would read NotAFinding.
   if (stig.kind == "status")
     throw InputError({stig.source.string(), 0, "/kind"}, stig.group_id + " is a status check: it needs a guest's state, not rules");
-  if (stig.kind != "syscall_coverage")  // its required accesses are paths, which the event space has no dimension for yet
-    throw InputError({stig.source.string(), 0, "/kind"}, stig.group_id + " is a watch/path rule: no verdict on it yet");
   CheckResult result;
   result.group_id = stig.group_id;
   compare_literally(rules, arch, stig, result);
+  if (stig.kind == "path_coverage") {
+    judge_path_coverage(rules, arch, stig, result);
+    return result;
+  }
   LoadedLists lists = arrange(rules);
 
   // (abi, who, reason, fate, line) -> syscalls (in required order) and outcomes.

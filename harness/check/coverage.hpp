@@ -66,6 +66,9 @@ struct CheckResult {
 
 CheckResult evaluate(const rules::RuleSet& rules, Arch arch, const StigRule& stig);
 
+// "auid 1000..4294967294" (+ the other ids where the box narrows them): whose events a piece holds.
+std::string who_text(const Box& box);
+
 
 // One concrete call.
 struct Event {

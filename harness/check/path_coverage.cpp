@@ -1,0 +1,253 @@
+#include "check/path_coverage.hpp"
+
+#include <algorithm>
+#include <map>
+#include <tuple>
+
+#include "core/errors.hpp"
+#include "rules/syscall_table.hpp"
+
+namespace auditvm::check {
+
+namespace {
+
+constexpr std::int64_t kSyscallMsgType = 1300;  // AUDIT_SYSCALL: what an exclude rule must drop to lose the event
+
+std::string trimmed(std::string path) {
+  while (path.size() > 1 && path.back() == '/') path.pop_back();
+  return path;
+}
+
+// `dir` is a proper ancestor directory of `path` (both trimmed).
+bool is_ancestor(const std::string& dir, const std::string& path) {
+  if (dir == "/") return path != "/";
+  return path.size() > dir.size() && path.compare(0, dir.size(), dir) == 0 && path[dir.size()] == '/';
+}
+
+// How a rule's path condition meets a required path. A required path ending in '/' is a directory
+// whose entries count too.
+enum class Fit { none, covers, parent_only };
+
+struct RuleFit {
+  Fit fit = Fit::none;
+  std::string perms;          // the rule's perm letters; empty: every access
+  const rules::SyscallRule* body = nullptr;  // the exit rule's other conditions (none for a watch)
+  std::vector<std::string> keys;
+};
+
+RuleFit fit_of(const rules::Rule& rule, const std::string& required_path) {
+  const bool directory = required_path.size() > 1 && required_path.back() == '/';
+  const std::string wanted = trimmed(required_path);
+  RuleFit out;
+  if (const auto* watch = rule.watch_rule()) {
+    // auditctl makes -w on a directory a dir= tree; a watch on an ancestor of the path is one, and
+    // the STIG names its directories with a trailing '/', as they are on NixOS.
+    const std::string at = trimmed(watch->path);
+    if (at == wanted || is_ancestor(at, wanted)) out.fit = Fit::covers;
+    out.perms = watch->perms;
+    out.keys = watch->keys;
+    return out;
+  }
+  const auto* body = rule.syscall_rule();
+  if (body == nullptr || body->list != rules::List::exit) return out;
+  out.body = body;
+  out.keys = body->keys;
+  out.fit = Fit::covers;  // a rule without path or dir fields selects every path
+  for (const auto& field : body->fields) {
+    if (field.field == "perm") out.perms = field.value;
+    if (field.field != "path" && field.field != "dir") continue;
+    const std::string at = trimmed(field.value);
+    Fit fit = Fit::none;
+    if (field.field == "dir" && (at == wanted || is_ancestor(at, wanted))) fit = Fit::covers;
+    // path= is one inode: for a directory it matches the calls that name it as the parent (an
+    // entry created, renamed or removed), not those on an existing entry.
+    if (field.field == "path" && at == wanted) fit = directory ? Fit::parent_only : Fit::covers;
+    if (fit == Fit::none || out.fit == Fit::none) out.fit = Fit::none;
+    else if (fit == Fit::parent_only) out.fit = Fit::parent_only;
+  }
+  return out;
+}
+
+bool perm_allows(const std::string& perms, char letter) { return perms.empty() || perms.find(letter) != std::string::npos; }
+
+// The rule's conditions other than path, dir and perm (decided above), as a region of ids and outcomes.
+RuleRegion other_conditions(const rules::SyscallRule& body) {
+  rules::SyscallRule rest = body;
+  rest.fields.erase(std::remove_if(rest.fields.begin(), rest.fields.end(),
+                                   [](const rules::FieldCondition& f) { return f.field == "path" || f.field == "dir" || f.field == "perm"; }),
+                    rest.fields.end());
+  RuleRegion out = rule_region(rest);
+  if (out.undecidable.empty() && !body.comparisons.empty()) out.undecidable = "-C " + body.comparisons.front().left + std::string(rules::to_string(body.comparisons.front().op)) + body.comparisons.front().right;
+  return out;
+}
+
+bool selects_abi(const rules::SyscallRule& body, Abi abi) { return !body.abi || (*body.abi == abi) != body.abi_negated; }
+
+std::string line_ref(const rules::Rule& rule) { return "line " + std::to_string(rule.line); }
+
+struct Decided {
+  Box box;
+  Fate fate;
+  int line;
+  std::string key;
+  std::string reason;
+};
+
+// Follows `region` of accesses (`letter`) of `path` on `abi` through the loaded lists. `syscall`: the
+// number of one concrete call on `abi`; none: every call that makes the access, so a rule naming
+// only some system calls never decides the whole of it.
+std::vector<Decided> follow_access(const LoadedLists& lists, Abi abi, const std::string& path, char letter, const Box& region,
+                                   std::optional<int> syscall) {
+  std::vector<Decided> out;
+  if (lists.auditing_disabled) return {{region, Fate::suppressed, 0, "", "auditing is disabled (-e 0)"}};
+  if (!lists.task.empty())  // task rules switch whole processes on or off: not walked for paths yet
+    return {{region, Fate::undecidable, lists.task.front()->line, "", "cannot prove coverage: the path model does not walk task rules (" + line_ref(*lists.task.front()) + ")"}};
+  Region pending({region});
+  std::vector<Decided> recorded;
+  std::string partial;  // rules that record the access for only the system calls they name
+  for (const auto* rule : lists.exit) {
+    if (pending.empty()) break;
+    RuleFit fit = fit_of(*rule, path);
+    if (fit.fit == Fit::none || !perm_allows(fit.perms, letter)) continue;
+    Region selected({Box::everything()});
+    bool always = true, some_syscalls = false;
+    if (fit.body) {
+      if (!selects_abi(*fit.body, abi)) continue;
+      always = fit.body->action == rules::Action::always;
+      if (!fit.body->all_syscalls) {
+        if (syscall && !std::binary_search(fit.body->syscalls.begin(), fit.body->syscalls.end(), *syscall)) continue;
+        some_syscalls = !syscall;
+      }
+      auto conditions = other_conditions(*fit.body);
+      if (!conditions.undecidable.empty()) {
+        const Region unknown = pending.intersected(conditions.region);
+        for (const auto& box : unknown.boxes())
+          out.push_back({box, Fate::undecidable, rule->line, "", "cannot prove coverage: " + line_ref(*rule) + " uses " + conditions.undecidable});
+        pending.subtract(conditions.region);
+        continue;
+      }
+      selected = conditions.region;
+    }
+    Region hit = pending.intersected(selected);
+    if (hit.empty()) continue;
+    const std::string key = fit.keys.empty() ? "" : fit.keys.front();
+    if (fit.fit == Fit::parent_only || some_syscalls) {
+      if (!always) {  // suppresses some of the calls: those are lost
+        for (const auto& box : hit.boxes())
+          out.push_back({box, Fate::suppressed, rule->line, "", "suppressed for the system calls it names by the never rule on " + line_ref(*rule)});
+        pending.subtract(hit);
+      } else if (partial.empty()) {
+        partial = fit.fit == Fit::parent_only
+                      ? "the path= rule on " + line_ref(*rule) + " matches the directory itself (entries created or removed), not access to its entries (use -w or dir=)"
+                      : "the rule on " + line_ref(*rule) + " records only the system calls it names (-S all records every call that makes the access)";
+      }
+      continue;
+    }
+    for (const auto& box : hit.boxes())
+      (always ? recorded : out).push_back({box, always ? Fate::recorded : Fate::suppressed, rule->line, always ? key : "",
+                                           always ? "recorded by " + line_ref(*rule) : "suppressed by the never rule on " + line_ref(*rule)});
+    pending.subtract(hit);
+  }
+  for (const auto& box : pending.boxes()) out.push_back({box, Fate::no_rule, 0, "", partial.empty() ? "no rule records it" : partial});
+  // The exclude list drops the SYSCALL record, and with it the event.
+  for (auto& piece : recorded) {
+    std::vector<Decided> pieces{piece};
+    for (const auto* rule : lists.exclude) {
+      auto conditions = rule_region(*rule->syscall_rule());
+      std::vector<Decided> kept;
+      for (auto& p : pieces) {
+        Box records = p.box;
+        records[Dim::msgtype] = {kSyscallMsgType, kSyscallMsgType};
+        Region rest({records});
+        Region dropped = rest.intersected(conditions.region);
+        rest.subtract(conditions.region);
+        const Fate fate = conditions.undecidable.empty() ? Fate::suppressed : Fate::undecidable;
+        for (const auto& box : dropped.boxes())
+          out.push_back({box, fate, rule->line, "", (conditions.undecidable.empty() ? "SYSCALL record dropped by the exclude rule on " : "cannot prove coverage: exclude rule on ") + line_ref(*rule)});
+        for (const auto& box : rest.boxes()) kept.push_back({box, p.fate, p.line, p.key, p.reason});
+      }
+      pieces = std::move(kept);
+    }
+    out.insert(out.end(), pieces.begin(), pieces.end());
+  }
+  return out;
+}
+
+std::string outcome_text(const Box& box) {
+  const Interval& success = box[Dim::success];
+  if (success.lo == 0 && success.hi == 1) return "success and failure";
+  return success.lo == 1 ? "success" : "failure";
+}
+
+}  // namespace
+
+char perm_letter(const std::string& access, const InputLocation& where) {
+  if (access == "read") return 'r';
+  if (access == "write") return 'w';
+  if (access == "exec") return 'x';
+  if (access == "attr") return 'a';
+  throw InputError(where, "unknown access \"" + access + "\": expected write, attr, read or exec");
+}
+
+void judge_path_coverage(const rules::RuleSet& rules, Arch, const StigRule& stig, CheckResult& result) {
+  LoadedLists lists = arrange(rules);
+  using GroupKey = std::tuple<Abi, std::string, std::string, Fate, int>;  // abi, who, reason, fate, line
+  std::map<GroupKey, std::pair<std::vector<std::string>, std::string>> groups;  // -> accesses, outcome
+  std::vector<GroupKey> order;
+  bool undecidable = false;
+  for (std::size_t r = 0; r < stig.required_access.size(); ++r) {
+    const auto& required = stig.required_access[r];
+    for (Abi abi : all_abis()) {  // both kernels run 32-bit programs: the rules must hold for them too
+      for (const auto& access : required.access) {
+        const char letter = perm_letter(access, {stig.source.string(), 0, "/required/" + std::to_string(r) + "/access"});
+        for (const auto& path : required.paths) {
+          for (const auto& auids : required.auids) {
+            Box box = Box::everything();
+            box[Dim::auid] = auids;
+            if (!(required.successes && required.failures)) box[Dim::success] = required.successes ? Interval{1, 1} : Interval{0, 0};
+            for (const auto& piece : follow_access(lists, abi, path, letter, box, std::nullopt)) {
+              if (piece.fate == Fate::recorded) continue;
+              undecidable |= piece.fate == Fate::undecidable;
+              GroupKey key{abi, who_text(piece.box), piece.reason, piece.fate, piece.line};
+              auto [it, fresh] = groups.try_emplace(key);
+              if (fresh) order.push_back(key);
+              const std::string what = access + " " + path;
+              auto& [accesses, outcome] = it->second;
+              if (std::find(accesses.begin(), accesses.end(), what) == accesses.end()) accesses.push_back(what);
+              const std::string text = outcome_text(piece.box);
+              outcome = outcome.empty() || outcome == text ? text : "success and failure";
+            }
+          }
+        }
+      }
+    }
+  }
+  for (const auto& key : order) {
+    const auto& [accesses, outcome] = groups[key];
+    const auto& [abi, who, reason, fate, line] = key;
+    result.uncovered.push_back({abi, accesses, who, outcome, fate, line, reason});
+  }
+  if (undecidable) result.notes.push_back("cannot prove coverage for some required accesses (see uncovered)");
+  result.verdict = result.uncovered.empty() ? Verdict::NotAFinding : Verdict::Open;
+}
+
+Prediction predict_access(const rules::RuleSet& rules, Arch arch, const PathAccess& access) {
+  const Event& event = access.event;
+  auto number = rules::syscall_number(arch, event.abi, event.syscall);
+  if (!number)
+    throw InputError({"", 0, event.syscall}, "no such system call on " + std::string(audit_machine_name(arch, event.abi)));
+  Box point = Box::everything();
+  auto pin = [&](Dim dim, std::int64_t value) { point[dim] = {value, value}; };
+  pin(Dim::auid, event.auid);
+  pin(Dim::uid, event.uid);
+  for (Dim dim : {Dim::euid, Dim::suid, Dim::fsuid}) pin(dim, event.euid);
+  pin(Dim::gid, event.gid);
+  for (Dim dim : {Dim::egid, Dim::sgid, Dim::fsgid}) pin(dim, event.egid.value_or(event.gid));
+  pin(Dim::success, event.success ? 1 : 0);
+  pin(Dim::exit, exit_point(event.exit_code));
+  auto outcomes = follow_access(arrange(rules), event.abi, access.path, perm_letter(access.access, {"", 0, "access"}), point, *number);
+  const auto& outcome = outcomes.front();  // a point lands in exactly one piece
+  return {outcome.fate, outcome.line, outcome.key, outcome.reason};
+}
+
+}  // namespace auditvm::check

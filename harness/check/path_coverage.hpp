@@ -1,0 +1,31 @@
+// The STIG's watch and path rules as a coverage question: which accesses (read, write, attribute
+// change, exec) of which path, by which login uids, do the loaded rules record? A watch
+// `-w PATH -p PERMS` is the exit rule `-S all -F path=PATH -F perm=PERMS` (`dir=` when PATH is a
+// directory on the target, a whole tree); both forms are judged, as `auditctl -l` lists them.
+#pragma once
+
+#include <string>
+
+#include "check/coverage.hpp"
+
+namespace auditvm::check {
+
+// Fills `result` (group id and literal comparison already set) with the verdict of a path_coverage
+// rule: every required (ABI, access, path) for every auid range in its data, each uncovered piece
+// an UncoveredGroup naming the access and path ("write /etc/passwd").
+void judge_path_coverage(const rules::RuleSet& rules, Arch arch, const StigRule& stig, CheckResult& result);
+
+// One concrete access: `event.syscall` is the call that makes it (openat, fchmodat, execve, ...),
+// `access` the perm class the kernel puts that call in for this path: read, write, attr, exec.
+struct PathAccess {
+  Event event;
+  std::string path;
+  std::string access;
+};
+
+Prediction predict_access(const rules::RuleSet& rules, Arch arch, const PathAccess& access);
+
+// The perm letter of an access ("write" -> 'w'); InputError naming `where` for an unknown one.
+char perm_letter(const std::string& access, const InputLocation& where);
+
+}  // namespace auditvm::check

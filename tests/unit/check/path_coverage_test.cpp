@@ -1,0 +1,167 @@
+// The watch and path rules of the STIG (V-268097, V-268164..167) judged from loaded rules: the STIG's
+// own lines, as written and as `auditctl -l` lists them, and the typical mistakes.
+#include <gtest/gtest.h>
+
+#include "check/path_coverage.hpp"
+#include "rules/parser.hpp"
+
+namespace auditvm::check {
+namespace {
+
+std::string lines_of(const StigRule& stig) {
+  std::string text;
+  for (const auto& line : stig.literal_rules) text += line + "\n";
+  return text;
+}
+
+CheckResult judge(const std::string& text, const std::string& group, Arch arch = Arch::x86_64, bool listing = false) {
+  auto rules = listing ? rules::parse_listing(text, arch, "auditctl -l") : rules::parse_rules(text, arch, "rules");
+  return evaluate(rules, arch, find_stig_rule(group));
+}
+
+// The uncovered groups as text, for messages and searches.
+std::string uncovered(const CheckResult& result) {
+  std::string out;
+  for (const auto& group : result.uncovered) out += group.text() + "\n";
+  return out;
+}
+
+TEST(PathCoverage, TheStigsOwnLinesAreNotAFindingOnBothArches) {
+  for (const char* group : {"V-268097", "V-268164", "V-268165", "V-268166", "V-268167"})
+    for (Arch arch : all_arches()) {
+      auto result = judge(lines_of(find_stig_rule(group)), group, arch);
+      EXPECT_EQ(result.verdict, Verdict::NotAFinding) << group << " " << to_string(arch) << "\n" << uncovered(result);
+      EXPECT_TRUE(result.literal_match) << group;
+    }
+}
+
+// As auditctl -l shows them: the trailing '/' gone, unset as -1, -k as -F key= on exit rules.
+TEST(PathCoverage, TheStigsLinesAsAuditctlListsThemAreNotAFinding) {
+  const std::string listing =
+      "-w /var/cron/tabs -p wa -k services\n-w /var/cron/cron.allow -p wa -k services\n-w /var/cron/cron.deny -p wa -k services\n"
+      "-a always,exit -S all -F path=/run/current-system/sw/bin/usermod -F perm=x -F auid>=1000 -F auid!=-1 -F key=privileged-usermod\n"
+      "-a always,exit -S all -F path=/run/current-system/sw/bin/chage -F perm=x -F auid>=1000 -F auid!=-1 -F key=privileged-chage\n"
+      "-a always,exit -S all -F path=/run/current-system/sw/bin/chcon -F perm=x -F auid>=1000 -F auid!=-1 -F key=perm_mod\n"
+      "-w /var/log/lastlog -p wa -k logins\n"
+      "-w /etc/sudoers -p wa -k identity\n-w /etc/passwd -p wa -k identity\n-w /etc/shadow -p wa -k identity\n"
+      "-w /etc/gshadow -p wa -k identity\n-w /etc/group -p wa -k identity\n-w /etc/security/opasswd -p wa -k identity\n";
+  for (const char* group : {"V-268097", "V-268164", "V-268165", "V-268166", "V-268167"})
+    for (Arch arch : all_arches()) {
+      auto result = judge(listing, group, arch, true);
+      EXPECT_EQ(result.verdict, Verdict::NotAFinding) << group << "\n" << uncovered(result);
+      EXPECT_TRUE(result.literal_match) << group;
+    }
+}
+
+// The exit-rule forms of a watch (path= for a file, dir= for a tree) record the same accesses.
+TEST(PathCoverage, ExitRuleFormsOfAWatchCover) {
+  EXPECT_EQ(judge("-a always,exit -F path=/var/log/lastlog -F perm=wa -k logins\n", "V-268166").verdict, Verdict::NotAFinding);
+  EXPECT_EQ(judge("-a always,exit -F dir=/var/cron/tabs -F perm=wa -k s\n-w /var/cron/cron.allow -p wa\n-w /var/cron/cron.deny -p wa\n", "V-268097").verdict,
+            Verdict::NotAFinding);
+  // A watch on the whole directory (a tree) covers the files in it; no -p is every access.
+  EXPECT_EQ(judge("-w /var/cron/ -k services\n", "V-268097").verdict, Verdict::NotAFinding);
+}
+
+TEST(PathCoverage, AMissingPermIsOpenNamingTheAccess) {
+  auto result = judge("-w /var/log/lastlog -p w -k logins\n", "V-268166");
+  EXPECT_EQ(result.verdict, Verdict::Open);
+  const std::string text = uncovered(result);
+  EXPECT_NE(text.find("attr /var/log/lastlog"), std::string::npos) << text;
+  EXPECT_EQ(text.find("write /var/log/lastlog"), std::string::npos) << text;
+  EXPECT_NE(text.find("auid 0..4294967295"), std::string::npos) << text;
+}
+
+TEST(PathCoverage, AWrongPathIsOpenNamingTheMissingOne) {
+  std::string fix = lines_of(find_stig_rule("V-268167"));
+  fix.replace(fix.find("/etc/gshadow"), 12, "/etc/gshadow-");  // the backup file, not the file
+  auto result = judge(fix, "V-268167");
+  EXPECT_EQ(result.verdict, Verdict::Open);
+  const std::string text = uncovered(result);
+  EXPECT_NE(text.find("write /etc/gshadow, attr /etc/gshadow"), std::string::npos) << text;
+  EXPECT_EQ(text.find("/etc/passwd"), std::string::npos) << text;
+  EXPECT_FALSE(result.literal_match);
+}
+
+TEST(PathCoverage, ADirectoryTypoIsOpen) {
+  auto result = judge("-w /var/cron/tab/ -p wa -k services\n-w /var/cron/cron.allow -p wa -k services\n-w /var/cron/cron.deny -p wa -k services\n", "V-268097");
+  EXPECT_EQ(result.verdict, Verdict::Open);
+  EXPECT_NE(uncovered(result).find("write /var/cron/tabs/"), std::string::npos) << uncovered(result);
+}
+
+// path= on a directory is its inode: entries created or removed, not writes to an existing crontab.
+TEST(PathCoverage, PathOnADirectoryIsNotATree) {
+  auto result = judge("-a always,exit -F path=/var/cron/tabs -F perm=wa -k s\n-w /var/cron/cron.allow -p wa\n-w /var/cron/cron.deny -p wa\n", "V-268097");
+  EXPECT_EQ(result.verdict, Verdict::Open);
+  EXPECT_NE(uncovered(result).find("matches the directory itself"), std::string::npos) << uncovered(result);
+}
+
+TEST(PathCoverage, PathRuleMistakesAreOpen) {
+  // 64-bit only: a 32-bit program's exec of usermod is not recorded.
+  auto b64 = judge("-a always,exit -F arch=b64 -S all -F path=/run/current-system/sw/bin/usermod -F perm=x -F auid>=1000 -F auid!=unset -k u\n", "V-268164");
+  EXPECT_EQ(b64.verdict, Verdict::Open);
+  ASSERT_EQ(b64.uncovered.size(), 1U) << uncovered(b64);
+  EXPECT_EQ(b64.uncovered[0].abi, Abi::b32);
+  // The wrong auid filter leaves the first user out.
+  auto auid = judge("-a always,exit -S all -F path=/run/current-system/sw/bin/usermod -F perm=x -F auid>1000 -F auid!=unset -k u\n", "V-268164");
+  EXPECT_EQ(auid.verdict, Verdict::Open);
+  EXPECT_NE(uncovered(auid).find("exec /run/current-system/sw/bin/usermod, auid 1000,"), std::string::npos) << uncovered(auid);
+  // perm=r records reads of the program, not its execution.
+  EXPECT_EQ(judge("-a always,exit -S all -F path=/run/current-system/sw/bin/usermod -F perm=r -F auid>=1000 -k u\n", "V-268164").verdict, Verdict::Open);
+  // Where NixOS does not keep it (RHEL's path).
+  EXPECT_EQ(judge("-a always,exit -S all -F path=/usr/sbin/usermod -F perm=x -F auid>=1000 -F auid!=unset -k u\n", "V-268164").verdict, Verdict::Open);
+  // chage covered, chcon not: Open names chcon only.
+  auto chage = judge("-a always,exit -S all -F path=/run/current-system/sw/bin/chage -F perm=x -F auid>=1000 -F auid!=unset -k c\n", "V-268165");
+  EXPECT_EQ(chage.verdict, Verdict::Open);
+  EXPECT_NE(uncovered(chage).find("exec /run/current-system/sw/bin/chcon"), std::string::npos);
+  EXPECT_EQ(uncovered(chage).find("bin/chage"), std::string::npos) << uncovered(chage);
+}
+
+TEST(PathCoverage, ARuleNamingSomeSystemCallsDoesNotCoverTheAccess) {
+  auto result = judge("-a always,exit -S execve -F path=/run/current-system/sw/bin/usermod -F perm=x -F auid>=1000 -F auid!=unset -k u\n", "V-268164");
+  EXPECT_EQ(result.verdict, Verdict::Open);
+  EXPECT_NE(uncovered(result).find("records only the system calls it names"), std::string::npos) << uncovered(result);
+}
+
+TEST(PathCoverage, AnEarlierNeverRuleSuppresses) {
+  std::string fix = "-a never,exit -F path=/etc/shadow\n" + lines_of(find_stig_rule("V-268167"));
+  auto result = judge(fix, "V-268167");
+  EXPECT_EQ(result.verdict, Verdict::Open);
+  ASSERT_FALSE(result.uncovered.empty());
+  EXPECT_EQ(result.uncovered[0].fate, Fate::suppressed);
+  EXPECT_EQ(result.uncovered[0].rule_line, 1);
+  EXPECT_NE(uncovered(result).find("/etc/shadow"), std::string::npos);
+  EXPECT_EQ(uncovered(result).find("/etc/passwd"), std::string::npos);
+  // Auditing off records nothing.
+  EXPECT_EQ(judge(lines_of(find_stig_rule("V-268166")) + "-e 0\n", "V-268166").verdict, Verdict::Open);
+}
+
+TEST(PathCoverage, PredictsTheKeyOfAConcreteAccess) {
+  auto rules = rules::parse_rules(lines_of(find_stig_rule("V-268167")) + lines_of(find_stig_rule("V-268164")), Arch::x86_64, "rules");
+  auto access = [](const std::string& syscall, const std::string& path, const std::string& kind, std::uint32_t auid, bool success = true) {
+    PathAccess out;
+    out.event.abi = Abi::b64;
+    out.event.syscall = syscall;
+    out.event.auid = auid;
+    out.event.uid = 1000;
+    out.event.euid = 1000;
+    out.event.success = success;
+    out.event.exit_code = success ? 0 : -13;
+    out.path = path;
+    out.access = kind;
+    return out;
+  };
+  auto write = predict_access(rules, Arch::x86_64, access("openat", "/etc/passwd", "write", 1000, false));
+  EXPECT_TRUE(write.recorded());
+  EXPECT_EQ(write.key, "identity");
+  EXPECT_EQ(write.rule_line, 2);
+  // -p wa: a read is not recorded, by anyone.
+  EXPECT_FALSE(predict_access(rules, Arch::x86_64, access("openat", "/etc/passwd", "read", 1000)).recorded());
+  auto exec = predict_access(rules, Arch::x86_64, access("execve", "/run/current-system/sw/bin/usermod", "exec", 1000));
+  EXPECT_TRUE(exec.recorded());
+  EXPECT_EQ(exec.key, "privileged-usermod");
+  EXPECT_FALSE(predict_access(rules, Arch::x86_64, access("execve", "/run/current-system/sw/bin/usermod", "exec", rules::kUnsetId)).recorded());
+  EXPECT_FALSE(predict_access(rules, Arch::x86_64, access("execve", "/run/current-system/sw/bin/usermod", "exec", 999)).recorded());
+}
+
+}  // namespace
+}  // namespace auditvm::check
