@@ -96,11 +96,7 @@ bool contains_word(const std::string& line, const std::string& word) {
 // The STIG's own note: "The -k value is arbitrary". Compare rules without their keys.
 std::string without_keys(rules::Rule rule, Arch arch) {
   if (auto* body = std::get_if<rules::SyscallRule>(&rule.body)) body->keys.clear();
-  if (auto* watch = std::get_if<rules::WatchRule>(&rule.body)) {
-    watch->keys.clear();
-    // auditctl sends (and lists) a watch without its trailing '/': the STIG writes /var/cron/tabs/.
-    while (watch->path.size() > 1 && watch->path.back() == '/') watch->path.pop_back();
-  }
+  if (auto* watch = std::get_if<rules::WatchRule>(&rule.body)) watch->keys.clear();
   return rules::canonical_text(rule, arch);
 }
 

@@ -243,7 +243,10 @@ class LineParser {
     if (name == "arch") return arch_field(text, op, value);
     if (name == "perm") {
       perm_added_ = true;
-      return perms(value, true);
+      perms(value, true);
+      // Among the fields where it was given, as the kernel keeps and lists it.
+      syscall_.fields.push_back({"perm", Op::eq, watch_.perms, std::nullopt});
+      return;
     }
     if (name == "path" || name == "dir") perm_added_ = true;  // libaudit counts a watched path as a perm for -k
     auto parsed = parse_field_value(name, op, value, dialect_);
@@ -475,7 +478,6 @@ class LineParser {
       case Kind::syscall:
         break;
     }
-    if (!watch_.perms.empty()) syscall_.fields.push_back({"perm", Op::eq, watch_.perms, std::nullopt});
     if (dialect_ != Dialect::auditctl) check_list_fields();
     if (syscall_.list == List::exit && !saw_syscall_) syscall_.all_syscalls = true;
     std::sort(syscall_.syscalls.begin(), syscall_.syscalls.end());

@@ -170,6 +170,17 @@ TEST(Values, NegativeFormsAuditctlListPrintsAreTheirU32) {
             "-a always,exit -F arch=b64 -S finit_module -F exit!=-EACCES -F exit>=-2147483648 -F exit<-2147483648");
 }
 
+// As auditctl -l printed the STIG's path and watch rules in the guests (both arches, 3.0.9 and
+// 4.0.2): perm= where it was given among the fields, a watch's trailing '/' trimmed.
+TEST(Canonical, PathRulesAndWatchesAsAuditctlListsThem) {
+  auto set = parse_rules("-a always,exit -S all -F path=/run/current-system/sw/bin/usermod -F perm=x -F auid>=1000 -F auid!=unset -k u\n"
+                         "-w /var/cron/tabs/ -p wa -k services\n",
+                         Arch::x86_64, "rules");
+  EXPECT_EQ(canonical_text(set.rules[0], Arch::x86_64),
+            "-a always,exit -S all -F path=/run/current-system/sw/bin/usermod -F perm=x -F auid>=1000 -F auid!=-1 -F key=u");
+  EXPECT_EQ(canonical_text(set.rules[1], Arch::x86_64), "-w /var/cron/tabs -p wa -k services");
+}
+
 TEST(Values, WhatAuditctlOrTheKernelRefusesIsAnErrorNamingTheToken) {
   auto refused = [](const std::string& condition, const std::string& message) {
     try {
