@@ -97,7 +97,7 @@ struct Decided {
 // number of one concrete call on `abi`; none: every call that makes the access, so a rule naming
 // only some system calls never decides the whole of it.
 std::vector<Decided> follow_access(const LoadedLists& lists, Abi abi, const std::string& path, char letter, const Box& region,
-                                   std::optional<int> syscall) {
+                                   std::optional<int> syscall, bool names_parent = false) {
   std::vector<Decided> out;
   if (lists.auditing_disabled) return {{region, Fate::suppressed, 0, "", "auditing is disabled (-e 0)"}};
   if (!lists.task.empty())  // task rules switch whole processes on or off: not walked for paths yet
@@ -109,6 +109,7 @@ std::vector<Decided> follow_access(const LoadedLists& lists, Abi abi, const std:
     if (pending.empty()) break;
     RuleFit fit = fit_of(*rule, path);
     if (fit.fit == Fit::none || !perm_allows(fit.perms, letter)) continue;
+    if (fit.fit == Fit::parent_only && names_parent) fit.fit = Fit::covers;  // measured: an O_CREAT open of an entry
     Region selected({Box::everything()});
     bool always = true, some_syscalls = false;
     if (fit.body) {
@@ -245,7 +246,7 @@ Prediction predict_access(const rules::RuleSet& rules, Arch arch, const PathAcce
   for (Dim dim : {Dim::egid, Dim::sgid, Dim::fsgid}) pin(dim, event.egid.value_or(event.gid));
   pin(Dim::success, event.success ? 1 : 0);
   pin(Dim::exit, exit_point(event.exit_code));
-  auto outcomes = follow_access(arrange(rules), event.abi, access.path, perm_letter(access.access, {"", 0, "access"}), point, *number);
+  auto outcomes = follow_access(arrange(rules), event.abi, access.path, perm_letter(access.access, {"", 0, "access"}), point, *number, access.names_parent);
   const auto& outcome = outcomes.front();  // a point lands in exactly one piece
   return {outcome.fate, outcome.line, outcome.key, outcome.reason};
 }

@@ -21,6 +21,9 @@ struct PathAccess {
   Event event;
   std::string path;
   std::string access;
+  // The call names the path's directory as the parent (an O_CREAT open, even of an existing file;
+  // creat, unlink, rename): a path= rule on a directory the STIG names with '/' matches it.
+  bool names_parent = false;
 };
 
 Prediction predict_access(const rules::RuleSet& rules, Arch arch, const PathAccess& access);
