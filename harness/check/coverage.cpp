@@ -6,6 +6,7 @@
 #include <set>
 #include <tuple>
 
+#include "check/event_point.hpp"
 #include "check/path_coverage.hpp"
 #include "core/errors.hpp"
 #include "rules/canonical.hpp"
@@ -215,10 +216,14 @@ CheckResult evaluate(const rules::RuleSet& rules, Arch arch, const StigRule& sti
   return result;
 }
 
-Prediction predict(const rules::RuleSet& rules, Arch arch, const Event& event) {
+int syscall_of(Arch arch, const Event& event) {
   auto number = rules::syscall_number(arch, event.abi, event.syscall);
   if (!number)
     throw InputError({"", 0, event.syscall}, "no such system call on " + std::string(audit_machine_name(arch, event.abi)));
+  return *number;
+}
+
+Box event_point(const Event& event) {
   Box point = Box::everything();
   auto pin = [&](Dim dim, std::int64_t value) { point[dim] = {value, value}; };
   pin(Dim::auid, event.auid);
@@ -228,10 +233,16 @@ Prediction predict(const rules::RuleSet& rules, Arch arch, const Event& event) {
   for (Dim dim : {Dim::egid, Dim::sgid, Dim::fsgid}) pin(dim, event.egid.value_or(event.gid));
   pin(Dim::success, event.success ? 1 : 0);
   pin(Dim::exit, exit_point(event.exit_code));
+  return point;
+}
+
+Prediction predict(const rules::RuleSet& rules, Arch arch, const Event& event) {
+  const int number = syscall_of(arch, event);
+  const Box point = event_point(event);
   // The task list judged the process at fork: by these ids, or, had it set its own login uid
   // after the fork, as its parent was (measured: README, "Kernel semantics, as measured").
   auto forked_as = event.login == LoginMode::self ? std::optional<Box>(forked_before_login()) : std::nullopt;
-  auto outcomes = follow(arrange(rules), arch, event.abi, *number, point, forked_as);
+  auto outcomes = follow(arrange(rules), arch, event.abi, number, point, forked_as);
   // A point lands in exactly one outcome.
   const Outcome& outcome = outcomes.front();
   return {outcome.fate, outcome.rule_line, outcome.key, outcome.reason};

@@ -4,8 +4,8 @@
 #include <map>
 #include <tuple>
 
+#include "check/event_point.hpp"
 #include "core/errors.hpp"
-#include "rules/syscall_table.hpp"
 
 namespace auditvm::check {
 
@@ -97,7 +97,7 @@ struct Decided {
 // number of one concrete call on `abi`; none: every call that makes the access, so a rule naming
 // only some system calls never decides the whole of it.
 std::vector<Decided> follow_access(const LoadedLists& lists, Abi abi, const std::string& path, char letter, const Box& region,
-                                   std::optional<int> syscall, bool names_parent = false) {
+                                   std::optional<int> syscall, bool names_parent = false, bool creat_of_existing = false) {
   std::vector<Decided> out;
   if (lists.auditing_disabled) return {{region, Fate::suppressed, 0, "", "auditing is disabled (-e 0)"}};
   if (!lists.task.empty())  // task rules switch whole processes on or off: not walked for paths yet
@@ -109,7 +109,13 @@ std::vector<Decided> follow_access(const LoadedLists& lists, Abi abi, const std:
     if (pending.empty()) break;
     RuleFit fit = fit_of(*rule, path);
     if (fit.fit == Fit::none || !perm_allows(fit.perms, letter)) continue;
-    if (fit.fit == Fit::parent_only && names_parent) fit.fit = Fit::covers;  // measured: an O_CREAT open of an entry
+    if (fit.fit == Fit::parent_only && names_parent) fit.fit = Fit::covers;
+    if (fit.fit == Fit::parent_only && creat_of_existing) {
+      for (const auto& box : pending.boxes())
+        out.push_back({box, Fate::undecidable, rule->line, "",
+                       "cannot prove coverage: the path= rule on " + line_ref(*rule) + " matches an O_CREAT open of an existing entry on 6.1, not on 6.12"});
+      return out;
+    }
     Region selected({Box::everything()});
     bool always = true, some_syscalls = false;
     if (fit.body) {
@@ -234,19 +240,9 @@ void judge_path_coverage(const rules::RuleSet& rules, Arch, const StigRule& stig
 
 Prediction predict_access(const rules::RuleSet& rules, Arch arch, const PathAccess& access) {
   const Event& event = access.event;
-  auto number = rules::syscall_number(arch, event.abi, event.syscall);
-  if (!number)
-    throw InputError({"", 0, event.syscall}, "no such system call on " + std::string(audit_machine_name(arch, event.abi)));
-  Box point = Box::everything();
-  auto pin = [&](Dim dim, std::int64_t value) { point[dim] = {value, value}; };
-  pin(Dim::auid, event.auid);
-  pin(Dim::uid, event.uid);
-  for (Dim dim : {Dim::euid, Dim::suid, Dim::fsuid}) pin(dim, event.euid);
-  pin(Dim::gid, event.gid);
-  for (Dim dim : {Dim::egid, Dim::sgid, Dim::fsgid}) pin(dim, event.egid.value_or(event.gid));
-  pin(Dim::success, event.success ? 1 : 0);
-  pin(Dim::exit, exit_point(event.exit_code));
-  auto outcomes = follow_access(arrange(rules), event.abi, access.path, perm_letter(access.access, {"", 0, "access"}), point, *number, access.names_parent);
+  const int number = syscall_of(arch, event);
+  const Box point = event_point(event);
+  auto outcomes = follow_access(arrange(rules), event.abi, access.path, perm_letter(access.access, {"", 0, "access"}), point, number, access.names_parent, access.creat_of_existing);
   const auto& outcome = outcomes.front();  // a point lands in exactly one piece
   return {outcome.fate, outcome.line, outcome.key, outcome.reason};
 }

@@ -21,9 +21,12 @@ struct PathAccess {
   Event event;
   std::string path;
   std::string access;
-  // The call names the path's directory as the parent (an O_CREAT open, even of an existing file;
-  // creat, unlink, rename): a path= rule on a directory the STIG names with '/' matches it.
+  // The call creates or removes the entry, naming the path's directory as the parent: a path= rule
+  // on a directory the STIG names with '/' matches it.
   bool names_parent = false;
+  // An O_CREAT open of an existing entry: 6.1 names the directory as the parent, 6.12 does not
+  // (measured), so under a path= rule on the directory its record is undecidable here.
+  bool creat_of_existing = false;
 };
 
 Prediction predict_access(const rules::RuleSet& rules, Arch arch, const PathAccess& access);

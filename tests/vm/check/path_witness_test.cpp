@@ -18,7 +18,7 @@
 #include "machine/machine.hpp"
 #include "rules/parser.hpp"
 #include "scenario/guest_commands.hpp"
-#include "support/temp_dir.hpp"
+#include "support/audit_guest_vm.hpp"
 
 namespace auditvm {
 namespace {
@@ -77,29 +77,9 @@ std::vector<Witness> witnesses() {
 // The keys the path rules record with: a record with another key is no path rule's.
 const std::set<std::string> kKeys{"services", "privileged-usermod", "privileged-chage", "perm_mod", "logins", "identity", "mistake"};
 
-class PathWitnessVm : public testing::TestWithParam<Arch> {
+class PathWitnessVm : public test::AuditGuestVm {
  protected:
-  void SetUp() override {
-    const char* env = std::getenv("AUDITVM_TEST_SUITE");
-    auto suite = image::parse_suite(env && *env ? env : "bookworm");
-    ASSERT_TRUE(suite);
-    auto manifest = image::find_image(GetParam(), *suite);
-    ASSERT_TRUE(manifest) << "build the images first: auditvm image build --arch all --suite " << suite->name;
-    logs_ = test::make_temp_dir("pathwitness");
-    machine::BootOptions boot;
-    boot.console_log = logs_ / "console.log";
-    boot.boot_timeout = 300s;
-    boot.accel = machine::Accel::tcg;
-    boot.extra_kernel_params = {"audit=1", "audit_backlog_limit=8192"};
-    machine_ = machine::make_machine(*manifest, boot, {machine::Backend::qemu, ""});
-    machine_->boot();
-    auto started = machine_->run(scenario::reset_script() + scenario::start_auditd_script(), 120s);
-    ASSERT_EQ(started.exit_status, 0) << started.out << started.err;
-  }
-  void TearDown() override {
-    machine_.reset();
-    fs::remove_all(logs_);
-  }
+  PathWitnessVm() : AuditGuestVm("pathwitness") {}
 
   // Loads `text`, makes every witness, returns (witness name -> pid) and the records.
   void run_witnesses(const std::string& text, const std::vector<Witness>& list, std::map<std::string, long>& pids, std::string& records) {
@@ -158,8 +138,9 @@ class PathWitnessVm : public testing::TestWithParam<Arch> {
       access.event.uid = access.event.euid = access.event.gid = w.actor->uid;
       access.path = w.path;
       access.access = w.access;
-      access.names_parent = w.access == "write" && w.creat;
+      access.creat_of_existing = w.access == "write" && w.creat;  // every target exists but cron.allow's first write
       auto predicted = check::predict_access(loaded, arch, access);
+      if (predicted.fate == check::Fate::undecidable) continue;  // the kernels differ (6.1, 6.12): no claim
       EXPECT_EQ(predicted.recorded(), !keys.empty()) << "model: " << predicted.reason << "\nrecords with a path rule's key: " << keys.size();
       if (predicted.recorded() && !keys.empty()) {
         EXPECT_EQ(keys, std::set<std::string>{predicted.key});
@@ -169,8 +150,6 @@ class PathWitnessVm : public testing::TestWithParam<Arch> {
     return unrecorded;
   }
 
-  fs::path logs_;
-  std::unique_ptr<machine::Machine> machine_;
 };
 
 TEST_P(PathWitnessVm, TheStigsLinesRecordEveryRequiredAccessAsPredicted) {
@@ -202,7 +181,7 @@ TEST_P(PathWitnessVm, TypicalMistakesLeaveTheAccessesTheyMissUnrecorded) {
   EXPECT_TRUE(unrecorded.count("attr:/var/log/lastlog:root1000"));
   EXPECT_FALSE(unrecorded.count("write:/var/log/lastlog:root1000"));
   EXPECT_TRUE(unrecorded.count("write-nocreat:/var/cron/tabs/:root1000"));
-  EXPECT_FALSE(unrecorded.count("write:/var/cron/tabs/:root1000"));  // O_CREAT names the directory
+
   EXPECT_TRUE(unrecorded.count("exec:/run/current-system/sw/bin/usermod:root1000"));
   auto loaded = rules::parse_rules(text, GetParam(), "paths.rules");
   for (const char* group : {"V-268097", "V-268164", "V-268166"})

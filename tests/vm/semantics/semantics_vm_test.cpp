@@ -17,7 +17,7 @@
 #include "rules/syscall_table.hpp"
 #include "scenario/guest_commands.hpp"
 #include "support/semantics_fixture.hpp"
-#include "support/temp_dir.hpp"
+#include "support/audit_guest_vm.hpp"
 
 namespace auditvm {
 namespace {
@@ -44,34 +44,9 @@ struct Call {
   std::uint32_t auid = 0, uid = 0;
 };
 
-class SemanticsVm : public testing::TestWithParam<Arch> {
+class SemanticsVm : public test::AuditGuestVm {
  protected:
-  void SetUp() override {
-    const char* env = std::getenv("AUDITVM_TEST_SUITE");
-    auto suite = image::parse_suite(env && *env ? env : "bookworm");
-    ASSERT_TRUE(suite);
-    auto manifest = image::find_image(GetParam(), *suite);
-    ASSERT_TRUE(manifest) << "build the images first: auditvm image build --arch all --suite " << suite->name;
-    manifest_ = *manifest;
-    logs_ = test::make_temp_dir("semantics");
-    machine::BootOptions boot;
-    boot.console_log = logs_ / "console.log";
-    boot.boot_timeout = 300s;
-    boot.accel = machine::Accel::tcg;
-    boot.extra_kernel_params = {"audit=1", "audit_backlog_limit=8192"};
-    machine_ = machine::make_machine(manifest_, boot, {machine::Backend::qemu, ""});
-    machine_->boot();
-    // auditd starts before any rule: an always,task rule would otherwise audit auditd itself.
-    auto started = machine_->run(scenario::reset_script() + scenario::start_auditd_script(), 120s);
-    ASSERT_EQ(started.exit_status, 0) << started.out << started.err;
-  }
-  void TearDown() override {
-    machine_.reset();
-    fs::remove_all(logs_);
-  }
-  image::Manifest manifest_;
-  fs::path logs_;
-  std::unique_ptr<machine::Machine> machine_;
+  SemanticsVm() : AuditGuestVm("semantics") {}
 };
 
 TEST_P(SemanticsVm, TheKernelDoesWhatEveryFixturePinsAndTheModelPredictsIt) {
