@@ -88,20 +88,15 @@ void add_perm_syscalls(rules::SyscallRule& rule, Arch arch, const rules::Rule& l
   rule.syscalls.erase(std::unique(rule.syscalls.begin(), rule.syscalls.end()), rule.syscalls.end());
 }
 
-void add_warnings(LoadReport& report, const rules::Rule& rule, Arch arch) {
-  // The kernel resolves watched paths when the rule is added; lint cannot see the target's files.
-  const std::string at = "line " + std::to_string(rule.line) + ": ";
-  const std::string stops = " fails to load with \"No such file or directory\" (and stops every later line) if ";
-  if (const auto* watch = rule.watch_rule())
-    report.warnings.push_back(at + "the watch on " + watch->path + stops + "its directory does not exist on the target");
+void add_warnings(LoadReport& report, const rules::Rule& rule, Arch arch, const std::string& source, const TargetPaths* target) {
+  const std::string at = source + ":" + std::to_string(rule.line) + ": ";
+  // The kernel looks a rule's paths up when it adds it; where the target's are not known, say so.
+  for (const auto& need : path_needs(rule))
+    if (!target || !target->state(need.path))
+      report.warnings.push_back(at + need.option + ": fails to load with \"No such file or directory\" (and stops every later line) if " +
+                                (need.itself ? need.path : "its directory " + need.path) + " does not exist on the target");
   const auto* syscall = rule.syscall_rule();
   if (!syscall) return;
-  for (const auto& field : syscall->fields) {
-    if (field.field == "path")  // like a watch: the parent directory must exist
-      report.warnings.push_back(at + "-F path=" + field.value + stops + "its directory does not exist on the target");
-    if (field.field == "dir")  // a tree: the directory itself must exist
-      report.warnings.push_back(at + "-F dir=" + field.value + stops + "that directory does not exist on the target");
-  }
   // auditctl's own warning (x86_64 only, measured): a syscall whose b32 number differs from its b64 one.
   const bool has_arch = std::any_of(syscall->sent_fields.begin(), syscall->sent_fields.end(),
                                     [](const std::string& f) { return f.rfind("arch", 0) == 0; });
@@ -114,6 +109,19 @@ void add_warnings(LoadReport& report, const rules::Rule& rule, Arch arch) {
         break;
       }
     }
+}
+
+// A line the parser refuses with the kernel's words: the kernel reads the fields in order, so an
+// exe= in a directory the target lacks, before the refused field, is what it says (measured).
+rules::Rule parse_line(const rules::NumberedLine& line, Arch arch, const std::string& source, Userspace userspace, const TargetPaths* target) {
+  try {
+    return rules::parse_rule_line(line.text, arch, source, line.number, rules::Dialect::auditctl, userspace);
+  } catch (const InputError& e) {
+    if (target && kernel_message(e.detail()))
+      for (const auto& need : exe_needs_before(line.text, e.where().field))
+        if (auto refusal = path_refusal(need, *target); refusal && !refusal->empty()) throw InputError({source, line.number, need.option}, *refusal);
+    throw;
+  }
 }
 
 }  // namespace
@@ -134,7 +142,7 @@ std::vector<rules::NumberedLine> auditctl_file_lines(std::string_view text) {
   return lines;
 }
 
-LoadReport simulate_load(std::string_view text, Arch arch, const std::string& source, Userspace userspace) {
+LoadReport simulate_load(std::string_view text, Arch arch, const std::string& source, Userspace userspace, const TargetPaths* target) {
   LoadReport report;
   report.loaded = {source, arch, {}};
   report.userspace = userspace;
@@ -148,7 +156,7 @@ LoadReport simulate_load(std::string_view text, Arch arch, const std::string& so
       continue;
     }
     try {
-      auto rule = rules::parse_rule_line(line.text, arch, source, line.number, rules::Dialect::auditctl, userspace);
+      auto rule = parse_line(line, arch, source, userspace, target);
       if (enabled == 2) {
         std::string refused = locked_message(rule);
         const auto* control = rule.control();
@@ -161,6 +169,17 @@ LoadReport simulate_load(std::string_view text, Arch arch, const std::string& so
       }
       if (auto* syscall = std::get_if<rules::SyscallRule>(&rule.body); syscall && userspace != Userspace::audit3)
         add_perm_syscalls(*syscall, arch, rule, userspace);
+      // The target's paths, where they are known: exe= is looked up as its field is read, the
+      // others once no identical rule was found (an identical rule needed the same path, so the
+      // two refusals never meet; the kernel's field refusals come first, README).
+      const auto needs = target ? path_needs(rule) : std::vector<PathNeed>{};
+      auto refuse_missing = [&](bool while_reading_fields) {
+        for (const auto& need : needs)
+          if (need.while_reading_fields == while_reading_fields)
+            if (auto refusal = path_refusal(need, *target); refusal && !refusal->empty())
+              throw InputError({source, line.number, need.option}, *refusal);
+      };
+      refuse_missing(true);
       applied.push_back(std::move(rule));
       const rules::Rule& kept = applied.back();
       if (const auto* control = kept.control()) {
@@ -173,11 +192,20 @@ LoadReport simulate_load(std::string_view text, Arch arch, const std::string& so
           applied.pop_back();
           throw InputError({source, line.number, line.text}, "Error sending delete rule data request (No such file or directory)");
         }
-      } else if (!lists.add(kept)) {
-        applied.pop_back();
-        throw InputError({source, line.number, line.text}, "Error sending add rule data request (Rule exists)");
+      } else {
+        if (!lists.admits(kept)) {
+          applied.pop_back();
+          throw InputError({source, line.number, line.text}, "Error sending add rule data request (Rule exists)");
+        }
+        try {
+          refuse_missing(false);
+        } catch (const InputError&) {
+          applied.pop_back();
+          throw;
+        }
+        lists.add(kept);
       }
-      add_warnings(report, kept, arch);
+      add_warnings(report, kept, arch, source, target);
     } catch (const InputError& e) {
       report.rejected.push_back({line.number, line.text, e.detail(), kernel_message(e.detail())});
       if (!ignore) {

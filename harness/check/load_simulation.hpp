@@ -9,6 +9,7 @@
 #include <string_view>
 #include <vector>
 
+#include "check/target_paths.hpp"
 #include "rules/parser.hpp"
 
 namespace auditvm::check {
@@ -32,14 +33,19 @@ struct LoadReport {
   rules::RuleSet loaded;
   std::vector<rules::NumberedLine> not_loaded;  // never read (after the stop)
   std::vector<RejectedLine> rejected;           // every refused line (after -i or -c, more than one)
-  std::vector<std::string> warnings;  // what the model cannot know on the host (watched paths, path=/dir=), auditctl's warnings
+  // "FILE:LINE: ...": what the model cannot know (the paths of -w, path=, dir=, exe= when the
+  // target's are not known), and auditctl's own warnings.
+  std::vector<std::string> warnings;
   rules::Userspace userspace = rules::Userspace::audit3;  // whose auditctl read the file (and prints the listing)
   int exit_status = 0;                // of `auditctl -R`: 1 when it stopped, or after -c when a line was refused
   bool complete() const { return rejected.empty(); }
 };
 
+// `target`: the paths the target machine has (paths_to_probe's, probed there); a line whose path
+// it lacks is refused as the kernel refuses it. Without it (lint with no guest) such a line loads,
+// with a warning.
 LoadReport simulate_load(std::string_view text, Arch arch, const std::string& source,
-                         rules::Userspace userspace = rules::Userspace::audit3);
+                         rules::Userspace userspace = rules::Userspace::audit3, const TargetPaths* target = nullptr);
 
 // What `auditctl -l` prints after the load, one rule a line in the kernel's order (canonical text).
 std::vector<std::string> predicted_listing(const LoadReport& report);

@@ -38,14 +38,24 @@ std::string kernel_identity(const rules::SyscallRule& rule) {
 
 std::string kernel_identity(const rules::WatchRule& watch) { return "exit,always S=all" + fields_text(watch.sent_fields); }
 
-bool RuleLists::add(const rules::Rule& rule) {
+bool RuleLists::admits(const rules::Rule& rule) const {
   const auto* syscall = rule.syscall_rule();
   const auto* watch = rule.watch_rule();
   if (!syscall && !watch) return false;
+  if (syscall && syscall->prepend) return true;
+  auto list = lists_.find(list_of(rule));
+  if (list == lists_.end()) return true;
+  const std::string identity = syscall ? kernel_identity(*syscall) : kernel_identity(*watch);
+  return std::none_of(list->second.begin(), list->second.end(), [&](const Entry& e) { return e.identity == identity; });
+}
+
+bool RuleLists::add(const rules::Rule& rule) {
+  if (!admits(rule)) return false;
+  const auto* syscall = rule.syscall_rule();
+  const auto* watch = rule.watch_rule();
   Entry entry{&rule, syscall ? kernel_identity(*syscall) : kernel_identity(*watch), joined_keys(syscall ? syscall->keys : watch->keys)};
   auto& list = lists_[list_of(rule)];
   const bool prepend = syscall && syscall->prepend;
-  if (!prepend && std::any_of(list.begin(), list.end(), [&](const Entry& e) { return e.identity == entry.identity; })) return false;
   if (prepend) list.insert(list.begin(), std::move(entry));
   else list.push_back(std::move(entry));
   return true;

@@ -23,6 +23,8 @@ class RuleLists {
  public:
   // false: refused, an identical rule is loaded. `rule` must outlive the lists.
   bool add(const rules::Rule& rule);
+  // Whether add() would take it (no identical rule loaded, or it comes with -A).
+  bool admits(const rules::Rule& rule) const;
   // false: no loaded rule is identical (auditctl: "No such file or directory").
   bool remove(const rules::Removal& removal);
   // -D (key empty) or -D -k KEY; returns how many rules it deleted.

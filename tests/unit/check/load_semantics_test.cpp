@@ -155,7 +155,36 @@ TEST(LoadSemantics, WatchesAndTheirDeletion) {
   // A missing directory is the target's business: lint warns (the guest refuses it, VM test).
   auto missing = load("watch_missing_dir");
   ASSERT_FALSE(missing.warnings.empty());
-  EXPECT_NE(missing.warnings[0].find("line 2: the watch on /nonexistent/dir/file"), std::string::npos);
+  EXPECT_NE(missing.warnings[0].find("watch_missing_dir:2: -w /nonexistent/dir/file"), std::string::npos);
+}
+
+// The guest's paths as a cell probes them (every guest has /etc/passwd, /usr/bin, no /nonexistent).
+TEST(LoadSemantics, ThePathsARuleNeedsOnTheTarget) {
+  const std::string text = read_file(std::filesystem::path(AUDITVM_SOURCE_ROOT) / "tests/semantics/load/missing_paths.rules", FileKind::data);
+  EXPECT_EQ(paths_to_probe(text, Arch::x86_64, Userspace::audit3),
+            (std::vector<std::string>{"/nonexistent/dir", "/", "/etc/passwd", "/etc", "/nonexistent", "/etc/passwd/x", "/usr/bin"}));
+  TargetPaths guest{{{"/nonexistent/dir", PathState::missing}, {"/", PathState::directory}, {"/etc/passwd", PathState::other},
+                     {"/etc", PathState::directory}, {"/nonexistent", PathState::missing}, {"/etc/passwd/x", PathState::blocked},
+                     {"/usr/bin", PathState::directory}}};
+  const std::string missing = "Error sending add rule data request (No such file or directory)";
+  const std::string not_dir = "Error sending add rule data request (Not a directory)";
+  const std::string kInvalid = "Error sending add rule data request (Invalid argument)";
+  for (Arch arch : all_arches())
+    for (auto userspace : {Userspace::audit3, Userspace::audit4}) {
+      auto report = simulate_load(text, arch, "missing_paths", userspace, &guest);
+      expect_refused(report,
+                     {{8, true, missing}, {10, true, not_dir}, {11, true, missing}, {13, true, missing}, {15, true, not_dir},
+                      {16, true, missing}, {18, true, missing}, {19, true, kInvalid}, {20, true, missing}, {21, true, kInvalid}, {22, true, kNoSuchRule}},
+                     1);
+      EXPECT_TRUE(report.warnings.empty()) << report.warnings.front();
+      auto listing = predicted_listing(report);
+      ASSERT_EQ(listing.size(), 4U);
+      EXPECT_EQ(listing[0], "-w /nonexistent -p wa -k top");
+    }
+  // Without the target lint loads all but the two keys (the -W deletes line 8's watch), and warns about each path.
+  auto lint = load("missing_paths");
+  expect_refused(lint, {{19, true, kInvalid}, {20, true, kInvalid}, {21, true, kInvalid}}, 1);
+  EXPECT_EQ(lint.warnings.size(), 11U);
 }
 
 TEST(LoadSemantics, WhatAuditctlRefusesOnEachList) {

@@ -39,9 +39,9 @@ TEST(LoadSimulation, PathAndDirFiltersAreFlaggedLikeWatches) {
                             Arch::x86_64, "rules");
   EXPECT_TRUE(load.complete());
   ASSERT_EQ(load.warnings.size(), 2U);
-  EXPECT_NE(load.warnings[0].find("line 1: -F path=/run/current-system/sw/bin/usermod"), std::string::npos) << load.warnings[0];
+  EXPECT_NE(load.warnings[0].find("rules:1: -F path=/run/current-system/sw/bin/usermod"), std::string::npos) << load.warnings[0];
   EXPECT_NE(load.warnings[0].find("No such file or directory"), std::string::npos) << load.warnings[0];
-  EXPECT_NE(load.warnings[1].find("line 2: -F dir=/nix/var"), std::string::npos) << load.warnings[1];
+  EXPECT_NE(load.warnings[1].find("rules:2: -F dir=/nix/var"), std::string::npos) << load.warnings[1];
 }
 
 TEST(LoadSimulation, AFailingFirstLineLoadsNothing) {
