@@ -71,7 +71,8 @@ Judgement judge_cell(const report::CellResult& cell, const scenario::Scenario& s
   // Lint's prediction of `auditctl -R` against the real one, on the file the guest loaded.
   if (cell.evidence && cell.evidence->auditctl_R) {
     auto userspace = rules::userspace_from_version(cell.audit_version).value_or(rules::Userspace::audit3);  // the guest's auditctl
-    auto predicted = check::simulate_load(cell.evidence->rules_file, cell.arch, "rules", userspace);
+    const auto& target = cell.evidence->target_paths;  // the guest's paths (none in older results: lint's guess)
+    auto predicted = check::simulate_load(cell.evidence->rules_file, cell.arch, "rules", userspace, target ? &*target : nullptr);
     int real = cell.load_failure ? cell.load_failure->line : 0;
     if (predicted.failing_line.value_or(0) != real)
       out.disagreements.push_back({Disagreement::Kind::load, std::nullopt, "where auditctl -R stops",

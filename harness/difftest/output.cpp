@@ -119,6 +119,8 @@ std::vector<std::filesystem::path> write_fixtures(const std::filesystem::path& d
                                                                                   {"output", found.evidence.auditctl_R->output}}
                                                                  : nlohmann::json()},
                         {"auditctl_l", found.evidence.auditctl_l}};
+    if (found.evidence.target_paths)  // what the guest had at the rules' paths
+      for (const auto& [path, state] : found.evidence.target_paths->states) json["evidence"]["target_paths"][path] = std::string(check::to_string(state));
     auto rules_file = file_in(dir, name + ".rules");
     write_file_atomic(file_in(dir, name + ".json"), json.dump(2) + "\n");
     write_file_atomic(rules_file, one_line("# " + std::string(to_string(found.disagreement.kind)) + " " + found.disagreement.what + ": model " +

@@ -37,6 +37,10 @@ json to_json(const CellEvidence& evidence) {
   if (evidence.auditctl_R) out["auditctl_R"] = {{"exit", evidence.auditctl_R->exit_status}, {"output", evidence.auditctl_R->output}};
   if (evidence.rules_file_rendered) out["rules_file_rendered"] = *evidence.rules_file_rendered;
   out["rules_file"] = evidence.rules_file;
+  if (evidence.target_paths) {
+    out["target_paths"] = json::object();
+    for (const auto& [path, state] : evidence.target_paths->states) out["target_paths"][path] = std::string(check::to_string(state));
+  }
   out["auditctl_l"] = evidence.auditctl_l;
   out["auditctl_s_before"] = evidence.auditctl_s_before;
   out["auditctl_s_after"] = evidence.auditctl_s_after;

@@ -11,6 +11,7 @@
 
 #include "check/coverage.hpp"
 #include "check/kernel_model.hpp"
+#include "check/target_paths.hpp"
 #include "core/arch.hpp"
 
 namespace auditvm::report {
@@ -111,6 +112,9 @@ struct CellEvidence {
   std::optional<LoadOutput> auditctl_R;            // when the configuration loads rules
   std::optional<std::string> rules_file_rendered;  // a NixOS-built guest: auditvm's rendering, compared with its file
   std::string rules_file;                          // the rules file the guest loaded
+  // What the guest has at the paths the rules file needs (check::paths_to_probe), probed in the
+  // trip that loaded it; none in results written before it was probed.
+  std::optional<check::TargetPaths> target_paths;
   std::string auditctl_l;
   std::string auditctl_s_before;  // before the actions
   std::string auditctl_s_after;

@@ -99,6 +99,19 @@ struct Reader {
     }
     if (in.contains("rules_file_rendered")) out.rules_file_rendered = get<std::string>(in, "rules_file_rendered", p);
     out.rules_file = get<std::string>(in, "rules_file", p);
+    if (in.contains("target_paths")) {  // optional: older results have none
+      const auto& paths = member(in, "target_paths", p);
+      if (!paths.is_object()) throw InputError(at(p + "/target_paths"), "expected an object of path: state");
+      check::TargetPaths target;
+      for (const auto& [path, state] : paths.items()) {
+        std::string pointer = p + "/target_paths/";
+        for (char c : path) pointer += c == '~' ? "~0" : c == '/' ? "~1" : std::string(1, c);
+        auto parsed = state.is_string() ? check::parse_path_state(state.get<std::string>()) : std::nullopt;
+        if (!parsed) throw InputError(at(pointer), "expected directory, other, missing, blocked or dangling");
+        target.states[path] = *parsed;
+      }
+      out.target_paths = std::move(target);
+    }
     out.auditctl_l = get<std::string>(in, "auditctl_l", p);
     out.auditctl_s_before = get<std::string>(in, "auditctl_s_before", p);
     out.auditctl_s_after = get<std::string>(in, "auditctl_s_after", p);

@@ -1,3 +1,5 @@
+#include "check/target_paths.hpp"
+#include "rules/userspace.hpp"
 #include "core/errors.hpp"
 #include "nixos/render.hpp"
 #include "scenario/cell_steps.hpp"
@@ -15,6 +17,12 @@ void record_load(const machine::CommandResult& load, const std::string& rules_te
   if (load.exit_status != 0 && !cell.load_failure) cell.load_failure = report::LoadFailure{0, "", load.out};
 }
 
+// The paths the guest's auditctl would have the kernel look up (its userspace reads the file).
+std::vector<std::string> probe_list(const machine::Machine& guest, const std::string& rules_text) {
+  auto userspace = rules::userspace_from_version(guest.manifest().audit_version).value_or(rules::Userspace::audit3);
+  return check::paths_to_probe(rules_text, guest.manifest().arch, userspace);
+}
+
 // NixOS applied the configuration while booting: watch what it did, and compare its rules file
 // with the one auditvm renders for the same fragment.
 std::string watch_booted(machine::Machine& guest, const nixos::NixosConfig& config, report::CellResult& cell, report::CellEvidence& evidence) {
@@ -26,7 +34,11 @@ std::string watch_booted(machine::Machine& guest, const nixos::NixosConfig& conf
   add_assertion(cell, "NixOS wrote the rules file auditvm renders", loaded == rendered,
                 loaded == rendered ? "identical" : "NixOS's rules file differs from nixos::render_rules (see evidence)",
                 report::Status::model_mismatch);
-  record_load(guest.run(booted_load_output_script(config), 60s), loaded, cell, evidence);
+  auto paths = probe_list(guest, loaded);
+  auto results = must_steps(guest, {{"reading auditctl -R's output", booted_load_output_script(config), false},
+                                    {"probing the rules' paths", probe_paths_script(paths), true}});
+  record_load(results[0], loaded, cell, evidence);
+  evidence.target_paths = parse_path_probe(results[1].out, paths);
   return loaded;
 }
 
@@ -34,11 +46,15 @@ std::string watch_booted(machine::Machine& guest, const nixos::NixosConfig& conf
 std::string apply(machine::Machine& guest, const nixos::NixosConfig& config, report::CellResult& cell, report::CellEvidence& evidence) {
   std::string rules_text = nixos::render_rules(config);
   // One trip; a load that fails is evidence, not an error: auditd starts all the same, as on NixOS.
-  std::vector<GuestStep> steps{{"writing the rules", prepare_script(config, rules_text), true}};
+  // The rules' paths are probed in the same trip: whether the file loads depends on them.
+  auto paths = probe_list(guest, rules_text);
+  std::vector<GuestStep> steps{{"writing the rules", prepare_script(config, rules_text), true},
+                               {"probing the rules' paths", probe_paths_script(paths), true}};
   if (nixos::loads_rules(config)) steps.push_back({"auditctl -R", load_rules_script(), false});
   if (nixos::runs_auditd(config)) steps.push_back({"starting auditd", start_auditd_script(), true});
   auto results = must_steps(guest, steps, 120s);
-  if (nixos::loads_rules(config)) record_load(results[1], rules_text, cell, evidence);
+  evidence.target_paths = parse_path_probe(results[1].out, paths);
+  if (nixos::loads_rules(config)) record_load(results[2], rules_text, cell, evidence);
   return rules_text;
 }
 

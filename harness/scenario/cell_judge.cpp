@@ -95,11 +95,15 @@ void judge(report::CellResult& cell, const Configuration& configuration, const s
     // lint's prediction of auditctl -R, confirmed or refuted by the real one.
     // The guest's audit userspace decides how the file is read (an unknown version: audit 3's way).
     auto userspace = rules::userspace_from_version(cell.audit_version).value_or(rules::Userspace::audit3);
-    auto predicted = check::simulate_load(rules_text, cell.arch, "rules", userspace);
+    // The guest's paths, probed as it loaded the file: a watch in a missing directory is predicted.
+    const check::TargetPaths* target = evidence.target_paths ? &*evidence.target_paths : nullptr;
+    auto predicted = check::simulate_load(rules_text, cell.arch, "rules", userspace, target);
     int real_line = cell.load_failure ? cell.load_failure->line : 0;
     add_assertion(cell, "lint predicted the rules load", predicted.failing_line.value_or(0) == real_line,
-                  "lint: " + (predicted.failing_line ? "stops at line " + std::to_string(*predicted.failing_line) : std::string("loads completely")) +
-                      "; auditctl -R: " + (real_line ? "stopped at line " + std::to_string(real_line) : std::string("loaded completely")),
+                  "lint: " + (predicted.failing_line ? "stops at line " + std::to_string(*predicted.failing_line) + " (" + predicted.message + ")"
+                                                     : std::string("loads completely")) +
+                      "; auditctl -R: " + (real_line ? "stopped at line " + std::to_string(real_line) + " (" + cell.load_failure->message + ")"
+                                                     : std::string("loaded completely")),
                   Status::model_mismatch);
   }
   if (cell.expected_verdict)

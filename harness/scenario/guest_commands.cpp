@@ -3,6 +3,7 @@
 #include <random>
 #include <regex>
 
+#include "core/errors.hpp"
 #include "machine/channel.hpp"
 #include "nixos/units.hpp"
 #include "rules/parser.hpp"
@@ -93,6 +94,36 @@ if [ $rc -ne 0 ] && [ -e /var/log/messages ]; then
 fi
 exit $rc
 )SH";
+}
+
+std::string probe_paths_script(const std::vector<std::string>& paths) {
+  // [ -d ] and [ -e ] follow symbolic links, as the kernel's lookup does; for a path that is not
+  // there, the nearest existing ancestor says whether the lookup ends in ENOENT or ENOTDIR.
+  std::string script = R"SH(probe() {
+  if [ -d "$1" ]; then echo directory
+  elif [ -e "$1" ]; then echo other
+  elif [ -L "$1" ]; then echo dangling
+  else
+    a=$1; while [ -n "$a" ] && ! [ -e "$a" ]; do b=${a%/*}; [ "$b" = "$a" ] && b=; a=$b; done
+    if [ -z "$a" ] || [ -d "$a" ]; then echo missing; else echo blocked; fi
+  fi
+}
+)SH";
+  for (const auto& path : paths) script += "probe " + machine::ansi_c_quote(path) + "\n";
+  return script;
+}
+
+check::TargetPaths parse_path_probe(const std::string& output, const std::vector<std::string>& paths) {
+  check::TargetPaths target;
+  std::size_t start = 0;
+  for (const auto& path : paths) {
+    auto end = output.find('\n', start);
+    auto state = end == std::string::npos ? std::nullopt : check::parse_path_state(std::string_view(output).substr(start, end - start));
+    if (!state) throw InfraError("probing the guest's paths: no state came back for " + path + ": " + output);
+    target.states[path] = *state;
+    start = end + 1;
+  }
+  return target;
 }
 
 namespace {

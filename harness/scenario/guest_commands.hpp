@@ -8,6 +8,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "check/target_paths.hpp"
 #include "image/manifest.hpp"
 #include "machine/machine.hpp"
 #include "nixos/config.hpp"
@@ -46,6 +47,11 @@ std::string random_step_boundary();
 // Writes the rules file and applies the sysctls (what NixOS does at activation).
 std::string prepare_script(const nixos::NixosConfig& config, const std::string& rules_text);
 std::string load_rules_script();  // `auditctl -R`, as audit-rules-nixos runs it
+// What the guest has at each of `paths` (check::paths_to_probe), one state a line, in order:
+// shell builtins only (no fork per path). parse_path_probe reads it back; InfraError when a line
+// is missing or not a state.
+std::string probe_paths_script(const std::vector<std::string>& paths);
+check::TargetPaths parse_path_probe(const std::string& output, const std::vector<std::string>& paths);
 std::string start_auditd_script();
 
 // A guest built with its configuration (NixOS) applied it while booting; these watch it instead.

@@ -107,6 +107,20 @@ TEST(Judge, LintsLoadPredictionIsJudgedAgainstAuditctl) {
   EXPECT_EQ(k.disagreements[0].kernel, "loaded completely");
 }
 
+// With the guest's paths in the evidence (probed as it loaded the file) the stop is predicted:
+// the fixtures found/*/load-watch-missing-dir* are no disagreement.
+TEST(Judge, TheGuestsPathsMakeTheLoadPredictionExact) {
+  auto c = cell({"-w /nonexistent/x -p wa"}, "No rules\n");
+  c.load_failure = report::LoadFailure{5, "-w /nonexistent/x -p wa", "Error sending add rule data request (No such file or directory)"};
+  c.evidence->target_paths = check::TargetPaths{{{"/nonexistent", check::PathState::missing}}};
+  EXPECT_TRUE(judge_cell(c, actors(), stig(), kernel_model()).disagreements.empty());
+  // And where the guest has the directory, a stop there is a disagreement again.
+  c.evidence->target_paths->states["/nonexistent"] = check::PathState::directory;
+  auto j = judge_cell(c, actors(), stig(), kernel_model());
+  ASSERT_EQ(j.disagreements.size(), 1U);
+  EXPECT_EQ(j.disagreements[0].model, "loads completely");
+}
+
 TEST(Judge, LostRecordsMakeTheKernelSideInconclusive) {
   auto c = cell({kStigB64}, kStigB64);
   c.assertions[0].status = report::Status::fail;

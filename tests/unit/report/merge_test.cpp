@@ -63,6 +63,24 @@ TEST_F(Merge, TimingsAreOptionalButTypedWhenPresent) {
   }
 }
 
+// The guest's paths (evidence.target_paths): read back typed; results written before them parse.
+TEST_F(Merge, TargetPathsAreOptionalButTypedWhenPresent) {
+  auto run = sample_matrix();
+  run.cells[0].evidence->target_paths = check::TargetPaths{{{"/run/current-system/sw/bin", check::PathState::missing}, {"/etc", check::PathState::directory}}};
+  auto back = load_run_result(write("result.json", run));
+  EXPECT_EQ(back.cells[0].evidence->target_paths, run.cells[0].evidence->target_paths);
+  EXPECT_FALSE(back.cells[1].evidence->target_paths);  // none probed: none written, none read
+  auto json = to_json(run);
+  json["cells"][0]["evidence"]["target_paths"]["/etc"] = "gone";
+  std::ofstream(dir_ / "bad.json") << json.dump(2);
+  try {
+    load_run_result(dir_ / "bad.json");
+    FAIL() << "accepted";
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("/cells/0/evidence/target_paths/~1etc: expected directory"), std::string::npos) << e.what();
+  }
+}
+
 TEST_F(Merge, TwoShardsMergeIntoTheRunTheyWereCutFrom) {
   auto run = sample_matrix();
   RunResult first = run, second = run;

@@ -3,13 +3,17 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <fstream>
 
+#include "core/errors.hpp"
 #include "core/process.hpp"
 #include "scenario/guest_commands.hpp"
 #include "support/temp_dir.hpp"
 
 namespace auditvm::scenario {
 namespace {
+
+namespace fs = std::filesystem;
 
 class GuestSteps : public test::TempDirTest {
  protected:
@@ -65,6 +69,26 @@ TEST(GuestStepsParse, OutputCutShortGivesOnlyTheStepsThatCameBackWhole) {
   EXPECT_EQ(parse_steps(whole.substr(0, whole.size() - 3), b, 2).size(), 1U);
   EXPECT_EQ(parse_steps("", b, 2).size(), 0U);
   EXPECT_NE(random_step_boundary(), random_step_boundary());
+}
+
+// The probe of the rules' paths, by a real bash: each state as the kernel's lookup would meet it.
+TEST_F(GuestSteps, ThePathProbeSaysWhatIsAtEachPath) {
+  fs::create_directories(dir_ / "d");
+  std::ofstream(dir_ / "f") << "x";
+  fs::create_directory_symlink(dir_ / "d", dir_ / "link");
+  fs::create_symlink(dir_ / "none", dir_ / "dangling");
+  const std::string base = dir_.string();
+  const std::vector<std::string> paths{base + "/d", base + "/link", base + "/f", base + "/none", base + "/none/a/b",
+                                       base + "/f/x", base + "/f/x/y", base + "/dangling", base + "/dangling/x", "relative"};
+  auto shell = run_process({"bash", "-c", probe_paths_script(paths)});
+  ASSERT_EQ(shell.exit_code, 0) << shell.err;
+  auto target = parse_path_probe(shell.out, paths);
+  using check::PathState;
+  EXPECT_EQ(target.states, (std::map<std::string, PathState>{
+      {paths[0], PathState::directory}, {paths[1], PathState::directory}, {paths[2], PathState::other}, {paths[3], PathState::missing},
+      {paths[4], PathState::missing}, {paths[5], PathState::blocked}, {paths[6], PathState::blocked}, {paths[7], PathState::dangling},
+      {paths[8], PathState::missing}, {paths[9], PathState::missing}}));
+  EXPECT_THROW(parse_path_probe("directory\n", paths), InfraError);  // a state missing
 }
 
 }  // namespace
