@@ -29,12 +29,14 @@ ReproduceSummary summarise_reproduce(const report::CellResult& cell) {
   } else if (verdicts_clash || other) {
     out.disagreement = "verdict";
     out.headline += " -- THEY DISAGREE";
+    // The load may explain it: say so, apart from the verdict.
+    if (!load_message.empty()) out.headline += " (and lint's load prediction was wrong too: " + load_message + ")";
   } else if (!witness_message.empty()) {
     out.disagreement = "witness";
     out.headline += " (the verdicts agree) -- but a WITNESS CONTRADICTS THE MODEL: " + witness_message;
   } else {
     out.disagreement = "load prediction";
-    out.headline += " (the verdicts agree) -- but lint's LOAD PREDICTION WAS WRONG: " + load_message;
+    out.headline += " (the verdicts agree) -- but lint's LOAD PREDICTION WAS WRONG (where auditctl -R stops, not the verdict): " + load_message;
   }
   return out;
 }

@@ -45,6 +45,20 @@ TEST_F(CheckCli, LintPredictsTheStopAtAControlValueAuditctlRefuses) {
   }
 }
 
+// Without a target lint cannot know its files: it warns about each path a line needs (a watch,
+// path=, dir=, exe=), naming file, line and field, and still predicts a complete load.
+TEST_F(CheckCli, LintWarnsAboutThePathsOfWatchesAndPathFilters) {
+  auto rules = file("paths.rules", "-w /etc/cron.d -p wa -k cron\n"
+                                   "-a always,exit -F path=/run/current-system/sw/bin/usermod -F perm=x -k usermod\n"
+                                   "-a always,exit -F arch=b64 -S openat -F exe=/run/current-system/sw/bin/chage -k chage\n");
+  auto result = auditvm({"lint", "--rules", rules, "--arch", "x86_64"});
+  EXPECT_EQ(result.exit_code, 0) << result.out << result.err;
+  EXPECT_NE(result.out.find("warning: " + rules + ":1: -w /etc/cron.d: "), std::string::npos) << result.out;
+  EXPECT_NE(result.out.find("warning: " + rules + ":2: -F path=/run/current-system/sw/bin/usermod: "), std::string::npos) << result.out;
+  EXPECT_NE(result.out.find("warning: " + rules + ":3: -F exe=/run/current-system/sw/bin/chage: "), std::string::npos) << result.out;
+  EXPECT_NE(result.out.find("if its directory /run/current-system/sw/bin does not exist on the target"), std::string::npos) << result.out;
+}
+
 // `check` reads `auditctl -l` output by default: after an arch=b32 rule, auditctl prints an
 // arch-less rule's syscalls with b32 names, so the STIG's names there are other syscalls in the
 // kernel (a wrong NotAFinding if read as a rules file). --input rules reads a rules file.

@@ -24,7 +24,20 @@ TEST(ReproduceSummary, AWrongLoadPredictionIsNamedAsSuchNotAsDisagreeingVerdicts
   EXPECT_FALSE(summary.agree);
   EXPECT_EQ(summary.disagreement, "load prediction");
   EXPECT_EQ(summary.headline.find("THEY DISAGREE"), std::string::npos) << summary.headline;
-  EXPECT_NE(summary.headline.find("LOAD PREDICTION WAS WRONG: lint: loads completely; auditctl -R: stopped at line 28"), std::string::npos)
+  EXPECT_NE(summary.headline.find("LOAD PREDICTION WAS WRONG (where auditctl -R stops, not the verdict): lint: loads completely; auditctl -R: stopped at line 28"),
+            std::string::npos)
+      << summary.headline;
+}
+
+// Clashing verdicts are the disagreement; a wrong load prediction beside them is named apart.
+TEST(ReproduceSummary, AWrongLoadPredictionBesideClashingVerdictsIsNamedToo) {
+  auto c = cell("NotAFinding", "Open");
+  c.assertions.push_back({"lint predicted the rules load", report::Status::model_mismatch,
+                          "lint: loads completely; auditctl -R: stopped at line 28 (Error sending add rule data request (No such file or directory))", {}});
+  auto summary = summarise_reproduce(c);
+  EXPECT_EQ(summary.disagreement, "verdict");
+  EXPECT_NE(summary.headline.find("THEY DISAGREE (and lint's load prediction was wrong too: lint: loads completely; auditctl -R: stopped at line 28"),
+            std::string::npos)
       << summary.headline;
 }
 
