@@ -66,9 +66,13 @@ std::vector<PathNeed> exe_needs_before(std::string_view line, const std::string&
     if (end > start) words.emplace_back(line.substr(start, end - start));
     start = end + 1;
   }
+  // A second key is refused where it is read: a second key!= (or <, ...) where it stands, else the
+  // keys -k and key= gather, sent last (the parser names it "key" either way).
+  int positional_keys = 0;
   for (std::size_t i = 0; i < words.size() && words[i] != token; ++i) {
     if (words[i] != "-F" || i + 1 >= words.size()) continue;
     const std::string& field = words[i + 1];
+    if (token == "key" && field.rfind("key", 0) == 0 && field.rfind("key=", 0) != 0 && ++positional_keys == 2) return {};
     for (const char* prefix : {"exe=", "exe!="})
       if (field.rfind(prefix, 0) == 0 && field != token) return {{"-F " + field, parent_of(field.substr(std::string(prefix).size())), false, true}};
   }

@@ -46,7 +46,8 @@ std::vector<PathNeed> path_needs(const rules::Rule& rule);
 
 // The exe= the kernel looks up before it reaches the field the parser refused with a kernel
 // refusal (`token`, the InputError's field): the kernel reads the fields in the order auditctl
-// sends them, the line's, keys gathered last (a token not among the words: all of them). Read
+// sends them, the line's, keys gathered last (a token not among the words: all of them; "key": up
+// to a second key!=, where the kernel refuses it). Read
 // from the words, as the line did not parse; only the first exe= is looked up (a second is refused).
 std::vector<PathNeed> exe_needs_before(std::string_view line, const std::string& token);
 
