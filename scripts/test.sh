@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The test command (README, .ci/run): installs what is missing, builds, builds the guest images,
-# starts libvirt, then runs the unit tests and the VM tests (ctest labels "unit" and "vm").
+# starts libvirt, then runs the unit tests, the same built with ASan+UBSan, and the VM tests
+# (ctest labels "unit" and "vm").
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/setup.sh
@@ -10,4 +11,5 @@ cd "$(dirname "$0")/.."
 ./scripts/start-libvirt.sh
 cd build
 ctest -L unit --output-on-failure -j"$(nproc)"
+../scripts/sanitize.sh
 ctest -L 'vm|nix' --output-on-failure
