@@ -183,38 +183,15 @@ TEST(GuestOutput, LoadFailureNamesLineTextAndMessage) {
 // and load-exe-ordering-operator): auditctl's own complaint goes to stderr, "There was an error" to
 // syslog (appended after the status lines -b, -f and -r printed) or to stderr after a WARNING.
 TEST(GuestOutput, LoadFailureReasonSkipsStatusNoRulesAndWarningLines) {
+  // What bookworm's auditctl -R prints for each -b/-f/-e line it applied (real output).
+  auto status = [](int backlog) {
+    return "enabled 1\nfailure 1\npid 0\nrate_limit 0\nbacklog_limit 1024\nlost 0\nbacklog " + std::to_string(backlog) +
+           "\nbacklog_wait_time 15000\nbacklog_wait_time_actual 0\n";
+  };
   std::string rules = "-D\n-b 1024\n-f 1\n-r 0\n-a always,filesystem -F fstype>tracefs\n\n-e 1\n";
-  auto fstype = parse_load_failure(
-      "fstype only takes = or != operators\n"
-      "No rules\n"
-      "enabled 1\n"
-      "failure 1\n"
-      "pid 0\n"
-      "rate_limit 0\n"
-      "backlog_limit 1024\n"
-      "lost 0\n"
-      "backlog 0\n"
-      "backlog_wait_time 15000\n"
-      "backlog_wait_time_actual 0\n"
-      "enabled 1\n"
-      "failure 1\n"
-      "pid 0\n"
-      "rate_limit 0\n"
-      "backlog_limit 1024\n"
-      "lost 0\n"
-      "backlog 4\n"
-      "backlog_wait_time 15000\n"
-      "backlog_wait_time_actual 0\n"
-      "enabled 1\n"
-      "failure 1\n"
-      "pid 0\n"
-      "rate_limit 0\n"
-      "backlog_limit 1024\n"
-      "lost 0\n"
-      "backlog 4\n"
-      "backlog_wait_time 15000\n"
-      "backlog_wait_time_actual 0\n"
-      "There was an error in line 5 of /etc/audit/audit.rules\n", rules);
+  auto fstype = parse_load_failure("fstype only takes = or != operators\nNo rules\n" + status(0) + status(4) + status(4) +
+                                       "There was an error in line 5 of /etc/audit/audit.rules\n",
+                                   rules);
   ASSERT_TRUE(fstype);
   EXPECT_EQ(fstype->line, 5);
   EXPECT_EQ(fstype->message, "fstype only takes = or != operators");
@@ -222,35 +199,9 @@ TEST(GuestOutput, LoadFailureReasonSkipsStatusNoRulesAndWarningLines) {
       "WARNING - 32/64 bit syscall mismatch in line 6, you should specify an arch\n"
       "exe only takes = or != operators\n"
       "There was an error in line 6 of /etc/audit/audit.rules\n"
-      "No rules\n"
-      "enabled 1\n"
-      "failure 1\n"
-      "pid 0\n"
-      "rate_limit 0\n"
-      "backlog_limit 1024\n"
-      "lost 0\n"
-      "backlog 0\n"
-      "backlog_wait_time 15000\n"
-      "backlog_wait_time_actual 0\n"
-      "enabled 1\n"
-      "failure 1\n"
-      "pid 0\n"
-      "rate_limit 0\n"
-      "backlog_limit 1024\n"
-      "lost 0\n"
-      "backlog 0\n"
-      "backlog_wait_time 15000\n"
-      "backlog_wait_time_actual 0\n"
-      "enabled 1\n"
-      "failure 1\n"
-      "pid 0\n"
-      "rate_limit 0\n"
-      "backlog_limit 1024\n"
-      "lost 0\n"
-      "backlog 0\n"
-      "backlog_wait_time 15000\n"
-      "backlog_wait_time_actual 0\n"
-      "WARNING - 32/64 bit syscall mismatch in line 5, you should specify an arch\n", rules);
+      "No rules\n" +
+          status(0) + status(0) + status(0) + "WARNING - 32/64 bit syscall mismatch in line 5, you should specify an arch\n",
+      rules);
   ASSERT_TRUE(exe);
   EXPECT_EQ(exe->line, 6);
   EXPECT_EQ(exe->message, "exe only takes = or != operators");
