@@ -7,6 +7,7 @@
 
 #include "core/arch_table.hpp"
 #include "core/errors.hpp"
+#include "core/text.hpp"
 #include "rules/canonical.hpp"
 #include "rules/syscall_table.hpp"
 #include "rules/values.hpp"
@@ -531,13 +532,6 @@ class LineParser {
   ControlLine control_;
   std::vector<std::string> keys_;
 };
-
-std::string trim(std::string_view text) {
-  size_t begin = text.find_first_not_of(" \t\r\n");
-  if (begin == std::string_view::npos) return {};
-  size_t end = text.find_last_not_of(" \t\r\n");
-  return std::string(text.substr(begin, end - begin + 1));
-}
 
 }  // namespace
 
