@@ -16,6 +16,23 @@ inline std::filesystem::path make_temp_dir(const std::string& name) {
   return pattern;
 }
 
+// A file path of its own (`name` inside a fresh directory), removed with its directory when it
+// goes out of scope: tests of different checkouts run at once and must not share /tmp names.
+class ScratchFile {
+ public:
+  explicit ScratchFile(const std::string& name) : dir_(make_temp_dir("scratch")), path_(dir_ / name) {}
+  ~ScratchFile() {
+    std::error_code ignored;
+    std::filesystem::remove_all(dir_, ignored);
+  }
+  ScratchFile(const ScratchFile&) = delete;
+  ScratchFile& operator=(const ScratchFile&) = delete;
+  const std::filesystem::path& path() const { return path_; }
+
+ private:
+  std::filesystem::path dir_, path_;
+};
+
 class TempDirTest : public testing::Test {
  protected:
   explicit TempDirTest(std::string name = "test") : name_(std::move(name)) {}

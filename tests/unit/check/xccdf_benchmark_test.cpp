@@ -6,6 +6,7 @@
 
 #include "check/xccdf_benchmark.hpp"
 #include "core/errors.hpp"
+#include "support/temp_dir.hpp"
 
 namespace auditvm::check {
 namespace {
@@ -59,7 +60,8 @@ void expect_rejected(const std::string& from, const std::string& to, int line, c
   auto at = text.find(from);
   ASSERT_NE(at, std::string::npos) << from;
   text.replace(at, from.size(), to);
-  fs::path file = fs::temp_directory_path() / "auditvm-bad-xccdf.xml";
+  test::ScratchFile scratch_file("bad-xccdf.xml");
+  const fs::path& file = scratch_file.path();
   std::ofstream(file) << text;
   try {
     load_benchmark(file);
@@ -69,14 +71,14 @@ void expect_rejected(const std::string& from, const std::string& to, int line, c
     EXPECT_EQ(e.where().line, line) << e.what();
     EXPECT_EQ(e.where().field, field) << e.what();
   }
-  fs::remove(file);
 }
 
 TEST(XccdfBenchmark, MalformedFilesNameFileLineAndElement) {
   expect_rejected("<version>ANIX-00-000610</version>", "", 14, "Benchmark/Group[@id='V-268119']/Rule/version");
   expect_rejected("Release: 2 Benchmark", "Benchmark", 1, "Benchmark/plain-text[@id='release-info']");
   expect_rejected("</Benchmark>", "", 29, "--benchmark");
-  fs::path checklist = fs::temp_directory_path() / "auditvm-not-xccdf.xml";
+  test::ScratchFile scratch_checklist("not-xccdf.xml");
+  const fs::path& checklist = scratch_checklist.path();
   std::ofstream(checklist) << "<?xml version=\"1.0\"?>\n<CHECKLIST><ASSET/></CHECKLIST>\n";
   try {
     load_benchmark(checklist);
@@ -85,7 +87,6 @@ TEST(XccdfBenchmark, MalformedFilesNameFileLineAndElement) {
     EXPECT_EQ(e.where().line, 2) << e.what();
     EXPECT_EQ(e.where().field, "CHECKLIST");
   }
-  fs::remove(checklist);
 }
 
 }  // namespace

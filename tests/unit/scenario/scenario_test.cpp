@@ -10,6 +10,7 @@
 #include "scenario/evidence.hpp"
 #include "scenario/guest_commands.hpp"
 #include "scenario/matrix.hpp"
+#include "support/temp_dir.hpp"
 
 namespace auditvm::scenario {
 namespace {
@@ -41,7 +42,8 @@ void expect_error(const std::string& edit_from, const std::string& edit_to, cons
   auto at = text.find(edit_from);
   ASSERT_NE(at, std::string::npos) << edit_from;
   text.replace(at, edit_from.size(), edit_to);
-  fs::path file = fs::temp_directory_path() / "auditvm-bad-scenario.json";
+  test::ScratchFile scratch_file("bad-scenario.json");
+  const fs::path& file = scratch_file.path();
   std::ofstream(file) << text;
   try {
     load_scenario(file);
@@ -52,7 +54,6 @@ void expect_error(const std::string& edit_from, const std::string& edit_to, cons
     // ...and the line of the offending value.
     EXPECT_EQ(e.where().line, 1 + std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(at), '\n')) << e.what();
   }
-  fs::remove(file);
 }
 
 TEST(Scenario, ErrorsNameTheJsonPathAndLine) {
@@ -69,10 +70,10 @@ TEST(Scenario, ASTIGListNamesEverySyscallRuleACellJudges) {
   auto at = text.find(R"("stig": "V-268096")");
   ASSERT_NE(at, std::string::npos);
   text.replace(at, 18, R"("stig": ["V-268096", "V-268098", "V-268163"])");
-  fs::path file = fs::temp_directory_path() / "auditvm-stig-list.json";
+  test::ScratchFile scratch_file("stig-list.json");
+  const fs::path& file = scratch_file.path();
   std::ofstream(file) << text;
   auto s = load_scenario(file);
-  fs::remove(file);
   EXPECT_EQ(s.stig, "V-268096");
   EXPECT_EQ(s.stigs, (std::vector<std::string>{"V-268096", "V-268098", "V-268163"}));
   EXPECT_EQ(load_scenario(shipped()).stigs, std::vector<std::string>{"V-268096"});
@@ -93,10 +94,10 @@ TEST(Scenario, ActorsLogInAsUsersUnlessTheyAreSessionProcesses) {
   std::string text = read(shipped());
   const std::string from = R"("name": "root-auid1001",)";
   text.replace(text.find(from), from.size(), from + R"( "login": "self",)");
-  fs::path file = fs::temp_directory_path() / "auditvm-login-scenario.json";
+  test::ScratchFile scratch_file("login-scenario.json");
+  const fs::path& file = scratch_file.path();
   std::ofstream(file) << text;
   auto s = load_scenario(file);
-  fs::remove(file);
   EXPECT_EQ(s.actor("root-auid1001").login, check::LoginMode::self);
   EXPECT_EQ(s.actor("root-auid1000").login, check::LoginMode::inherited);
   auto calls = action_calls(s);
@@ -131,10 +132,10 @@ TEST(Scenario, AConfigurationMayBeEvaluatedWithTheNixOS2411Modules) {
   expect_error(R"("name": "stig-fix")", R"("name": "stig-fix", "module_version": "23.05")", "/configurations/0/module_version");
   std::string text = read(shipped());
   text.replace(text.find(R"("name": "stig-fix")"), 18, R"("name": "stig-fix", "module_version": "24.11")");
-  fs::path file = fs::temp_directory_path() / "auditvm-2411-scenario.json";
+  test::ScratchFile scratch_file("2411-scenario.json");
+  const fs::path& file = scratch_file.path();
   std::ofstream(file) << text;
   auto scenario = load_scenario(file);
-  fs::remove(file);
   EXPECT_EQ(scenario.configurations[0].config.module, nixos::ModuleVersion::nixos_24_11);
   EXPECT_EQ(scenario.configurations[1].config.module, nixos::ModuleVersion::current);
 }
