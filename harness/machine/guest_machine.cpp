@@ -177,20 +177,37 @@ void GuestMachine::boot_with(Accel accel, std::chrono::seconds timeout) {
     throw InfraError("cannot listen on " + socket_path.string() + ": " + std::strerror(errno));
 
   auto deadline = Clock::now() + timeout;
-  VmStart start;
-  {
+  auto start_locked = [&] {
     std::lock_guard lock(lifecycle_mutex_);
     if (stop_requested()) throw InfraError("auditvm is stopping: no new machines");
-    start = start_vm(socket_path);
+    return start_vm(socket_path);
+  };
+  if (start_locked() == VmStart::restored) {
+    const auto began = Clock::now();
+    try {
+      channel_ = std::make_unique<Channel>(accept_channel(listener, deadline));
+      // The shell waits where it waited when saved: no banner, the channel's helper already defined.
+      resume_restored(deadline);
+      resync_restored_guest(deadline);
+      restored_ = true;
+      return;
+    } catch (const std::exception& e) {
+      // A snapshot that does not load (damaged, truncated, refused by QEMU) costs the attempt, not
+      // the cell: the guest boots as it would have without one, with a whole boot timeout.
+      const double seconds = std::chrono::duration<double>(Clock::now() - began).count();
+      std::string why = e.what();
+      why = why.substr(0, why.find('\n'));
+      {
+        std::lock_guard lock(lifecycle_mutex_);
+        kill_vm();
+      }
+      channel_.reset();
+      restore_failed(why, seconds);
+      deadline = Clock::now() + timeout;
+      if (start_locked() == VmStart::restored) died("the snapshot did not load, and the backend restored again instead of booting");
+    }
   }
   channel_ = std::make_unique<Channel>(accept_channel(listener, deadline));
-  if (start == VmStart::restored) {
-    // The shell waits where it waited when saved: no banner, the channel's helper already defined.
-    resume_restored(deadline);
-    resync_restored_guest(deadline);
-    restored_ = true;
-    return;
-  }
   const std::string no_shell = "no shell within " + std::to_string(timeout.count()) + " s";
   switch (channel_->wait_for_banner(deadline)) {
     case Channel::Wait::ready: break;

@@ -36,6 +36,8 @@ class GuestMachine : public Machine {
   virtual void shell_ready(Clock::time_point deadline) { (void)deadline; }
   // A restored VM connected its console: run it (it may wait for its snapshot to load).
   virtual void resume_restored(Clock::time_point deadline) { (void)deadline; }
+  // Restoring failed after `seconds` (its VM already killed): the next start_vm must boot.
+  virtual void restore_failed(const std::string& why, double seconds) { (void)why, (void)seconds; }
   virtual bool vm_running() = 0;
   virtual bool wait_vm_exit(std::chrono::milliseconds grace) = 0;  // true when it exited
   virtual void kill_vm() = 0;                                       // idempotent

@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 
+#include <cstdio>
 #include <fstream>
 #include <iostream>
 
@@ -40,6 +41,11 @@ GuestMachine::VmStart QemuMachine::start_vm(const std::filesystem::path& socket)
       extras.incoming = snapshot_.file;
       extras.append_console = true;
     }
+  }
+  if (!restore_failure_.empty()) {
+    // The failed attempt's console (the saved guest's, then nothing useful) gives way to the boot.
+    std::ofstream(console_log(), std::ios::trunc) << restore_failure_ << "\n";
+    extras.append_console = true;
   }
   auto argv = qemu_command(manifest(), options().memory_mib, accel(), kernel_command_line(), console_log(), socket, extras);
   // QEMU's own stderr (warnings, "terminating on signal") goes next to the console log.
@@ -80,6 +86,18 @@ void QemuMachine::resume_restored(Clock::time_point deadline) {
   if (auto status = qmp.wait_while_status("inmigrate"); status != "paused" && status != "running")
     throw MachineDied("the snapshot did not load (QEMU status " + status + ")", console_log());
   qmp.execute("cont");
+}
+
+void QemuMachine::restore_failed(const std::string& why, double seconds) {
+  char took[32];
+  std::snprintf(took, sizeof took, "%.2f", seconds);
+  std::string qemu = log_tail(console_log().string() + ".qemu", 3);
+  while (!qemu.empty() && qemu.back() == '\n') qemu.pop_back();
+  for (auto& c : qemu) if (c == '\n') c = ' ';
+  restore_failure_ = "[auditvm: restoring this guest from its snapshot failed after " + std::string(took) + " s (" + why +
+                     (qemu.empty() ? "" : "; QEMU said: " + qemu) + "); it boots instead]";
+  std::cerr << "auditvm: " << restore_failure_.substr(10, restore_failure_.size() - 11) << "\n";
+  if (auto* store = options().snapshots) store->failed_to_load(snapshot_key_);
 }
 
 bool QemuMachine::vm_running() { return qemu_ && qemu_->running(); }

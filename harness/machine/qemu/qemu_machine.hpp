@@ -19,6 +19,7 @@ class QemuMachine : public GuestMachine {
   VmStart start_vm(const std::filesystem::path& socket) override;
   void shell_ready(Clock::time_point deadline) override;  // saves the snapshot when this guest claimed it
   void resume_restored(Clock::time_point deadline) override;
+  void restore_failed(const std::string& why, double seconds) override;  // marks the snapshot failed
   bool vm_running() override;
   bool wait_vm_exit(std::chrono::milliseconds grace) override;
   void kill_vm() override;
@@ -29,6 +30,7 @@ class QemuMachine : public GuestMachine {
   std::unique_ptr<ChildProcess> qemu_;
   SnapshotKey snapshot_key_;
   SnapshotStore::Start snapshot_;  // how this guest started
+  std::string restore_failure_;    // the console log's first line when a failed restore made it boot
 };
 
 }  // namespace auditvm::machine

@@ -69,6 +69,8 @@ void SnapshotStore::finished(const SnapshotKey& key, bool saved) {
   }
 }
 
+void SnapshotStore::failed_to_load(const SnapshotKey& key) { finished(key, false); }
+
 fs::path SnapshotStore::directory() const {
   std::lock_guard lock(mutex_);
   return dir_;

@@ -60,6 +60,8 @@ class SnapshotStore {
   Start begin(const SnapshotKey& key, unsigned alike_boots);
   // The claimed snapshot was written (or could not be: then nobody restores from it).
   void finished(const SnapshotKey& key, bool saved);
+  // A guest could not be restored from the ready snapshot of `key`: later guests alike boot.
+  void failed_to_load(const SnapshotKey& key);
   std::filesystem::path directory() const;  // empty until the first snapshot is claimed
 
  private:

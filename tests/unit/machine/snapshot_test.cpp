@@ -78,6 +78,19 @@ TEST(Snapshot, TheStoreHandsOutOneSnapshotPerKeyAndRemovesItsDirectory) {
   EXPECT_FALSE(fs::exists(dir));
 }
 
+// A snapshot that did not load (the VM test corrupts one) is not handed out again, and its file goes.
+TEST(Snapshot, ASnapshotThatFailedToLoadIsNeverRestoredAgain) {
+  SnapshotStore store;
+  auto first = store.begin(key(), 3);
+  ASSERT_EQ(first.how, GuestStart::boot_and_save);
+  std::ofstream(first.file) << "state";
+  store.finished(key(), true);
+  ASSERT_EQ(store.begin(key(), 3).how, GuestStart::restore);
+  store.failed_to_load(key());
+  EXPECT_EQ(store.begin(key(), 3).how, GuestStart::boot);
+  EXPECT_FALSE(fs::exists(first.file));
+}
+
 TEST(Snapshot, QemuSavesAndRestoresThroughItsQmpSocketAndTheFile) {
   image::Manifest m;
   m.arch = Arch::aarch64;
