@@ -8,6 +8,7 @@
 
 #include "check/event_point.hpp"
 #include "check/path_coverage.hpp"
+#include "check/success_exits.hpp"
 #include "core/errors.hpp"
 #include "rules/canonical.hpp"
 #include "rules/parser.hpp"
@@ -50,13 +51,14 @@ std::string who_text(const Box& box) {
 
 namespace {
 
-// The required region: auid ranges x outcomes (success = return value >= 0, failure = -errno).
-std::vector<Box> required_boxes(const RequiredEvents& required) {
+// The required region of one call: auid ranges x outcomes (success: the exits a successful call
+// returns; failure: -errno).
+std::vector<Box> required_boxes(const RequiredEvents& required, const std::string& syscall) {
   std::vector<Box> outcomes;
   if (required.successes) {
     Box success = Box::everything();
     success[Dim::success] = {1, 1};
-    success[Dim::exit] = full_range(Dim::exit);  // any return code, truncated to u32
+    success[Dim::exit] = success_exits(syscall);
     outcomes.push_back(success);
   }
   if (required.failures) {
@@ -170,9 +172,9 @@ CheckResult evaluate(const rules::RuleSet& rules, Arch arch, const StigRule& sti
   std::vector<LoginMode> logins{LoginMode::inherited};
   if (!lists.task.empty()) logins.push_back(LoginMode::self);
   for (const auto& required : stig.required) {
-    auto boxes = required_boxes(required);
     for (Abi abi : required.abis) {
       for (const auto& name : required.syscalls) {
+        const auto boxes = required_boxes(required, name);
         auto number = rules::syscall_number(arch, abi, name);
         if (!number) {
           result.notes.push_back(std::string(to_string(abi)) + " " + name + " is not required: it does not exist on " +

@@ -228,6 +228,36 @@ TEST(Comparisons, SplitCoverageWhereTheyAreDecided) {
   EXPECT_EQ(open.uncovered[0].fate, Fate::undecidable) << uncovered_text(open);
 }
 
+// A successful module call returns 0 (do_init_module, delete_module; fixture
+// exit_of_success.rules: a never rule on success=1 exit!=0 leaves the success recorded), so the
+// required successes are exit 0 only: a rule that leaves out an exit no success returns records
+// them all. Found by difftest (tests/difftest/found/aarch64/verdict-archless-exit-not-4096): an
+// arch-less `-F exit!=-4096` rule was Open for "success", the kernel's witnesses NotAFinding.
+TEST(Exit, TheRequiredSuccessesAreTheExitsASuccessfulCallReturns) {
+  const std::string calls = " -S init_module,finit_module,delete_module";
+  for (Arch arch : all_arches()) {
+    auto any_exit = check("-a always,exit -F arch=b32" + calls + "\n-a always,exit -F arch=b64" + calls + " -F exit!=-4096\n", arch);
+    EXPECT_EQ(any_exit.verdict, Verdict::NotAFinding) << to_string(arch) << ": " << uncovered_text(any_exit);
+    // The found fixture as aarch64's auditctl -l lists it: the arch-less rule's names in arm's table.
+    if (arch == Arch::aarch64) {
+      auto listed = evaluate(rules::parse_listing("-a always,exit -F arch=b32 -S init_module,delete_module,finit_module\n"
+                                                  "-a always,exit -S getitimer,stat,pciconfig_write -F exit!=-4096\n",
+                                                  arch, "auditctl -l"),
+                             arch, find_stig_rule("V-268096"));
+      EXPECT_EQ(listed.verdict, Verdict::NotAFinding) << uncovered_text(listed);
+    }
+    std::string split;
+    for (const char* abi : {"b32", "b64"})
+      split += std::string("-a always,exit -F arch=") + abi + calls + " -F exit=0\n-a always,exit -F arch=" + abi + calls + " -F success=0\n";
+    auto zero = check(split, arch);
+    EXPECT_EQ(zero.verdict, Verdict::NotAFinding) << to_string(arch) << ": " << uncovered_text(zero);
+    // exit 0 itself left out: every success is missed, and no failure (they are -4095..-1).
+    auto not_zero = check("-a always,exit -F arch=b32" + calls + "\n-a always,exit -F arch=b64" + calls + " -F exit!=0\n", arch);
+    ASSERT_EQ(not_zero.uncovered.size(), 1U) << uncovered_text(not_zero);
+    EXPECT_EQ(not_zero.uncovered[0].outcome, "success") << uncovered_text(not_zero);
+  }
+}
+
 }  // namespace
 }  // namespace auditvm::check
 
