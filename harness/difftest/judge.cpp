@@ -1,5 +1,6 @@
 #include "difftest/judge.hpp"
 
+#include <algorithm>
 #include <set>
 
 #include "check/load_simulation.hpp"
@@ -108,11 +109,17 @@ Judgement judge_cell(const report::CellResult& cell, const scenario::Scenario& s
   }
   bool verdicts_differ = cell.verdict && cell.kernel_verdict && *cell.verdict != *cell.kernel_verdict;
   if (verdicts_differ && *cell.verdict == check::Verdict::Open) {
-    // An undecided condition is Open by design; a decided gap only counts once witnesses were
-    // run inside it (the scenario's fixed actions may simply not reach it).
-    bool decided_gap = false;
-    for (const auto& group : check::evaluate(loaded, cell.arch, stig).uncovered) decided_gap = decided_gap || group.fate != check::Fate::undecidable;
-    verdicts_differ = decided_gap && !cell.evidence->witnesses.empty();
+    // An undecided condition is Open by design; a decided gap only counts once a witness was made
+    // inside it (one predicted to leave no record). Where the guest can make none (an errno it
+    // cannot cause), the kernel was not asked: unconfirmed, not a disagreement.
+    std::string decided_gaps;
+    for (const auto& group : check::evaluate(loaded, cell.arch, stig).uncovered)
+      if (group.fate != check::Fate::undecidable) decided_gaps += (decided_gaps.empty() ? "" : "; ") + group.text();
+    const bool witnessed = std::any_of(cell.evidence->witnesses.begin(), cell.evidence->witnesses.end(), [](const report::WitnessRow& w) {
+      return w.required && w.made_as_asked() && (w.predicted == check::Fate::no_rule || w.predicted == check::Fate::suppressed);
+    });
+    verdicts_differ = !decided_gaps.empty() && witnessed;
+    if (!decided_gaps.empty() && !witnessed) out.unconfirmed = "no witness could be made in: " + decided_gaps;
   }
   if (verdicts_differ)
     out.disagreements.push_back({Disagreement::Kind::verdict, std::nullopt, "the STIG verdict", report::verdict_name(cell.verdict),

@@ -44,11 +44,14 @@ struct Judgement {
   // Set when the kernel's side cannot be trusted for this set (records were lost, the guest
   // failed): its event and verdict comparisons are left out; lint's load prediction still counts.
   std::string inconclusive;
+  // Set when the model's Open rests only on gaps no witness could be made in (the guest cannot
+  // cause the outcome): the kernel was not asked, so the verdict is neither confirmed nor refuted.
+  std::string unconfirmed;
 };
 
 // `scenario` is the one the cell ran (for the actors of its action rows), `stig` its rule. The
 // verdicts disagree when the model says NotAFinding and the kernel Open, or when the model names a
-// gap it decided (not "cannot prove coverage") and the witness events found none.
+// gap it decided (not "cannot prove coverage") and the witnesses made inside it were recorded.
 Judgement judge_cell(const report::CellResult& cell, const scenario::Scenario& scenario, const check::StigRule& stig, const Model& model);
 
 }  // namespace auditvm::difftest

@@ -123,6 +123,7 @@ LoopResult run_loop(const std::vector<RuleSetSource>& sets, const LoopOptions& o
       ++out.inconclusive;
       out.inconclusive_reasons.push_back(set.name + ": " + ran.judgement.inconclusive);
     }
+    if (!ran.judgement.unconfirmed.empty()) out.unconfirmed.push_back(set.name + ": " + ran.judgement.unconfirmed);
     // One Found per distinct signature of this set; shrunk the first time a signature is seen.
     std::vector<std::string> seen_here;
     for (const auto& disagreement : ran.judgement.disagreements) {

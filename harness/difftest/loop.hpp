@@ -56,6 +56,7 @@ struct LoopResult {
   std::size_t not_made = 0;     // witnesses the guest could not make as asked
   std::size_t inconclusive = 0; // sets whose kernel side could not be trusted (lost records, ...)
   std::vector<std::string> inconclusive_reasons;
+  std::vector<std::string> unconfirmed;  // sets whose Open only rests on gaps no witness could be made in
   std::vector<Found> found;
   std::vector<std::string> errors;  // sets that could not be run (the machinery failed twice)
   double seconds = 0;

@@ -73,6 +73,7 @@ nlohmann::json to_json(const RunInfo& info, const LoopResult& result) {
                      {"cells", result.cells},
                      {"disagreements", disagreements},
                      {"inconclusive", result.inconclusive_reasons},
+                     {"unconfirmed", result.unconfirmed},
                      {"errors", result.errors},
                      {"seconds", std::round(result.seconds * 10) / 10}};
   if (info.replay) out["replay"] = info.replay->string();
@@ -83,6 +84,7 @@ std::string to_text(const RunInfo& info, const LoopResult& result) {
   std::string out = "difftest " + std::string(to_string(info.arch)) + (info.seed ? ", seed " + std::to_string(*info.seed) : ", replay of " + info.replay->string()) +
                     ": " + std::to_string(result.rule_sets) + " rule sets, " + std::to_string(result.events) + " events compared, " +
                     std::to_string(result.found.size()) + " disagreements, " + std::to_string(result.inconclusive) + " inconclusive, " +
+                    (result.unconfirmed.empty() ? "" : std::to_string(result.unconfirmed.size()) + " unconfirmed, ") +
                     std::to_string(static_cast<int>(std::lround(result.seconds))) + " s";
   if (result.seconds > 0)
     out += " (" + std::to_string(result.cells) + " cells with shrinking: " + std::to_string(static_cast<int>(std::lround(result.cells * 60.0 / result.seconds))) +
@@ -101,6 +103,7 @@ std::string to_text(const RunInfo& info, const LoopResult& result) {
     if (f.shrunk.empty()) out += "    (no rules)\n";
   }
   for (const auto& e : result.errors) out += "error: " + e + "\n";
+  for (const auto& u : result.unconfirmed) out += "unconfirmed: " + u + "\n";
   return out;
 }
 

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "nixos/render.hpp"
+#include "rules/parser.hpp"
 #include "difftest/generator.hpp"
 
 namespace auditvm::difftest {
@@ -150,16 +151,45 @@ TEST(Judge, VerdictsDisagreeUnlessTheModelOnlyCouldNotDecide) {
   u.evidence->witnesses[0].event.syscall = "finit_module";
   u.evidence->witnesses[0].predicted = check::Fate::undecidable;
   for (const auto& d : judge_cell(u, actors(), stig(), kernel_model()).disagreements) ADD_FAILURE() << d.what << ": " << d.model << " / " << d.kernel;
-  // Open on a decided gap (b32 has no rule) while the witnesses found none: that is one.
+  // Open on a decided gap (b32 has no rule) while the witness made inside it was recorded: that
+  // is one (and the witness's own event another).
   auto g = cell({kStigB64}, kStigB64);
   g.verdict = check::Verdict::Open;
   g.kernel_verdict = check::Verdict::NotAFinding;
-  g.evidence->witnesses = u.evidence->witnesses;
-  g.evidence->witnesses[0].records = {"r"};
-  g.evidence->witnesses[0].event.auid = 1000;
+  g.evidence->witnesses = {report::WitnessRow{}};
+  auto& gap = g.evidence->witnesses[0];
+  gap.event = {Abi::b32, "finit_module", 1000, 0, 0, 0, false, -1};
+  gap.result = "EPERM";
+  gap.required = true;
+  gap.predicted = check::Fate::no_rule;
+  gap.records = {"r"};
   auto jg = judge_cell(g, actors(), stig(), kernel_model());
-  ASSERT_EQ(jg.disagreements.size(), 1U);
-  EXPECT_EQ(jg.disagreements[0].kind, Disagreement::Kind::verdict);
+  ASSERT_EQ(jg.disagreements.size(), 2U);
+  EXPECT_EQ(jg.disagreements[0].kind, Disagreement::Kind::event);
+  EXPECT_EQ(jg.disagreements[1].kind, Disagreement::Kind::verdict);
+  EXPECT_TRUE(jg.unconfirmed.empty());
+}
+
+// A decided gap no witness could be made in (finit_module's EACCES: IMA appraisal gives it, the
+// guest cannot) is the model's answer the kernel was never asked about: the witnesses elsewhere
+// say NotAFinding, which is no disagreement, but the set says its finding is unconfirmed.
+TEST(Judge, AGapNoWitnessCouldBeMadeInIsUnconfirmedNotADisagreement) {
+  std::string rules;
+  for (const char* abi : {"b32", "b64"}) rules += std::string("-a always,exit -F arch=") + abi + " -S init_module,finit_module,delete_module -F exit!=-13\n";
+  ASSERT_EQ(check::evaluate(rules::parse_listing(rules, Arch::x86_64, "t"), Arch::x86_64, stig()).verdict, check::Verdict::Open);
+  auto c = cell({rules}, rules);
+  c.verdict = check::Verdict::Open;
+  c.kernel_verdict = check::Verdict::NotAFinding;
+  c.evidence->witnesses = {report::WitnessRow{}};
+  auto& covered = c.evidence->witnesses[0];
+  covered.event = {Abi::b64, "finit_module", 1000, 0, 0, 0, false, -1};
+  covered.result = "EPERM";
+  covered.required = true;
+  covered.predicted = check::Fate::recorded;
+  covered.records = {"r"};
+  auto j = judge_cell(c, actors(), stig(), kernel_model());
+  for (const auto& d : j.disagreements) ADD_FAILURE() << d.what << ": " << d.model << " / " << d.kernel;
+  EXPECT_NE(j.unconfirmed.find("failure with exit -13 (EACCES)"), std::string::npos) << j.unconfirmed;
 }
 
 TEST(Judge, AModelWithOneComparisonFlippedIsCaught) {
