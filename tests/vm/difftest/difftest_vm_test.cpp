@@ -14,6 +14,7 @@
 #include "difftest/loop.hpp"
 #include "image/builder.hpp"
 #include "rules/parser.hpp"
+#include "seeded_run.hpp"
 #include "support/temp_dir.hpp"
 
 namespace auditvm::difftest {
@@ -97,51 +98,16 @@ TEST_F(DifftestVmTest, AModelWithOneComparisonFlippedIsFoundAndShrunk) {
   EXPECT_TRUE(real.found.empty()) << describe(real);
 }
 
-// What CI runs: `auditvm difftest --count 50 --seed 1` per arch. It fails on errors and on any
-// disagreement not yet listed in tests/difftest/known-disagreements.txt; every distinct one is
-// kept as a fixture.
+// The long seeded run (label difftest; CI runs the short one, difftest_ci_test.cpp):
+// `auditvm difftest --count 50 --seed 1` per arch, failing on errors and on any disagreement not
+// yet listed in tests/difftest/known-disagreements.txt; every distinct one is kept as a fixture.
 class DifftestCli : public test::TempDirTest, public ::testing::WithParamInterface<Arch> {
  protected:
   DifftestCli() : TempDirTest("difftest-cli") {}
 };
 
-std::set<std::string> known_signatures() {
-  std::set<std::string> out;
-  for (const auto& line : rules::rule_lines(read_file(std::string(AUDITVM_SOURCE_ROOT) + "/tests/difftest/known-disagreements.txt"))) out.insert(line.text);
-  return out;
-}
-
 TEST_P(DifftestCli, ASeededRunOf50SetsFindsNoDisagreementBeyondTheKnownOnes) {
-  const std::string arch(to_string(GetParam()));
-  // No shrinking here (the flipped-model test shrinks): CI time stays about a cell per set.
-  auto run = run_process({AUDITVM_BINARY, "--quiet", "difftest", "--arch", arch, "--count", "50", "--seed", "1", "--shrink-budget", "0",
-                          "--accel", "tcg", "--format", "json", "--keep", (dir_ / "keep").string(), "--report-dir", (dir_ / "reports").string()});
-  ASSERT_TRUE(run.exit_code == 0 || run.exit_code == 1) << run.exit_code << "\n" << run.err << run.out;
-  auto json = nlohmann::json::parse(run.out);
-  EXPECT_EQ(json["arch"], arch);
-  EXPECT_EQ(json["seed"], 1);
-  EXPECT_EQ(json["rule_sets"], 50);
-  EXPECT_GT(json["witness_events"].get<int>(), 50 * 20);
-  EXPECT_TRUE(json["errors"].empty()) << json["errors"].dump(2);
-  EXPECT_EQ(run.exit_code, json["disagreements"].empty() ? 0 : 1);
-  const auto known = known_signatures();
-  // An entry ending in '*' stands for every signature it begins (a class of refusals lint lacks).
-  auto is_known = [&](const std::string& signature) {
-    for (const auto& k : known)
-      if (k == signature || (!k.empty() && k.back() == '*' && signature.rfind(k.substr(0, k.size() - 1), 0) == 0)) return true;
-    return false;
-  };
-  std::size_t kept = 0;
-  for (const auto& d : json["disagreements"]) {
-    if (!d.contains("same_as")) ++kept;
-    EXPECT_TRUE(is_known(d["signature"].get<std::string>())) << "a new disagreement (" << d["source"].get<std::string>() << "): " << d["signature"].get<std::string>()
-                                                                << "\nminimal rule set:\n" << d["rules"].get<std::string>() << "model: " << d["model"].get<std::string>()
-                                                                << "\nkernel: " << d["kernel"].get<std::string>();
-  }
-  std::size_t files = 0;
-  if (std::filesystem::exists(dir_ / "keep"))
-    for (const auto& entry : std::filesystem::directory_iterator(dir_ / "keep")) files += entry.path().extension() == ".rules";
-  EXPECT_EQ(files, kept);
+  test::expect_seeded_run(std::string(to_string(GetParam())), dir_, {50, 1, false});
 }
 
 INSTANTIATE_TEST_SUITE_P(BothArches, DifftestCli, ::testing::Values(Arch::x86_64, Arch::aarch64),
