@@ -133,6 +133,22 @@ TEST(Judge, LostRecordsMakeTheKernelSideInconclusive) {
   EXPECT_NE(j.inconclusive.find("lost"), std::string::npos);
 }
 
+// A cell of `rules` the model called Open and the witnesses NotAFinding: one required witness,
+// made as asked (EPERM) and recorded, which the model predicted `predicted`.
+report::CellResult open_cell(const std::string& rules, const check::Event& event, check::Fate predicted) {
+  auto c = cell({rules}, rules);
+  c.verdict = check::Verdict::Open;
+  c.kernel_verdict = check::Verdict::NotAFinding;
+  report::WitnessRow w;
+  w.event = event;
+  w.result = "EPERM";
+  w.required = true;
+  w.predicted = predicted;
+  w.records = {"r"};
+  c.evidence->witnesses = {w};
+  return c;
+}
+
 TEST(Judge, VerdictsDisagreeUnlessTheModelOnlyCouldNotDecide) {
   auto c = cell({kStigB64}, kStigB64);
   c.verdict = check::Verdict::NotAFinding;
@@ -153,16 +169,7 @@ TEST(Judge, VerdictsDisagreeUnlessTheModelOnlyCouldNotDecide) {
   for (const auto& d : judge_cell(u, actors(), stig(), kernel_model()).disagreements) ADD_FAILURE() << d.what << ": " << d.model << " / " << d.kernel;
   // Open on a decided gap (b32 has no rule) while the witness made inside it was recorded: that
   // is one (and the witness's own event another).
-  auto g = cell({kStigB64}, kStigB64);
-  g.verdict = check::Verdict::Open;
-  g.kernel_verdict = check::Verdict::NotAFinding;
-  g.evidence->witnesses = {report::WitnessRow{}};
-  auto& gap = g.evidence->witnesses[0];
-  gap.event = {Abi::b32, "finit_module", 1000, 0, 0, 0, false, -1};
-  gap.result = "EPERM";
-  gap.required = true;
-  gap.predicted = check::Fate::no_rule;
-  gap.records = {"r"};
+  auto g = open_cell(kStigB64, {Abi::b32, "finit_module", 1000, 0, 0, 0, false, -1}, check::Fate::no_rule);
   auto jg = judge_cell(g, actors(), stig(), kernel_model());
   ASSERT_EQ(jg.disagreements.size(), 2U);
   EXPECT_EQ(jg.disagreements[0].kind, Disagreement::Kind::event);
@@ -177,16 +184,7 @@ TEST(Judge, AGapNoWitnessCouldBeMadeInIsUnconfirmedNotADisagreement) {
   std::string rules;
   for (const char* abi : {"b32", "b64"}) rules += std::string("-a always,exit -F arch=") + abi + " -S init_module,finit_module,delete_module -F exit!=-13\n";
   ASSERT_EQ(check::evaluate(rules::parse_listing(rules, Arch::x86_64, "t"), Arch::x86_64, stig()).verdict, check::Verdict::Open);
-  auto c = cell({rules}, rules);
-  c.verdict = check::Verdict::Open;
-  c.kernel_verdict = check::Verdict::NotAFinding;
-  c.evidence->witnesses = {report::WitnessRow{}};
-  auto& covered = c.evidence->witnesses[0];
-  covered.event = {Abi::b64, "finit_module", 1000, 0, 0, 0, false, -1};
-  covered.result = "EPERM";
-  covered.required = true;
-  covered.predicted = check::Fate::recorded;
-  covered.records = {"r"};
+  auto c = open_cell(rules, {Abi::b64, "finit_module", 1000, 0, 0, 0, false, -1}, check::Fate::recorded);
   auto j = judge_cell(c, actors(), stig(), kernel_model());
   for (const auto& d : j.disagreements) ADD_FAILURE() << d.what << ": " << d.model << " / " << d.kernel;
   EXPECT_NE(j.unconfirmed.find("failure with exit -13 (EACCES)"), std::string::npos) << j.unconfirmed;
