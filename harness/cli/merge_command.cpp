@@ -53,8 +53,7 @@ int merge(const MergeOptions& options) {
     if (!fs::is_regular_file(file)) throw InputError({file.string(), 0, ""}, "no such file: " + dir + " is not the report directory of a run");
     auto shard = report::load_run_result(file);
     // Paths in a shard's result are relative to it (or, from older versions, absolute under it).
-    for (auto& cell : shard.cells)
-      for (auto* path : {&cell.console_log, &cell.audit_log}) *path = report::relative_to(*path, dir);
+    for (auto& cell : shard.cells) cell = report::with_paths_relative_to(std::move(cell), dir);
     shards.push_back(std::move(shard));
     names.push_back(file.string());
   }

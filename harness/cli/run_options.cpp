@@ -63,7 +63,7 @@ void TargetOptions::add_to(CLI::App& cmd) {
 report::TargetData TargetOptions::value() const {
   report::TargetData from_file = file.empty() ? report::TargetData{} : report::load_target_file(file);
   report::TargetData given{host_name, fqdn, ip_address, mac_address, role, comments};
-  if (host_name && host_name->empty()) throw InputError({"--host-name", 0, ""}, "is empty: STIG Manager needs a host name");
+  if (host_name) report::check_host_name(*host_name, {"--host-name", 0, ""});
   if (role) report::check_role(*role, {"--role", 0, *role});
   return from_file.overridden_by(given);
 }

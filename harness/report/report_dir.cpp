@@ -8,10 +8,12 @@
 #include <cerrno>
 #include <cstring>
 #include <sstream>
+#include <string_view>
 
 #include "core/clock.hpp"
 #include "core/errors.hpp"
 #include "core/write_file.hpp"
+#include "report/assets.hpp"
 #include "report/writers.hpp"
 
 namespace auditvm::report {
@@ -57,6 +59,34 @@ std::string relative_to(const std::string& path, const fs::path& dir) {
   return relative.empty() || *relative.begin() == ".." ? path : relative.string();
 }
 
+std::string paths_relative_to(const std::string& text, const fs::path& dir) {
+  // A path ends where a message's punctuation or a space begins: "(console log: /x/logs/a.log)".
+  static constexpr std::string_view kEnds = " \t\n\r()[]{}<>'\"`,;=";
+  std::string out;
+  std::size_t at = 0;
+  while (at < text.size()) {
+    auto end = text.find_first_of(kEnds, at);
+    if (end == at) {
+      out += text[at++];
+      continue;
+    }
+    if (end == std::string::npos) end = text.size();
+    std::string word = text.substr(at, end - at);
+    auto relative = word.find('/') == std::string::npos ? word : relative_to(word, dir);
+    out += relative == "." ? word : relative;  // the directory itself keeps its name
+    at = end;
+  }
+  return out;
+}
+
+CellResult with_paths_relative_to(CellResult cell, const fs::path& dir) {
+  cell.console_log = relative_to(cell.console_log, dir);
+  cell.audit_log = relative_to(cell.audit_log, dir);
+  cell.infra_error = paths_relative_to(cell.infra_error, dir);
+  for (auto& assertion : cell.assertions) assertion.message = paths_relative_to(assertion.message, dir);
+  return cell;
+}
+
 ReportDir::ReportDir(fs::path dir) : dir_(std::move(dir)) {
   make_directories(dir_);
   fs::path lock = dir_ / kLockFile;
@@ -87,10 +117,7 @@ ReportDir::~ReportDir() { ::close(lock_fd_); }
 void ReportDir::write_reports(const RunResult& ran, const std::vector<check::StigRule>& rules, const TargetData& target) const {
   // The reports name their logs relative to this directory, so they stay true where it is moved.
   RunResult run = ran;
-  for (auto& cell : run.cells) {
-    cell.console_log = relative_to(cell.console_log, dir_);
-    cell.audit_log = relative_to(cell.audit_log, dir_);
-  }
+  for (auto& cell : run.cells) cell = with_paths_relative_to(std::move(cell), dir_);
   write_file_atomic(dir_ / "result.json", to_json(run).dump(2) + "\n");
   std::ostringstream junit;
   write_junit(run, junit);
@@ -99,8 +126,9 @@ void ReportDir::write_reports(const RunResult& ran, const std::vector<check::Sti
   for (const auto& cell : run.cells) {
     auto rule = std::find_if(rules.begin(), rules.end(), [&](const check::StigRule& r) { return r.group_id == cell.stig; });
     if (rule == rules.end()) throw InfraError("no STIG rule data for " + cell.stig + " to write the checklist of " + cell.id());
-    write_checklists(cell.id(), cell_target(cell, target), cell_findings(cell, rules), run.version, run.started_at);
   }
+  for (const auto& asset : asset_checklists(run, rules, target))
+    write_checklists(asset.name, asset.target, asset.findings, run.version, run.started_at);
 }
 
 void ReportDir::write_checklists(const std::string& name, const ChecklistTarget& target, const std::vector<Finding>& findings,

@@ -15,6 +15,11 @@ namespace auditvm::report {
 
 // A path under `dir` relative to it ("logs/x.audit.log"); any other as it is.
 std::string relative_to(const std::string& path, const std::filesystem::path& dir);
+// `text` (an error message) with each path in it under `dir` relative to it.
+std::string paths_relative_to(const std::string& text, const std::filesystem::path& dir);
+// The cell with every path it holds (logs, and those in its error and assertion messages) under
+// `dir` relative to it: what result.json says stays true where the directory is moved.
+CellResult with_paths_relative_to(CellResult cell, const std::filesystem::path& dir);
 
 class ReportDir {
  public:
@@ -28,9 +33,10 @@ class ReportDir {
   const std::filesystem::path& path() const { return dir_; }
   std::filesystem::path logs() const { return dir_ / "logs"; }
 
-  // result.json, junit.xml, report.html, cklb/<cell>.cklb, cklb/<cell>.ckl and cklb/<cell>-xccdf.xml, each written whole or not at all (InfraError).
-  // `rules`: the STIG rule data (every shipped rule), so a checklist holds every rule evaluated in
-  // the cell; `target`: the asset the user named, else each cell's own.
+  // result.json, junit.xml, report.html and the checklists of each asset (asset_checklists:
+  // cklb/<name>.cklb, .ckl and -xccdf.xml, <name> the host name given, else the cell id), each
+  // written whole or not at all (InfraError). `rules`: the STIG rule data (every shipped rule), so
+  // a checklist holds every rule evaluated; `target`: the asset the user named, else each cell's own.
   void write_reports(const RunResult& run, const std::vector<check::StigRule>& rules, const TargetData& target = {}) const;
   // cklb/<name>.cklb, .ckl and -xccdf.xml of one target's findings (also `auditvm check`'s).
   void write_checklists(const std::string& name, const ChecklistTarget& target, const std::vector<Finding>& findings,

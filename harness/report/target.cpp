@@ -29,6 +29,13 @@ TargetData TargetData::overridden_by(const TargetData& other) const {
   return out;
 }
 
+void check_host_name(const std::string& host_name, const InputLocation& where) {
+  if (host_name.empty()) throw InputError(where, "is empty: STIG Manager needs a host name");
+  if (host_name.size() > 255) throw InputError(where, "is longer than 255 bytes, more than STIG Manager takes for a host name");
+  if (host_name == "." || host_name == ".." || host_name.find_first_of(std::string("/\0", 2)) != std::string::npos)
+    throw InputError(where, "'" + host_name + "' cannot name the checklist files (cklb/<host name>.cklb): no '/', not . or ..");
+}
+
 void check_role(const std::string& role, const InputLocation& where) {
   for (const char* known : kRoles)
     if (role == known) return;
@@ -50,7 +57,7 @@ TargetData load_target_file(const std::filesystem::path& file) {
         throw InputError({name, 0, "/" + key}, "unknown target field (expected host_name, fqdn, ip_address, mac_address, role or comments)");
       out.*field->member = json_field<std::string>(value, key, {name, 0, ""});
     }
-    if (out.host_name && out.host_name->empty()) throw InputError({name, 0, "/host_name"}, "is empty: STIG Manager needs a host name");
+    if (out.host_name) check_host_name(*out.host_name, {name, 0, "/host_name"});
     if (out.role) check_role(*out.role, {name, 0, "/role"});
     return out;
   } catch (const InputError& error) {

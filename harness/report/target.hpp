@@ -33,6 +33,10 @@ struct TargetData {
 // file, line and field for anything else.
 TargetData load_target_file(const std::filesystem::path& file);
 
+// InputError (at `where`) unless `host_name` can name an asset and its checklist files: not empty,
+// at most 255 bytes (STIG Manager's limit), no '/' or NUL, not "." or "..".
+void check_host_name(const std::string& host_name, const InputLocation& where);
+
 // InputError (at `where`) unless `role` is one STIG Viewer offers.
 void check_role(const std::string& role, const InputLocation& where);
 

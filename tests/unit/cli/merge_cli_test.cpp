@@ -53,6 +53,14 @@ class MergeCli : public test::TempDirTest {
             test.child("failure") ? "failure" : test.child("error") ? "error" : "pass";
     return out;
   }
+  // The run cut in two: shard-1 the first and third cell, shard-2 the others.
+  void write_shards(const report::RunResult& run) {
+    auto first = run, second = run;
+    first.cells = {run.cells[0], run.cells[2]};
+    second.cells = {run.cells[1], run.cells[3]};
+    write_run(dir_ / "shard-1", first);
+    write_run(dir_ / "shard-2", second);
+  }
   std::set<std::string> files(const fs::path& dir) {
     std::set<std::string> out;
     for (const auto& entry : fs::directory_iterator(dir)) out.insert(entry.path().filename().string());
@@ -62,12 +70,8 @@ class MergeCli : public test::TempDirTest {
 
 TEST_F(MergeCli, TwoShardsMergeIntoWhatTheUnshardedRunWrote) {
   auto run = test::sample_matrix();
-  auto first = run, second = run;
-  first.cells = {run.cells[0], run.cells[2]};
-  second.cells = {run.cells[1], run.cells[3]};
   write_run(dir_ / "all", run);
-  write_run(dir_ / "shard-1", first);
-  write_run(dir_ / "shard-2", second);
+  write_shards(run);
 
   auto result = run_process({AUDITVM_BINARY, "merge", (dir_ / "shard-1").string(), (dir_ / "shard-2").string(), "--report-dir", (dir_ / "merged").string()});
   EXPECT_EQ(result.exit_code, run.exit_code()) << result.err;
@@ -81,6 +85,34 @@ TEST_F(MergeCli, TwoShardsMergeIntoWhatTheUnshardedRunWrote) {
     EXPECT_EQ(cell["audit_log"], "logs/" + id + ".audit.log");  // relative to the merged directory, where the log now is
     EXPECT_TRUE(fs::exists(dir_ / "merged" / cell["audit_log"].get<std::string>())) << id;
   }
+}
+
+// Shards of one asset's matrix merged onto it: one checklist per form for the asset, as the
+// unsharded run on that asset writes it, never a checklist per cell for STIG Manager to file over
+// each other on one asset.
+TEST_F(MergeCli, CellsOfShardsOnOneAssetMergeIntoOneChecklist) {
+  auto run = test::sample_matrix();
+  write_shards(run);
+  auto result = run_process({AUDITVM_BINARY, "merge", (dir_ / "shard-1").string(), (dir_ / "shard-2").string(), "--report-dir",
+                             (dir_ / "merged").string(), "--host-name", "web01"});
+  EXPECT_EQ(result.exit_code, run.exit_code()) << result.err;
+  EXPECT_EQ(files(dir_ / "merged" / "cklb"), (std::set<std::string>{"web01.cklb", "web01.ckl", "web01-xccdf.xml"}));
+  std::ifstream in(dir_ / "merged" / "cklb" / "web01.cklb");
+  const auto cklb = nlohmann::json::parse(in);
+  std::set<std::string> groups;
+  for (const auto& rule : cklb["stigs"][0]["rules"]) {
+    EXPECT_TRUE(groups.insert(rule["group_id"]).second) << "twice: " << rule["group_id"];
+    auto details = rule["finding_details"].get<std::string>();
+    for (const auto& cell : run.cells)
+      if (rule["group_id"] == "V-268096") EXPECT_THAT(details, HasSubstr("  " + cell.id() + ": ")) << "each cell's status";
+  }
+  EXPECT_TRUE(groups.contains("V-268096"));
+  EXPECT_EQ(cklb["target_data"]["host_name"], "web01");
+
+  auto bad = run_process({AUDITVM_BINARY, "merge", (dir_ / "shard-1").string(), "--report-dir", (dir_ / "bad").string(), "--host-name", "a/b"});
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_THAT(bad.err, HasSubstr("--host-name: 'a/b' cannot name the checklist files"));
+  EXPECT_FALSE(fs::exists(dir_ / "bad"));
 }
 
 TEST_F(MergeCli, OverlappingShardsAndAShardAsOutputAreBadInput) {

@@ -8,6 +8,8 @@
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
+#include <map>
+#include <set>
 #include <pugixml.hpp>
 
 #include <nlohmann/json.hpp>
@@ -140,6 +142,53 @@ TEST_F(StigManager, ImportsEveryRuleWithTheRevisionAndNoAutoSubmittedFinding) {
       }
       if (review["result"] == "fail") EXPECT_EQ(review["status"], "saved") << id;
     }
+  }
+}
+
+// Cells on one asset (the user's --host-name) are one checklist per form, which STIG Manager files
+// under that asset: every rule once, with the worst status of its cells; a long matrix's details
+// are cut by STIG Manager at 32767 characters, after the summary and the worst cell's evidence.
+TEST_F(StigManager, CellsOnOneAssetAreOneChecklistWithTheWorstStatusOfEachRule) {
+  RunResult run;
+  run.version = "0.9.1";
+  run.started_at = "2026-12-02T03:00:00Z";
+  for (int i = 0; i < 40; ++i) {
+    auto c = cell("compliant-" + std::to_string(i), Verdict::NotAFinding);
+    c.evidence->auditctl_l += std::string(2000, '#') + "\n";  // long evidence: 40 cells pass STIG Manager's limit
+    c.evidence->status_checks[1].verdict = Verdict::NotAFinding;
+    run.cells.push_back(c);
+  }
+  auto open = cell("b64-only", Verdict::Open);
+  open.arch = Arch::aarch64;
+  run.cells.push_back(open);
+  TargetData target;
+  target.host_name = "web01";
+  ReportDir reports(dir_ / "results");
+  reports.write_reports(run, check::load_stig_rules(check::shipped_stig_dir()), target);
+  std::set<std::string> written;
+  for (const auto& entry : fs::directory_iterator(dir_ / "results" / "cklb")) written.insert(entry.path().filename().string());
+  EXPECT_EQ(written, (std::set<std::string>{"web01.cklb", "web01.ckl", "web01-xccdf.xml"}));
+
+  auto rule_id = [](const std::string& group) { return check::find_stig_rule(group).rule_id; };
+  auto imported = import({dir_ / "results" / "cklb" / "web01.cklb", dir_ / "results" / "cklb" / "web01.ckl", dir_ / "results" / "cklb" / "web01-xccdf.xml"});
+  ASSERT_EQ(imported.size(), 3u);
+  for (const auto& file : imported) {
+    SCOPED_TRACE(file["file"].get<std::string>());
+    EXPECT_EQ(file["target"]["name"], "web01");
+    ASSERT_EQ(file["checklists"].size(), 1u);
+    std::map<std::string, nlohmann::json> reviews;
+    for (const auto& review : file["checklists"][0]["reviews"]) reviews[review["ruleId"]] = review;
+    ASSERT_EQ(reviews.size(), 4u);  // each rule once, not once per cell
+    EXPECT_EQ(reviews[rule_id("V-268096")]["result"], "fail");  // one cell found it open
+    EXPECT_EQ(reviews[rule_id("V-268092")]["result"], "pass");  // every cell: NotAFinding
+    EXPECT_EQ(reviews[rule_id("V-268093")]["result"], "fail");
+    auto detail = reviews[rule_id("V-268096")]["detail"].get<std::string>();
+    EXPECT_LE(detail.size(), 32767u);
+    EXPECT_EQ(detail.rfind("auditvm evaluated this rule in 41 cells on this asset", 0), 0u) << detail.substr(0, 300);
+    EXPECT_NE(detail.find("b64-only@aarch64: open"), std::string::npos);
+    EXPECT_NE(detail.find("compliant-39@x86_64: not_a_finding"), std::string::npos);
+    // The open cell's evidence survives the cut.
+    EXPECT_NE(detail.find("=== b64-only@aarch64: open ===\nauditvm verified b64-only"), std::string::npos) << detail.substr(0, 3000);
   }
 }
 

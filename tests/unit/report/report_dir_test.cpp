@@ -70,10 +70,22 @@ TEST_F(ReportDirTest, LogPathsAreRelativeToTheReportDirectory) {
     run.cells[0].console_log = (reports.logs() / "stig-fix@x86_64.console.log").string();
     run.cells[0].audit_log = (reports.logs() / "stig-fix@x86_64.audit.log").string();
     run.cells[0].assertions[0].status = Status::fail;  // so that JUnit cites the logs
+    // As the machine reports a guest that died: the console log's path as the run named it.
+    run.cells[0].infra_error = "the guest died (console log: " + run.cells[0].console_log + ")\nQEMU: see " +
+                               fs::absolute(run.cells[0].console_log).string() + ".qemu; rules in /etc/audit/audit.rules";
+    run.cells[0].assertions[0].message = "records lost: see " + run.cells[0].audit_log + ", line 3";
     reports.write_reports(run, {rule()});
     auto cell = nlohmann::json::parse(read(where / "result.json"))["cells"][0];
     EXPECT_EQ(cell["console_log"], "logs/stig-fix@x86_64.console.log");
     EXPECT_EQ(cell["audit_log"], "logs/stig-fix@x86_64.audit.log");
+    EXPECT_EQ(cell["infra_error"],
+              "the guest died (console log: logs/stig-fix@x86_64.console.log)\nQEMU: see logs/stig-fix@x86_64.console.log.qemu; rules in "
+              "/etc/audit/audit.rules");
+    EXPECT_EQ(cell["assertions"][0]["message"], "records lost: see logs/stig-fix@x86_64.audit.log, line 3");
+    // No path in result.json leads out of the report directory to where it was written.
+    auto json = read(where / "result.json");
+    EXPECT_EQ(json.find(fs::absolute(where).string()), std::string::npos) << json;
+    if (where.is_relative()) EXPECT_EQ(json.find(where.string() + "/"), std::string::npos) << json;
     auto junit = read(where / "junit.xml");
     EXPECT_NE(junit.find("audit log: logs/stig-fix@x86_64.audit.log"), std::string::npos) << junit;
     EXPECT_EQ(junit.find(where.string() + "/logs"), std::string::npos) << junit;
@@ -94,7 +106,9 @@ TEST_F(ReportDirTest, AChecklistHoldsEveryRuleEvaluatedWithItsPublishedTextsOnTh
   target.role = "Member Server";
   ReportDir reports(dir_ / "results");
   reports.write_reports(run, rules, target);
-  auto doc = nlohmann::json::parse(read(dir_ / "results" / "cklb" / "stig-fix@x86_64.cklb"));
+  // Named after the asset the user gave.
+  EXPECT_EQ(tree(dir_ / "results" / "cklb"), (std::set<std::string>{"web01.cklb", "web01.ckl", "web01-xccdf.xml"}));
+  auto doc = nlohmann::json::parse(read(dir_ / "results" / "cklb" / "web01.cklb"));
   const auto& stig = doc["stigs"][0];
   EXPECT_EQ(stig["release_info"], "Release: 1 Benchmark Date: 25 Oct 2024");
   EXPECT_EQ(stig["version"], "1");
