@@ -4,9 +4,11 @@
 
 now() { date +%s.%N; }
 
-# bare_boot ARCH GUEST RUNS: the mean boot-to-poweroff seconds of bare QEMU over RUNS boots.
+# bare_boot ARCH GUEST RUNS [COMMAND]: the mean boot-to-poweroff seconds of bare QEMU over RUNS
+# boots. With COMMAND, the shell runs it before powering off and its output is left in $tmp/bare.out
+# (then the time includes it).
 bare_boot() {
-  local arch=$1 guest=$2 runs=$3 dir memory=256 qemu total=0 start
+  local arch=$1 guest=$2 runs=$3 command=${4:-} dir memory=256 qemu total=0 start
   dir=$($bin image path --arch "$arch" --guest "$guest")
   [ "$guest" = systemd ] && memory=512  # the systemd guest's manifest asks for it
   if [ "$arch" = x86_64 ]; then
@@ -25,7 +27,15 @@ while b'Spawning backdoor' not in buf:
     d=c.recv(4096)
     if not d: sys.exit(1)
     buf+=d
-c.sendall(b'poweroff -f\n'); c.recv(1)" &)
+command=sys.argv[1]
+if command:
+    c.sendall(command.encode() + b'\necho __auditvm_end__\n'); out=b''
+    while b'__auditvm_end__' not in out:
+        d=c.recv(65536)
+        if not d: break
+        out+=d
+    open('$tmp/bare.out','wb').write(out.split(b'__auditvm_end__')[0])
+c.sendall(b'poweroff -f\n'); c.recv(1)" "$command" &)
     while [ ! -S "$tmp/bare.sock" ]; do sleep 0.01; done
     "${qemu[@]}" -accel tcg -smp 1 -m "$memory" -initrd "$dir/initrd.cpio" -nodefaults -nographic -no-reboot -monitor none -nic none \
       -serial null -device virtio-serial-pci -chardev socket,id=shell,path="$tmp/bare.sock" -device virtconsole,chardev=shell

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <filesystem>
+#include <map>
 #include <set>
 #include <string>
 
@@ -20,7 +21,13 @@ class InitramfsLayout {
     cpio_.add_directory(path.substr(1));
     dirs_.insert(path);
   }
+  // A host file already written at the same path is not written again: the kernel unpacks every
+  // entry at boot (libc is both the busybox guest's and systemd's). Another file at a path is
+  // written after it, and wins, as an archive's later entry does.
   void host_file(const std::string& path, const std::filesystem::path& source, unsigned mode) {
+    auto [at, fresh] = host_files_.emplace(path, source);
+    if (!fresh && at->second == source) return;
+    at->second = source;
     directory(std::filesystem::path(path).parent_path().string());
     cpio_.add_host_file(path.substr(1), source, mode);
   }
@@ -41,6 +48,7 @@ class InitramfsLayout {
  private:
   CpioWriter cpio_;
   std::set<std::string> dirs_;
+  std::map<std::string, std::filesystem::path> host_files_;  // guest path -> the host file last written there
 };
 
 }  // namespace auditvm::image

@@ -25,6 +25,10 @@ struct SystemdLayoutEntry {
 // InputError naming the file and line for a line it cannot read.
 std::vector<SystemdLayoutEntry> parse_systemd_layout(const std::string& text, const std::string& file);
 
+// Where the suite's packages have `path` in the unpacked `tree`, its directory links followed
+// (trixie's /lib -> usr/lib: /lib/systemd/systemd is /usr/lib/systemd/systemd; bookworm: as given).
+std::string package_path(const std::filesystem::path& tree, const std::string& path);
+
 void add_systemd(InitramfsLayout& initramfs, const std::filesystem::path& tree, Arch arch, Manifest& manifest);
 
 }  // namespace auditvm::image
