@@ -17,7 +17,7 @@ for suite in "${suites[@]}"; do
     cold=$(seconds $bin image build --arch "$arch" --suite "$suite" --cache-dir "$tmp/$suite" -q)
     offline=$(seconds $bin image build --arch "$arch" --suite "$suite" --cache-dir "$tmp/$suite-offline" --debs "$tmp/$suite/debs/$debian$tag" -q)
     warm=$(seconds $bin image build --arch "$arch" --suite "$suite" --cache-dir "$tmp/$suite" -q)
-    kernel=$($bin image list --cache-dir "$tmp/$suite" | awk -v a="$arch" '$1 == a {print $3 " auditd " $4}')
+    kernel=$($bin image list --cache-dir "$tmp/$suite" | awk -v a="$arch" '$1 == a && $3 == "busybox" {print $4 " auditd " $5}')
     printf '%-17s %-8s cold %6.2f s   offline from the kept .debs %6.2f s   warm %6.3f s   (%s)\n' \
       "$suite" "$arch" "$cold" "$offline" "$warm" "$kernel"
   done

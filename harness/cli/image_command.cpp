@@ -33,7 +33,7 @@ CommandRunner register_image(CLI::App& root, const GlobalOptions& global) {
   build->add_option("--arch", options->arch, "x86_64, aarch64 or all")->capture_default_str();
   build->add_option("--debs", options->debs, "Build offline from the .deb files in this directory");
   build->add_flag("--refresh", options->refresh, "Ask the archive for new package versions even if the last resolution is less than a day old");
-  auto* list = cmd->add_subcommand("list", "List cached images");
+  auto* list = cmd->add_subcommand("list", "List cached images: arch, suite, flavour (busybox or systemd), kernel, audit, key, current or -, directory");
   auto* path = cmd->add_subcommand("path", "Print the directory of the current image of an arch");
   path->add_option("--arch", options->arch, "x86_64 or aarch64")->required();
   auto* prune = cmd->add_subcommand("prune", "Remove every cached image but the current one of each arch");
@@ -59,9 +59,10 @@ CommandRunner register_image(CLI::App& root, const GlobalOptions& global) {
           std::cout << to_string(arch) << " " << suite.name << " " << manifest.kernel.parent_path().string() << "\n";
         }
     } else if (options->action == "list") {
-      for (const auto& manifest : image::list_images(options->cache_dir))
-        std::cout << to_string(manifest.arch) << "\t" << manifest.suite << "\t" << manifest.kernel_version << "\t" << manifest.audit_version << "\t"
-                  << manifest.cache_key << "\t"
+      // arch, suite, flavour (PID 1), kernel, audit userspace, key, whether it is the one `run` boots, directory
+      for (const auto& [suite, current, manifest] : image::list_images(options->cache_dir))
+        std::cout << to_string(manifest.arch) << "\t" << suite.name << "\t" << image::init_name(suite.init) << "\t" << manifest.kernel_version << "\t"
+                  << manifest.audit_version << "\t" << manifest.cache_key << "\t" << (current ? "current" : "-") << "\t"
                   << manifest.kernel.parent_path().string() << "\n";
     } else if (options->action == "prune") {
       for (const auto& dir : image::prune_images(options->cache_dir)) std::cout << "removed " << dir.string() << "\n";

@@ -2,6 +2,8 @@
 
 #include <unistd.h>
 
+#include <algorithm>
+
 #include <sstream>
 #include <iostream>
 
@@ -132,12 +134,22 @@ std::vector<fs::path> prune_images(const fs::path& cache_dir) {
   return removed;
 }
 
-std::vector<Manifest> list_images(const fs::path& cache_dir) {
-  std::vector<Manifest> images;
+std::vector<CachedImage> list_images(const fs::path& cache_dir) {
+  std::vector<CachedImage> images;
   auto dir = cache_dir_or_default(cache_dir);
   if (!fs::exists(dir)) return images;
+  std::vector<fs::path> dirs;
   for (const auto& entry : fs::directory_iterator(dir))
-    if (fs::exists(entry.path() / "manifest.json")) images.push_back(load_manifest(entry.path() / "manifest.json"));
+    if (fs::exists(entry.path() / "manifest.json")) dirs.push_back(entry.path());
+  std::sort(dirs.begin(), dirs.end());
+  for (const auto& path : dirs) {
+    auto manifest = load_manifest(path / "manifest.json");
+    const std::string name = path.filename().string();
+    auto suite = suite_of(name, manifest.arch);
+    if (!suite) continue;  // not named as the builder names images
+    bool current = current_image_name(dir, manifest.arch, *suite) == name;
+    images.push_back({*suite, current, std::move(manifest)});
+  }
   return images;
 }
 

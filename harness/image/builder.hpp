@@ -54,7 +54,15 @@ Manifest image_for_run(Arch arch, const BuildOptions& options);
 // directories removed.
 std::vector<std::filesystem::path> prune_images(const std::filesystem::path& cache_dir = {});
 
-// Every image in the cache (any inputs), for `image list`.
-std::vector<Manifest> list_images(const std::filesystem::path& cache_dir = {});
+// One cached image as `image list` shows it: its suite and PID 1 (told by its directory's name,
+// as the builder names it), whether it is the current one of that arch and flavour (the one `run`
+// boots when the inputs match), and its manifest.
+struct CachedImage {
+  Suite suite;
+  bool current = false;
+  Manifest manifest;
+};
+// Every image in the cache (any inputs), in the order of their directory names.
+std::vector<CachedImage> list_images(const std::filesystem::path& cache_dir = {});
 
 }  // namespace auditvm::image

@@ -2,7 +2,10 @@
 // backports pin, and how images of several suites share one cache.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <fstream>
+#include <map>
+#include <tuple>
 
 #include "image/builder.hpp"
 #include "image/debian_packages.hpp"
@@ -99,6 +102,46 @@ TEST_F(SuiteCache, PruneKeepsTheCurrentImageOfEachArchAndSuite) {
   EXPECT_EQ(removed.size(), 4U);
 }
 
+// `image list`: each image with its suite and PID 1 (busybox or systemd), told apart by the
+// directory name as the builder names it, and whether it is the current one of its arch and flavour.
+TEST_F(SuiteCache, ListShowsEachImagesSuiteAndFlavourAndWhichIsCurrent) {
+  auto make = [&](const std::string& name, Arch arch, const std::string& suite) {
+    fs::create_directories(dir_ / name);
+    std::ofstream(dir_ / name / "vmlinux") << "k";
+    std::ofstream(dir_ / name / "initrd.cpio") << "i";
+    Manifest m;
+    m.arch = arch;
+    m.suite = suite;
+    m.kernel = "vmlinux";
+    m.initrd = "initrd.cpio";
+    m.console = "ttyS0";
+    m.module_path = "/m";
+    m.helpers = {{"b64", "/h"}, {"b32", "/h"}};
+    m.cache_key = name;
+    save_manifest(m, dir_ / name / "manifest.json");
+  };
+  make("x86_64-inputs-bookworm", Arch::x86_64, "bookworm");
+  make("x86_64-inputs-old", Arch::x86_64, "bookworm");
+  make("x86_64-systemd-inputs-new", Arch::x86_64, "bookworm");
+  make("x86_64-trixie-systemd-inputs-new", Arch::x86_64, "trixie");
+  make("aarch64-trixie-inputs-new", Arch::aarch64, "trixie");
+  std::ofstream(dir_ / "x86_64.current") << "x86_64-inputs-bookworm\n";
+  std::ofstream(dir_ / "x86_64-trixie-systemd.current") << "x86_64-trixie-systemd-inputs-new\n";
+  std::map<std::string, std::tuple<std::string, std::string, bool>> seen;  // key -> suite, flavour, current
+  for (const auto& image : list_images(dir_))
+    seen[image.manifest.cache_key] = {image.suite.name, init_name(image.suite.init), image.current};
+  using T = std::tuple<std::string, std::string, bool>;
+  EXPECT_EQ(seen, (std::map<std::string, T>{{"aarch64-trixie-inputs-new", T{"trixie", "busybox", false}},
+                                            {"x86_64-inputs-bookworm", T{"bookworm", "busybox", true}},
+                                            {"x86_64-inputs-old", T{"bookworm", "busybox", false}},
+                                            {"x86_64-systemd-inputs-new", T{"bookworm", "systemd", false}},
+                                            {"x86_64-trixie-systemd-inputs-new", T{"trixie", "systemd", true}}}));
+  // In the order of their names, so the listing is stable.
+  std::vector<std::string> order;
+  for (const auto& image : list_images(dir_)) order.push_back(image.manifest.cache_key);
+  EXPECT_TRUE(std::is_sorted(order.begin(), order.end()));
+}
+
 }  // namespace
 }  // namespace auditvm::image
 
@@ -122,6 +165,30 @@ TEST(SystemdLayout, TheShippedLayoutParsesAndBadLinesNameFileAndLine) {
   }
   EXPECT_THROW(parse_systemd_layout("wants multi-user.target\n", "f"), InputError);
   EXPECT_THROW(parse_systemd_layout("program /a /b\n", "f"), InputError);
+}
+
+}  // namespace
+}  // namespace auditvm::image
+
+namespace auditvm::image {
+namespace {
+
+// trixie merged /usr (base-files ships /lib -> usr/lib): its systemd 257 searches /usr/lib/systemd
+// only, so the guest gets each file at the package's own path; bookworm's stay where they were.
+TEST(SystemdLayout, FilesGoWhereTheSuitesPackagesHaveThem) {
+  auto tree = test::make_temp_dir("package-path");
+  fs::create_directories(tree / "usr/lib/systemd/system");
+  fs::create_directories(tree / "etc");
+  fs::create_symlink("usr/lib", tree / "lib");
+  fs::create_symlink("/usr/bin", tree / "bin");
+  EXPECT_EQ(package_path(tree, "/lib/systemd/systemd"), "/usr/lib/systemd/systemd");
+  EXPECT_EQ(package_path(tree, "/lib/systemd/system"), "/usr/lib/systemd/system");
+  EXPECT_EQ(package_path(tree, "/bin/systemctl"), "/usr/bin/systemctl");
+  EXPECT_EQ(package_path(tree, "/etc/machine-id"), "/etc/machine-id");
+  fs::remove(tree / "lib");
+  fs::create_directories(tree / "lib/systemd");
+  EXPECT_EQ(package_path(tree, "/lib/systemd/systemd"), "/lib/systemd/systemd");
+  fs::remove_all(tree);
 }
 
 }  // namespace
