@@ -4,6 +4,7 @@
 
 #include "check/load_simulation.hpp"
 #include "core/errors.hpp"
+#include "core/text.hpp"
 
 namespace auditvm::check {
 
@@ -59,13 +60,7 @@ std::vector<PathNeed> path_needs(const rules::Rule& rule) {
 }
 
 std::vector<PathNeed> exe_needs_before(std::string_view line, const std::string& token) {
-  std::vector<std::string> words;
-  for (std::size_t start = 0; start <= line.size();) {
-    auto end = line.find(' ', start);
-    if (end == std::string_view::npos) end = line.size();
-    if (end > start) words.emplace_back(line.substr(start, end - start));
-    start = end + 1;
-  }
+  const auto words = auditvm::words(line);
   // A second key is refused where it is read: a second key!= (or <, ...) where it stands, else the
   // keys -k and key= gather, sent last (the parser names it "key" either way).
   int positional_keys = 0;

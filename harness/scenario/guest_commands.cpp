@@ -4,6 +4,7 @@
 #include <regex>
 
 #include "core/errors.hpp"
+#include "core/text.hpp"
 #include "machine/channel.hpp"
 #include "nixos/units.hpp"
 #include "rules/parser.hpp"
@@ -203,13 +204,7 @@ std::optional<report::LoadFailure> parse_load_failure(const std::string& output,
   // stderr, and syslog's lines after both; WARNINGs are about other lines (or this one, loaded).
   static const std::regex not_reason(R"(^(No rules|[a-z_]+ -?\d+( \w+)?|WARNING - .*|Warning - .*|Old style watch rules are slower|perm used without an arch is slower)?$)");
   std::string before = output.substr(0, static_cast<size_t>(m.position(0)));
-  std::vector<std::string> lines;
-  for (size_t start = 0; start <= before.size();) {
-    size_t end = before.find('\n', start);
-    lines.push_back(before.substr(start, end == std::string::npos ? std::string::npos : end - start));
-    if (end == std::string::npos) break;
-    start = end + 1;
-  }
+  const auto lines = split(before, '\n');
   for (auto line = lines.rbegin(); line != lines.rend(); ++line)
     if (!std::regex_match(*line, not_reason)) {
       failure.message = *line;
