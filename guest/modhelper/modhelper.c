@@ -17,7 +17,7 @@
  *   SYSCALL     init_module | finit_module | delete_module, or a file call a STIG rule names:
  *               open creat truncate ftruncate openat open_by_handle_at mount rename unlink rmdir
  *               renameat unlinkat chown fchown fchownat lchown chmod fchmod fchmodat setxattr
- *               lsetxattr fsetxattr removexattr lremovexattr fremovexattr (where the ABI has it)
+ *               lsetxattr fsetxattr removexattr lremovexattr fremovexattr (where the ABI has it), execve
  *   LOGIN       inherited: a child sets the login uid and ids, then forks the caller (every command
  *               of a logged-in user; the child stays for the next calls of the same identity, as a
  *               login shell does, so each identity logs in once); self: a child sets them and
@@ -37,6 +37,9 @@
  *               the caller cannot search; fd and handle calls: a file it cannot write) | not_owner
  *               (another user's file, in a sticky directory for the name calls) | append_only (a
  *               file with the append-only flag) | noatime (open/openat with O_NOATIME on another's file)
+ *               path witnesses (the STIG's watch and path rules): an absolute path, for openat (opened
+ *               for writing, nothing written), fchmodat (its own mode) and execve (run, output
+ *               discarded; the line's pid is the process that exec'd), see path_access
  * Calls run in file order, one after the other, whichever runner makes them. Each prints one line:
  *   {"id":N,"syscall":..,"abi":..,"pid":..,"ses":..,"auid":..,"uid":..,"euid":..,"gid":..,
  *    "cap_sys_module":true|false,"exe":"..","ret":..,"errno":..,"error":".."}
@@ -163,17 +166,17 @@ enum { SYS_INIT, SYS_FINIT, SYS_DELETE,
        SYS_OPEN, SYS_CREAT, SYS_TRUNCATE, SYS_FTRUNCATE, SYS_OPENAT, SYS_OPEN_BY_HANDLE_AT, SYS_MOUNT,
        SYS_RENAME, SYS_UNLINK, SYS_RMDIR, SYS_RENAMEAT, SYS_UNLINKAT,
        SYS_CHOWN, SYS_FCHOWN, SYS_FCHOWNAT, SYS_LCHOWN, SYS_CHMOD, SYS_FCHMOD, SYS_FCHMODAT,
-       SYS_SETXATTR, SYS_LSETXATTR, SYS_FSETXATTR, SYS_REMOVEXATTR, SYS_LREMOVEXATTR, SYS_FREMOVEXATTR };
+       SYS_SETXATTR, SYS_LSETXATTR, SYS_FSETXATTR, SYS_REMOVEXATTR, SYS_LREMOVEXATTR, SYS_FREMOVEXATTR, SYS_EXECVE };
 static const char *const syscall_names[] = {"init_module", "finit_module", "delete_module",
   "open", "creat", "truncate", "ftruncate", "openat", "open_by_handle_at", "mount",
   "rename", "unlink", "rmdir", "renameat", "unlinkat",
   "chown", "fchown", "fchownat", "lchown", "chmod", "fchmod", "fchmodat",
-  "setxattr", "lsetxattr", "fsetxattr", "removexattr", "lremovexattr", "fremovexattr", 0};
+  "setxattr", "lsetxattr", "fsetxattr", "removexattr", "lremovexattr", "fremovexattr", "execve", 0};
 #define FIRST_FILE_CALL SYS_OPEN
 enum { AUID_LEAVE, AUID_UNSET, AUID_SET };
 enum { BEFORE_AS_IS, BEFORE_LOADED, BEFORE_UNLOADED };
 enum { CAP_NATURAL, CAP_KEEP, CAP_DROP };
-enum { ARG_VALID, ARG_BAD_FD, ARG_BAD_FLAGS, ARG_BAD_POINTER, ARG_NOT_ELF, ARG_DENIED, ARG_NOT_OWNER, ARG_APPEND_ONLY, ARG_NOATIME };
+enum { ARG_VALID, ARG_BAD_FD, ARG_BAD_FLAGS, ARG_BAD_POINTER, ARG_NOT_ELF, ARG_DENIED, ARG_NOT_OWNER, ARG_APPEND_ONLY, ARG_NOATIME, ARG_PATH };
 
 #define CALL_FIELDS 11
 struct call {
@@ -415,7 +418,9 @@ static void fill_below_opened_fd(const struct call *c) {
 
 /* The call itself, in the caller (its identity set); returns what the kernel returned. A step
  * the call needs first (an fd, a handle) that fails ends the caller with its setup line. */
+static long path_access(const struct call *c);
 static long file_call(const struct call *c) {
+  if (c->arg == ARG_PATH) return path_access(c);
   const char *path = target(c);
   /* The xattr that is there (trusted.auditvm on f), or for denied fd calls one the VFS checks
    * against the file's mode (user.*, refused before any filesystem is asked). */
@@ -470,6 +475,50 @@ static long file_call(const struct call *c) {
   return -38;
 }
 
+/* ---- path witnesses: an access of a guest path the STIG's watch and path rules name ---- */
+
+/* ARGUMENT is the path itself. openat: open for writing without creating or writing anything
+ * (O_WRONLY|O_APPEND, the write class of -p w); fchmodat: the mode the file has (read with statx,
+ * no rule's call), an attribute change of -p a that changes nothing; execve: the program, run by a
+ * child of the caller with its output discarded (the parent learns an exec failure through a
+ * close-on-exec pipe) so that the caller still prints the line; the line's pid is the child's. */
+#define STATX_MODE 2
+static long exec_child_pid;
+static long path_access(const struct call *c) {
+  const char *path = c->field[10];
+  long r;
+  if (c->syscall == SYS_OPENAT) {
+    fill_below_opened_fd(c);
+    return raw_syscall4(__NR_openat, AT_FDCWD, (long)path, O_WRONLY | O_APPEND, 0);
+  }
+  if (c->syscall == SYS_FCHMODAT) {
+    unsigned char statx_buf[256];
+    if ((r = raw_syscall5(__NR_statx, AT_FDCWD, (long)path, 0, STATX_MODE, (long)statx_buf)) < 0) setup_failed(c, "statx", r);
+    unsigned int mode = (unsigned int)(statx_buf[0x1c] | statx_buf[0x1d] << 8) & 07777; /* stx_mode, little-endian on every ABI here */
+    return raw_syscall3(__NR_fchmodat, AT_FDCWD, (long)path, mode);
+  }
+  int fds[2];
+  if ((r = raw_syscall3(__NR_pipe2, (long)fds, O_CLOEXEC, 0)) < 0) setup_failed(c, "pipe2", r);
+  long pid = raw_syscall3(__NR_clone, SIGCHLD, 0, 0);
+  if (pid < 0) setup_failed(c, "fork exec", pid);
+  if (pid == 0) {
+    const char *argv[] = {path, 0};
+    const char *envp[] = {0};
+    long null = raw_syscall3(__NR_openat, AT_FDCWD, (long)"/dev/null", O_RDWR);
+    if (null >= 0) { raw_syscall3(__NR_dup3, null, 1, 0); raw_syscall3(__NR_dup3, null, 2, 0); }
+    long e = raw_syscall3(__NR_execve, (long)path, (long)argv, (long)envp);
+    raw_syscall3(__NR_write, fds[1], (long)&e, sizeof e);
+    leave(0);
+  }
+  raw_syscall3(__NR_close, fds[1], 0, 0);
+  long e = 0;
+  long n = raw_syscall3(__NR_read, fds[0], (long)&e, sizeof e);
+  int status;
+  while (raw_syscall4(__NR_wait4, pid, (long)&status, 0, 0) == -4) {}
+  exec_child_pid = pid;
+  return n == (long)sizeof e ? e : 0;
+}
+
 /* Makes the call and prints what the caller saw; never returns. */
 static void make_call(const struct call *c) {
   static const char not_elf[8] = {'a', 'u', 'd', 'i', 't', 'v', 'm', 0};
@@ -495,7 +544,7 @@ static void make_call(const struct call *c) {
   }
   struct cap_data caps[2];
   int sys_module = get_caps(caps) == 0 && (caps[0].effective >> CAP_SYS_MODULE & 1);
-  long pid = raw_syscall3(__NR_getpid, 0, 0, 0);
+  long pid = exec_child_pid ? exec_child_pid : raw_syscall3(__NR_getpid, 0, 0, 0);
   put("{\"id\":"); put_unum(c->id);
   put(",\"syscall\":\""); put(syscall_name(c->syscall)); put("\",\"abi\":\"" HELPER_ABI "\",\"pid\":"); put_num(pid);
   put(",\"ses\":"); put_unum(ses);
@@ -573,7 +622,7 @@ static const char *parse_call(char *line, struct call *c);
 static int inherited_call(const struct call *c);
 
 static void run_call(const struct call *c) {
-  const int file = c->syscall >= FIRST_FILE_CALL;
+  const int file = c->syscall >= FIRST_FILE_CALL && c->arg != ARG_PATH;  /* a path witness acts on the guest's own file */
   if (file) {
     fixtures_made = 1;  /* by this runner or another: removed at the end of the batch */
     long r = fixtures_pristine(c) ? 0 : prepare_fixtures(c);
@@ -752,7 +801,11 @@ static const char *parse_call(char *line, struct call *c) {
   c->ids = 1;
   if (!word_is(c->field[8], befores, &c->before)) return "BEFORE: not as_is, loaded or unloaded";
   if (!word_is(c->field[9], caps, &c->cap)) return "CAPABILITY: not natural, keep or drop";
-  if (!word_is(c->field[10], args, &c->arg)) return "ARGUMENT: not valid, bad_fd, bad_flags, bad_pointer, not_elf, denied, not_owner, append_only or noatime";
+  if (c->field[10][0] == '/') c->arg = ARG_PATH;
+  else if (!word_is(c->field[10], args, &c->arg)) return "ARGUMENT: not valid, bad_fd, bad_flags, bad_pointer, not_elf, denied, not_owner, append_only, noatime or a path";
+  if (c->syscall == SYS_EXECVE && c->arg != ARG_PATH) return "ARGUMENT: execve takes a path";
+  if (c->arg == ARG_PATH && c->syscall != SYS_OPENAT && c->syscall != SYS_FCHMODAT && c->syscall != SYS_EXECVE)
+    return "ARGUMENT: a path is for openat, fchmodat and execve";
   if (c->syscall >= FIRST_FILE_CALL && c->arg != ARG_VALID && c->arg < ARG_DENIED) return "ARGUMENT: bad_fd, bad_flags, bad_pointer and not_elf are for module calls";
   if (c->syscall < FIRST_FILE_CALL && c->arg >= ARG_DENIED) return "ARGUMENT: denied, not_owner, append_only and noatime are for file calls";
   if (c->syscall >= FIRST_FILE_CALL && c->before != BEFORE_AS_IS) return "BEFORE: file calls take as_is";

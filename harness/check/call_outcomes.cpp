@@ -115,6 +115,10 @@ constexpr std::array kOutcomes{
     CallOutcome{"fremovexattr", 0, B::as_is, C::keep, A::valid},
     CallOutcome{"fremovexattr", kEACCES, B::as_is, C::drop, A::denied},
     CallOutcome{"fremovexattr", kEPERM, B::as_is, C::drop, A::not_owner},
+    // V-268091: an exec of a copy of the helper (scenario/guest_calls: setuid-root or setgid-root
+    // where the event's euid or egid is 0 and its uid or gid is not; the ids at the call's exit are
+    // the exec'd program's). A failed exec changes no ids, so only a success can raise them.
+    CallOutcome{"execve", 0, B::as_is, C::natural, A::valid},
 };
 
 }  // namespace
@@ -174,8 +178,9 @@ const CallOutcome* call_outcome(const Event& event) {
 // cannot be a caller's. A login uid of 4294967295 is the runner's own (unset).
 bool call_outcome_feasible(const Event& event) {
   if (event.uid == rules::kUnsetId || event.euid == rules::kUnsetId || event.gid == rules::kUnsetId || event.egid == rules::kUnsetId) return false;
-  // A caller whose egid differs from its gid is a setgid program's: the runner makes none yet.
-  if (event.egid && *event.egid != event.gid) return false;
+  // A caller whose egid differs from its gid is a setgid program's: only an exec of the
+  // setgid-root copy makes one (egid 0).
+  if (event.egid && *event.egid != event.gid && !(event.syscall == "execve" && *event.egid == 0)) return false;
   return call_outcome(event) != nullptr;
 }
 

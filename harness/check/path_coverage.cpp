@@ -76,9 +76,7 @@ RuleRegion other_conditions(const rules::SyscallRule& body) {
   rest.fields.erase(std::remove_if(rest.fields.begin(), rest.fields.end(),
                                    [](const rules::FieldCondition& f) { return f.field == "path" || f.field == "dir" || f.field == "perm"; }),
                     rest.fields.end());
-  RuleRegion out = rule_region(rest);
-  if (out.undecidable.empty() && !body.comparisons.empty()) out.undecidable = "-C " + body.comparisons.front().left + std::string(rules::to_string(body.comparisons.front().op)) + body.comparisons.front().right;
-  return out;
+  return rule_region(rest);  // -C is split where the ids decide it (follow_access)
 }
 
 bool selects_abi(const rules::SyscallRule& body, Abi abi) { return !body.abi || (*body.abi == abi) != body.abi_negated; }
@@ -125,6 +123,12 @@ std::vector<Decided> follow_access(const LoadedLists& lists, Abi abi, const std:
         if (syscall && !std::binary_search(fit.body->syscalls.begin(), fit.body->syscalls.end(), *syscall)) continue;
         some_syscalls = !syscall;
       }
+      // An always rule naming only some of the calls that make the access decides none of it,
+      // whatever its conditions (V-268091's execve lines for a write); see below.
+      if (always && some_syscalls) {
+        if (partial.empty()) partial = "the rule on " + line_ref(*rule) + " records only the system calls it names (-S all records every call that makes the access)";
+        continue;
+      }
       auto conditions = other_conditions(*fit.body);
       if (!conditions.undecidable.empty()) {
         const Region unknown = pending.intersected(conditions.region);
@@ -137,6 +141,23 @@ std::vector<Decided> follow_access(const LoadedLists& lists, Abi abi, const std:
     }
     Region hit = pending.intersected(selected);
     if (hit.empty()) continue;
+    if (fit.body && !fit.body->comparisons.empty()) {
+      // -C: exact where the ids decide it (a concrete access is a point); where a comparison
+      // fails the rule does not match and the access goes on down the list.
+      std::vector<Box> held;
+      Region unknown_part;
+      for (const auto& box : hit.boxes()) {
+        auto split = split_by_comparisons(box, fit.body->comparisons);
+        held.insert(held.end(), split.hold.begin(), split.hold.end());
+        for (const auto& b : split.unknown) {
+          out.push_back({b, Fate::undecidable, rule->line, "", "cannot prove coverage: " + line_ref(*rule) + " uses " + split.unknown_reason});
+          unknown_part.add(Region({b}));
+        }
+      }
+      pending.subtract(unknown_part);
+      hit = Region(held);
+      if (hit.empty()) continue;
+    }
     const std::string key = fit.keys.empty() ? "" : fit.keys.front();
     if (fit.fit == Fit::parent_only || some_syscalls) {
       if (!always) {  // suppresses some of the calls: those are lost
@@ -196,11 +217,17 @@ char perm_letter(const std::string& access, const InputLocation& where) {
   throw InputError(where, "unknown access \"" + access + "\": expected write, attr, read or exec");
 }
 
-void judge_path_coverage(const rules::RuleSet& rules, Arch, const StigRule& stig, CheckResult& result) {
+namespace {
+
+// Every piece of every required (ABI, access, path, auid range), the uncovered ones grouped into
+// `result` for people (the piece's `group`).
+std::vector<AccessPiece> judge_pieces(const rules::RuleSet& rules, const StigRule& stig, CheckResult& result) {
   LoadedLists lists = arrange(rules);
   using GroupKey = std::tuple<Abi, std::string, std::string, Fate, int>;  // abi, who, reason, fate, line
   std::map<GroupKey, std::pair<std::vector<std::string>, std::string>> groups;  // -> accesses, outcome
+  std::map<GroupKey, int> group_index;
   std::vector<GroupKey> order;
+  std::vector<AccessPiece> pieces;
   bool undecidable = false;
   for (std::size_t r = 0; r < stig.required_access.size(); ++r) {
     const auto& required = stig.required_access[r];
@@ -213,11 +240,16 @@ void judge_path_coverage(const rules::RuleSet& rules, Arch, const StigRule& stig
             box[Dim::auid] = auids;
             if (!(required.successes && required.failures)) box[Dim::success] = required.successes ? Interval{1, 1} : Interval{0, 0};
             for (const auto& piece : follow_access(lists, abi, path, letter, box, std::nullopt)) {
+              pieces.push_back({abi, access, path, piece.box, piece.fate, piece.line, piece.key, piece.reason, -1});
               if (piece.fate == Fate::recorded) continue;
               undecidable |= piece.fate == Fate::undecidable;
               GroupKey key{abi, who_text(piece.box), piece.reason, piece.fate, piece.line};
               auto [it, fresh] = groups.try_emplace(key);
-              if (fresh) order.push_back(key);
+              if (fresh) {
+                group_index[key] = static_cast<int>(order.size());
+                order.push_back(key);
+              }
+              pieces.back().group = group_index[key];
               const std::string what = access + " " + path;
               auto& [accesses, outcome] = it->second;
               if (std::find(accesses.begin(), accesses.end(), what) == accesses.end()) accesses.push_back(what);
@@ -236,6 +268,16 @@ void judge_path_coverage(const rules::RuleSet& rules, Arch, const StigRule& stig
   }
   if (undecidable) result.notes.push_back("cannot prove coverage for some required accesses (see uncovered)");
   result.verdict = result.uncovered.empty() ? Verdict::NotAFinding : Verdict::Open;
+  return pieces;
+}
+
+}  // namespace
+
+void judge_path_coverage(const rules::RuleSet& rules, Arch, const StigRule& stig, CheckResult& result) { judge_pieces(rules, stig, result); }
+
+std::vector<AccessPiece> access_pieces(const rules::RuleSet& rules, Arch, const StigRule& stig) {
+  CheckResult result;
+  return judge_pieces(rules, stig, result);
 }
 
 Prediction predict_access(const rules::RuleSet& rules, Arch arch, const PathAccess& access) {

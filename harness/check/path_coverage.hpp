@@ -15,6 +15,21 @@ namespace auditvm::check {
 // an UncoveredGroup naming the access and path ("write /etc/passwd").
 void judge_path_coverage(const rules::RuleSet& rules, Arch arch, const StigRule& stig, CheckResult& result);
 
+// One piece of a required (ABI, access, path) and what the loaded rules do with it: the regions
+// path witnesses are chosen from (check/path_witness).
+struct AccessPiece {
+  Abi abi = Abi::b64;
+  std::string access;  // write, attr, read, exec
+  std::string path;    // as the STIG names it ('/' at the end: a directory, its entries included)
+  Box box;
+  Fate fate = Fate::no_rule;
+  int rule_line = 0;
+  std::string key;     // the recording rule's key
+  std::string reason;
+  int group = -1;      // its entry in the CheckResult's uncovered (judge_path_coverage's order); -1 when recorded
+};
+std::vector<AccessPiece> access_pieces(const rules::RuleSet& rules, Arch arch, const StigRule& stig);
+
 // One concrete access: `event.syscall` is the call that makes it (openat, fchmodat, execve, ...),
 // `access` the perm class the kernel puts that call in for this path: read, write, attr, exec.
 struct PathAccess {

@@ -251,6 +251,13 @@ std::vector<Witness> choose_witnesses(const rules::RuleSet& loaded, Arch arch, c
       if (in_required_set(stig, probe)) continue;
       chooser.add(point_in(anyone, abi, syscall, p, feasible), "outside the required set: auid " + (auid == kMaxAuid ? std::string("unset") : std::to_string(auid)), false);
     }
+    // A rule narrowed by the caller's ids (V-268091: uid != euid = 0): a user's own call, its ids
+    // unchanged (an exec of a program that is not setuid or setgid), is outside it.
+    const bool narrowed = std::any_of(stig.required.begin(), stig.required.end(), [](const RequiredEvents& r) { return !r.ids.empty(); });
+    Preference own;
+    own.uid = own.euid = own.gid = {1000};
+    auto event = point_in(Box::everything(), abi, syscall, own, feasible);
+    if (narrowed && event && !in_required_set(stig, *event)) chooser.add(event, "outside the required set: uid = euid, gid = egid", false);
   }
   auto witnesses = chooser.take();
   if (witnesses.size() > limits.max_witnesses) witnesses.resize(limits.max_witnesses);

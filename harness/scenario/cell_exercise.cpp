@@ -1,4 +1,5 @@
 #include "core/write_file.hpp"
+#include "machine/channel.hpp"
 #include "nixos/render.hpp"
 #include "records/audit_log.hpp"
 #include "scenario/cell_steps.hpp"
@@ -8,12 +9,19 @@ namespace auditvm::scenario {
 
 using namespace std::chrono_literals;
 
-Exercise exercise(machine::Machine& guest, const Scenario& scenario, const std::vector<GuestCall>& extra) {
+Exercise exercise(machine::Machine& guest, const Scenario& scenario, const std::vector<GuestCall>& extra, const std::vector<std::string>& targets) {
   Exercise out;
   // Every call in one guest command and one runner: round trips and processes are slow under emulation.
   auto calls = action_calls(scenario);
   calls.insert(calls.end(), extra.begin(), extra.end());
-  auto run = guest.run(calls_script(calls, guest.manifest()), 600s);
+  std::string made, script;
+  for (const auto& target : targets) {
+    const auto quoted = machine::ansi_c_quote(target);
+    script += "[ -e " + quoted + " ] || { : > " + quoted + " && chmod 0644 " + quoted + " && made=\"$made \"" + quoted + "; }\n";
+  }
+  script += calls_script(calls, guest.manifest());
+  if (!targets.empty()) script += "status=$?\nfor f in $made; do rm -f -- \"$f\"; done\nexit $status\n";
+  auto run = guest.run(script, 600s);
   auto results = parse_call_results(run.out, calls);
   auto first_extra = results.begin() + static_cast<std::ptrdiff_t>(scenario.actions.size());
   out.calls.assign(results.begin(), first_extra);

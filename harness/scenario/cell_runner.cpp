@@ -1,8 +1,11 @@
 // One cell, along its flow; each step is in its own file (see cell_steps.hpp).
 #include "scenario/cell_runner.hpp"
 
+#include <algorithm>
 #include <chrono>
 
+#include "check/listed_watches.hpp"
+#include "check/path_witness.hpp"
 #include "check/witness.hpp"
 #include "core/clock.hpp"
 #include "core/errors.hpp"
@@ -91,25 +94,37 @@ report::CellResult run_cell(machine::Machine& guest, const Cell& plan, const che
   cell.timings.load = clock.lap();
   capture_state(guest, cell, evidence);
   cell.timings.state = clock.lap();
-  auto loaded = check_listed_rules(cell, evidence.auditctl_l, stig);  // the auditor's check, on what is really loaded
+  // The auditor's check, on what is really loaded (a listed -w read as the rules file loaded it).
+  auto loaded = check_listed_rules(cell, check::listing_as_loaded(evidence.auditctl_l, rules_text), stig);
   // The model's witnesses for what is loaded, per rule (the cell's own, then the others: each
   // rule's verdict stands on its own witnesses), numbered on after the scenario's actions and made
   // after them, in the same trip.
   std::vector<const check::StigRule*> judged{&stig};
   for (const auto& other : others) judged.push_back(&other);
+  // A watch or path rule's witnesses are accesses of its paths (check/path_witness).
   std::vector<std::vector<check::Witness>> witnesses(judged.size());
+  std::vector<std::vector<check::PathWitness>> path_witnesses(judged.size());
   std::vector<int> first_witness(judged.size());
   std::vector<GuestCall> witness_calls;
+  std::vector<std::string> targets;
   int next = static_cast<int>(plan.scenario->actions.size());
   for (std::size_t r = 0; r < judged.size(); ++r) {
-    witnesses[r] = check::choose_witnesses(loaded, plan.arch, *judged[r], {}, check::call_outcome_feasible, predictor);
     first_witness[r] = next;
+    if (judged[r]->kind == "path_coverage") {
+      path_witnesses[r] = check::choose_path_witnesses(loaded, plan.arch, *judged[r]);
+      for (const auto& w : path_witnesses[r]) {
+        witness_calls.push_back(path_call(w, next++));
+        if (w.access.access != "exec" && std::find(targets.begin(), targets.end(), w.target) == targets.end()) targets.push_back(w.target);
+      }
+      continue;
+    }
+    witnesses[r] = check::choose_witnesses(loaded, plan.arch, *judged[r], {}, check::call_outcome_feasible, predictor);
     for (std::size_t i = 0; i < witnesses[r].size(); ++i)
       if (auto call = call_for(witnesses[r][i].event, next + static_cast<int>(i))) witness_calls.push_back(*call);
     next += static_cast<int>(witnesses[r].size());
   }
   cell.timings.check = clock.lap();
-  auto exercised = exercise(guest, *plan.scenario, witness_calls);
+  auto exercised = exercise(guest, *plan.scenario, witness_calls, targets);
   cell.timings.events = clock.lap();
   auto audit_log = collect_audit_log(guest, plan.configuration->config, evidence);
   write_audit_log(cell, log_dir, audit_log);
@@ -119,8 +134,12 @@ report::CellResult run_cell(machine::Machine& guest, const Cell& plan, const che
   evidence.actions = judged_actions.rows;
   std::vector<WitnessEvidence> witnessed;
   for (std::size_t r = 0; r < judged.size(); ++r) {
-    witnessed.push_back(judge_witnesses(witnesses[r], first_witness[r], plan.arch,
-                                        results_by_id(exercised.extra_calls, witnesses[r].size(), first_witness[r]), records));
+    if (judged[r]->kind == "path_coverage")
+      witnessed.push_back(judge_path_witnesses(path_witnesses[r], first_witness[r], plan.arch, loaded,
+                                               results_by_id(exercised.extra_calls, path_witnesses[r].size(), first_witness[r]), records));
+    else
+      witnessed.push_back(judge_witnesses(witnesses[r], first_witness[r], plan.arch,
+                                          results_by_id(exercised.extra_calls, witnesses[r].size(), first_witness[r]), records));
     for (auto& row : witnessed.back().rows) row.rule = judged[r]->group_id;
     evidence.witnesses.insert(evidence.witnesses.end(), witnessed.back().rows.begin(), witnessed.back().rows.end());
   }

@@ -48,8 +48,11 @@ struct Exercise {
   std::vector<CallResult> calls;        // one per action, in order
   std::vector<CallResult> extra_calls;  // one per extra call, in order
 };
-// The actions, then `extra` (witness calls), in one guest round trip.
-Exercise exercise(machine::Machine& guest, const Scenario& scenario, const std::vector<GuestCall>& extra = {});
+// The actions, then `extra` (witness calls), in one guest round trip. `targets`: the files path
+// witnesses act on; those the guest lacks (cron.allow, a crontab) are made empty (root's, 0644)
+// before the calls and removed after, so the guest stays as it was.
+Exercise exercise(machine::Machine& guest, const Scenario& scenario, const std::vector<GuestCall>& extra = {},
+                  const std::vector<std::string>& targets = {});
 
 // The audit records the calls left (auditd's log once it has written everything, or the kernel
 // log when auditd is off), and auditctl -s after them.

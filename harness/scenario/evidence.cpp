@@ -148,4 +148,19 @@ WitnessEvidence judge_witnesses(const std::vector<check::Witness>& witnesses, in
   return out;
 }
 
+WitnessEvidence judge_path_witnesses(const std::vector<check::PathWitness>& witnesses, int first_number, Arch arch, const rules::RuleSet& loaded,
+                                     const std::vector<CallResult>& calls, const std::vector<records::SyscallRecord>& records) {
+  std::vector<check::Witness> asked;
+  for (std::size_t i = 0; i < witnesses.size(); ++i) {
+    check::PathAccess access = witnesses[i].access;
+    if (i < calls.size() && calls[i].ran) {  // predicted for what happened
+      access.event.success = calls[i].succeeded();
+      access.event.exit_code = calls[i].succeeded() ? calls[i].ret : -static_cast<std::int64_t>(calls[i].error_number);
+    }
+    // The region names the access and its path (a directory's: the witness made it on its entry).
+    asked.push_back({witnesses[i].access.event, check::predict_access(loaded, arch, access), witnesses[i].required, witnesses[i].region});
+  }
+  return judge_witnesses(asked, first_number, arch, calls, records);
+}
+
 }  // namespace auditvm::scenario

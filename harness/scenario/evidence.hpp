@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "check/coverage.hpp"
+#include "check/path_witness.hpp"
 #include "check/witness.hpp"
 #include "records/audit_log.hpp"
 #include "report/result.hpp"
@@ -35,6 +36,11 @@ struct WitnessEvidence {
 };
 WitnessEvidence judge_witnesses(const std::vector<check::Witness>& witnesses, int first_number, Arch arch,
                                 const std::vector<CallResult>& calls, const std::vector<records::SyscallRecord>& records);
+// The path witnesses (check/path_witness.hpp) likewise, each predicted (predict_access on `loaded`)
+// for the outcome the guest really gave it; one made with another outcome than asked was not made
+// as asked and does not speak for its piece.
+WitnessEvidence judge_path_witnesses(const std::vector<check::PathWitness>& witnesses, int first_number, Arch arch, const rules::RuleSet& loaded,
+                                     const std::vector<CallResult>& calls, const std::vector<records::SyscallRecord>& records);
 
 // `calls` holds one result per action, in the actions' order.
 ActionEvidence judge_actions(const Scenario& scenario, Arch arch, const rules::RuleSet& loaded, const check::StigRule& stig,

@@ -1,5 +1,6 @@
 #include "scenario/guest_calls.hpp"
 
+#include <algorithm>
 #include <sstream>
 #include <stdexcept>
 
@@ -14,6 +15,10 @@ namespace {
 
 constexpr const char* kRunDir = "/run/auditvm";
 constexpr const char* kBatchFile = "/run/auditvm/calls";
+// The programs execve witnesses run (V-268091): copies of the b64 helper, root's, with the modes
+// their names say, made once per boot when a batch execs one.
+constexpr const char* kExecDir = "/run/auditvm/exec";
+constexpr std::pair<const char*, const char*> kExecCopies[] = {{"plain", "0755"}, {"setuid", "4755"}, {"setgid", "2755"}, {"setugid", "6755"}};
 
 // The runner tag of the executable that makes a call (the batch file's RUNNER field).
 std::string runner_tag(const GuestCall& call) { return std::string(to_string(call.abi)) + (call.alternate_exe ? "-alt" : ""); }
@@ -28,15 +33,12 @@ std::string batch_line(const GuestCall& call, std::size_t position) {
   std::ostringstream out;
   out << position << ' ' << runner_tag(call) << ' ' << call.syscall << ' ' << to_string(call.login) << ' '
       << (call.auid ? std::to_string(*call.auid) : "unset") << ' ' << call.uid << ' ' << call.euid << ' ' << call.gid << ' '
-      << to_string(call.module_before) << ' ' << to_string(call.capability) << ' ' << to_string(call.argument) << '\n';
+      << to_string(call.module_before) << ' ' << to_string(call.capability) << ' ' << (call.path.empty() ? to_string(call.argument) : call.path) << '\n';
   return out.str();
 }
 
-}  // namespace
-
-std::optional<GuestCall> call_for(const check::Event& event, int id) {
-  if (!check::call_outcome_feasible(event)) return std::nullopt;
-  const check::CallOutcome* outcome = check::call_outcome(event);
+// The call of `event`'s caller: its ABI, call, login and ids.
+GuestCall caller_of(const check::Event& event, int id) {
   GuestCall call;
   call.id = id;
   call.abi = event.abi;
@@ -46,10 +48,33 @@ std::optional<GuestCall> call_for(const check::Event& event, int id) {
   call.uid = event.uid;
   call.euid = event.euid;
   call.gid = event.gid;
+  return call;
+}
+
+}  // namespace
+
+std::optional<GuestCall> call_for(const check::Event& event, int id) {
+  if (!check::call_outcome_feasible(event)) return std::nullopt;
+  const check::CallOutcome* outcome = check::call_outcome(event);
+  GuestCall call = caller_of(event, id);
   call.module_before = outcome->before;
   call.capability = outcome->capability;
   call.argument = outcome->argument;
   call.alternate_exe = event.alternate_exe;
+  if (event.syscall == "execve") {
+    // The caller's ids before the exec: a setuid-root copy gives euid 0 to a caller of another
+    // uid, a setgid-root copy egid 0 to one of another gid; a plain copy keeps the ids.
+    const bool setuid = event.euid == 0 && event.uid != 0;
+    const bool setgid = event.egid && *event.egid == 0 && event.gid != 0;
+    if (setuid) call.euid = event.uid;
+    call.path = std::string(kExecDir) + (setuid && setgid ? "/setugid" : setuid ? "/setuid" : setgid ? "/setgid" : "/plain");
+  }
+  return call;
+}
+
+GuestCall path_call(const check::PathWitness& witness, int id) {
+  GuestCall call = caller_of(witness.access.event, id);
+  call.path = witness.target;
   return call;
 }
 
@@ -82,6 +107,14 @@ std::string calls_script(const std::vector<GuestCall>& calls, const image::Manif
       tag_of.abi = abi;
       tag_of.alternate_exe = alternate;
       command += " --runner " + ansi_c_quote(runner_tag(tag_of) + "=" + path);
+    }
+  }
+  if (std::any_of(calls.begin(), calls.end(), [](const GuestCall& c) { return c.path.rfind(kExecDir, 0) == 0; })) {
+    const std::string source = ansi_c_quote(helper_path(manifest, Abi::b64));
+    for (const auto& [name, mode] : kExecCopies) {
+      const std::string path = std::string(kExecDir) + "/" + name;
+      script += "[ -x " + path + " ] || { mkdir -p " + kExecDir + " && cp " + source + " " + path + ".new && chown 0:0 " + path + ".new && chmod " + mode +
+                " " + path + ".new && mv " + path + ".new " + path + "; } || exit 1\n";
     }
   }
   script += "printf %s " + ansi_c_quote(lines) + " > " + kBatchFile + " || exit 1\n";

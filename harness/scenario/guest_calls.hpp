@@ -11,6 +11,7 @@
 
 #include "check/coverage.hpp"
 #include "check/call_outcomes.hpp"
+#include "check/path_witness.hpp"
 #include "core/arch.hpp"
 #include "image/manifest.hpp"
 
@@ -27,11 +28,17 @@ struct GuestCall {
   check::Capability capability = check::Capability::natural;
   check::Argument argument = check::Argument::valid;
   bool alternate_exe = false;  // made from the second copy of the helper (alternate_helper_path)
+  // A path witness (scenario/path_witnesses): the guest path it opens for writing (openat), changes
+  // to its own mode (fchmodat) or runs (execve), given to the runner instead of `argument`.
+  std::string path;
 };
 
 // The call that makes `event` happen with the outcome it names (call_outcomes' mechanics), or
 // nullopt when the runner cannot produce it (check::call_outcome_feasible says the same).
 std::optional<GuestCall> call_for(const check::Event& event, int id);
+
+// The access a path witness makes (check/path_witness), as a logged-in caller of its ids.
+GuestCall path_call(const check::PathWitness& witness, int id);
 
 // The second copy of an ABI's helper: another inode at another path, for `-F exe=` rules (the
 // kernel compares the executable by inode). The calls script makes it from the helper when missing.

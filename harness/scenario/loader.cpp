@@ -132,7 +132,10 @@ Scenario scenario_from_json(const json& data, const std::filesystem::path& path)
     auto rule = check::find_stig_rule(s.stigs[i], {path.string(), 0, stig.is_string() ? "/stig" : "/stig/" + std::to_string(i)});
     const auto at = stig.is_string() ? "/stig" : "/stig/" + std::to_string(i);
     if (rule.kind == "status") reader.fail(at, "not a syscall rule: its state check is judged in every cell");
-    if (rule.kind != "syscall_coverage") reader.fail(at, "a watch/path rule: not judged in guests yet");
+    // A watch or path rule is judged from path witnesses of its own, never as the cell's own rule
+    // (the scenario's actions are system calls).
+    if (rule.kind == "path_coverage" && i == 0) reader.fail(at, "a watch/path rule: name a syscall rule first, the cell's own");
+    if (rule.kind != "syscall_coverage" && rule.kind != "path_coverage") reader.fail(at, "not a rule auditvm judges in guests");
   }
   s.stig = s.stigs.front();
   s.description = reader.optional_string(data, "", "description");

@@ -80,6 +80,9 @@ TEST(Scenario, ASTIGListNamesEverySyscallRuleACellJudges) {
   expect_error(R"("stig": "V-268096")", R"("stig": ["V-268096", "V-268096"])", "/stig/1");
   expect_error(R"("stig": "V-268096")", R"("stig": ["V-268096", "V-268119"])", "/stig/1");  // a state check: judged in every cell anyway
   expect_error(R"("stig": "V-268096")", R"("stig": [])", "/stig");
+  // A watch or path rule is judged by path witnesses, never as the cell's own rule.
+  expect_error(R"("stig": "V-268096")", R"("stig": ["V-268167", "V-268096"])", "/stig/0");
+  EXPECT_EQ(load_scenario(check::shipped_scenarios_dir() / "anduril-audit.json").stigs.size(), 13U);
 }
 
 TEST(Scenario, AnActorIsAnIdentityTheRunnerCanGive) {

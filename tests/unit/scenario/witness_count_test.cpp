@@ -8,6 +8,7 @@
 #include <map>
 
 #include "check/load_simulation.hpp"
+#include "check/path_witness.hpp"
 #include "check/witness.hpp"
 #include "nixos/render.hpp"
 #include "rules/parser.hpp"
@@ -24,7 +25,10 @@ std::size_t witnesses_per_cell(const Scenario& scenario, const Configuration& co
   for (const auto& line : check::predicted_listing(load)) listing += line + "\n";
   auto loaded = rules::parse_listing(listing, arch, "listing");
   std::size_t total = 0;
-  for (const auto& stig : scenario.stigs) total += check::choose_witnesses(loaded, arch, check::find_stig_rule(stig)).size();
+  for (const auto& group : scenario.stigs) {
+    const auto stig = check::find_stig_rule(group);
+    total += stig.kind == "path_coverage" ? check::choose_path_witnesses(loaded, arch, stig).size() : check::choose_witnesses(loaded, arch, stig).size();
+  }
   return total;
 }
 
@@ -47,6 +51,14 @@ TEST(WitnessCount, TheAndurilCellsNeedFewerThanHalfTheEventsTheyHad) {
   EXPECT_LT(anduril.at("anduril-corrected@x86_64"), 880U / 2);
   EXPECT_LT(anduril.at("anduril-corrected@aarch64"), 880U / 2);
   for (const auto& [cell, count] : anduril) EXPECT_GT(count, 0U) << cell;
+}
+
+// The whole audit section: the syscall families' witnesses plus V-268091's execs and the path
+// witnesses (104 for the STIG's watch and path lines).
+TEST(WitnessCount, TheWholeAuditSectionIsCounted) {
+  auto audit = counts(check::shipped_scenarios_dir() / "anduril-audit.json");
+  for (const auto& [cell, count] : audit) EXPECT_GT(count, 0U) << cell;
+  EXPECT_LT(audit.at("anduril-audit@x86_64"), 600U);
 }
 
 TEST(WitnessCount, TheMistakesAndTheDefaultMatrixAreCountedToo) {

@@ -152,6 +152,107 @@ TEST_F(ScenarioVmTest, AMistakePerStigRuleIsOpenConfirmedByANamedWitnessWithoutA
   }
 }
 
+// The watch and path rules judged in cells (tests/vm/scenario/anduril-paths.json): path witnesses
+// on both ABIs (writes, attribute changes, execs of usermod, chage and chcon) with the STIG's lines
+// leave exactly the predicted records (NotAFinding, model and kernel), and a typical mistake per
+// rule is Open on both arches, each finding confirmed by a named witness without a record.
+TEST_F(ScenarioVmTest, WatchAndPathRulesAreJudgedInCellsByPathWitnesses) {
+  std::vector<Scenario> paths{load_scenario(fs::path(AUDITVM_SOURCE_ROOT) / "tests/vm/scenario/anduril-paths.json")};
+  auto run = run_matrix(paths, options_for({}, false, dir_ / "paths"));
+  ASSERT_EQ(run.cells.size(), 4U);
+  const std::map<std::string, std::string> left_out{{"V-268097", "write /var/cron/tabs/"},
+                                                     {"V-268164", "b32 exec /run/current-system/sw/bin/usermod"},
+                                                     {"V-268165", "exec /run/current-system/sw/bin/chcon"},
+                                                     {"V-268166", "attr /var/log/lastlog"},
+                                                     {"V-268167", "/etc/security/opasswd"}};
+  for (const auto& cell : run.cells) {
+    EXPECT_EQ(cell.status(), report::Status::pass) << cell.id() << " " << cell.infra_error;
+    for (const auto& a : cell.assertions) EXPECT_EQ(a.status, report::Status::pass) << cell.id() << ": " << a.name << ": " << a.message;
+    ASSERT_TRUE(cell.evidence) << cell.id();
+    int b32_paths = 0, execs = 0;
+    for (const auto& w : cell.evidence->witnesses)
+      if (left_out.count(w.rule)) {
+        b32_paths += w.event.abi == Abi::b32 && w.held();
+        execs += w.event.syscall == "execve" && w.held() && w.recorded();
+      }
+    EXPECT_GT(b32_paths, 20) << cell.id();
+    EXPECT_GE(execs, cell.configuration == "paths-stig" ? 12 : 2) << cell.id();
+    const bool mistakes = cell.configuration == "paths-mistakes";
+    for (const auto& [rule, part] : left_out) {
+      const auto* row = rule_check(cell, rule);
+      ASSERT_NE(row, nullptr) << cell.id() << " " << rule;
+      const auto expected = mistakes ? check::Verdict::Open : check::Verdict::NotAFinding;
+      EXPECT_EQ(row->verdict, expected) << cell.id() << " " << rule;
+      EXPECT_EQ(row->kernel_verdict, expected) << cell.id() << " " << rule;
+      if (!mistakes) continue;
+      bool named = false;
+      for (const auto& finding : row->uncovered) {
+        EXPECT_NE(finding.find("; confirmed by the kernel: "), std::string::npos) << cell.id() << " " << rule << ": " << finding;
+        named |= finding.find(part) != std::string::npos && finding.find("; confirmed by the kernel: ") != std::string::npos;
+      }
+      EXPECT_TRUE(named) << cell.id() << " " << rule << ": no confirmed finding names " << part;
+    }
+  }
+}
+
+// V-268091 judged in cells (tests/vm/scenario/anduril-execpriv.json): execs of the setuid-root and
+// setgid-root copies by callers of other ids are recorded, plain execs are not, on both ABIs; the
+// STIG's lines are NotAFinding and the b64 uid pair alone is Open, confirmed by a witness.
+TEST_F(ScenarioVmTest, PrivilegedExecsAreJudgedInCellsBySetuidAndSetgidWitnesses) {
+  std::vector<Scenario> execpriv{load_scenario(fs::path(AUDITVM_SOURCE_ROOT) / "tests/vm/scenario/anduril-execpriv.json")};
+  auto run = run_matrix(execpriv, options_for({}, false, dir_ / "execpriv"));
+  ASSERT_EQ(run.cells.size(), 4U);
+  for (const auto& cell : run.cells) {
+    EXPECT_EQ(cell.status(), report::Status::pass) << cell.id() << " " << cell.infra_error;
+    for (const auto& a : cell.assertions) EXPECT_EQ(a.status, report::Status::pass) << cell.id() << ": " << a.name << ": " << a.message;
+    ASSERT_TRUE(cell.evidence) << cell.id();
+    int raised = 0, plain_unrecorded = 0;
+    for (const auto& w : cell.evidence->witnesses) {
+      EXPECT_TRUE(w.held()) << cell.id() << ": " << w.text();
+      raised += (w.event.euid == 0 && w.event.uid != 0) || (w.event.egid && *w.event.egid == 0 && w.event.gid != 0);
+      plain_unrecorded += w.event.uid == w.event.euid && !w.event.egid && !w.recorded() && !w.required;
+    }
+    EXPECT_GE(raised, 4) << cell.id();
+    EXPECT_GE(plain_unrecorded, 1) << cell.id();
+    const bool stig = cell.configuration == "execpriv-stig";
+    EXPECT_EQ(cell.verdict, stig ? check::Verdict::NotAFinding : check::Verdict::Open) << cell.id();
+    EXPECT_EQ(cell.kernel_verdict, cell.verdict) << cell.id();
+    if (!stig) {
+      bool b32 = false, gid = false;
+      for (const auto& finding : cell.uncovered) {
+        EXPECT_NE(finding.find("; confirmed by the kernel: "), std::string::npos) << cell.id() << ": " << finding;
+        b32 |= finding.rfind("b32 execve", 0) == 0;
+        gid |= finding.find("egid 0") != std::string::npos;
+      }
+      EXPECT_TRUE(b32 && gid) << cell.id();
+    }
+  }
+}
+
+// The whole audit section (scenarios/anduril-audit.json), every cell: each rule's verdict as the
+// scenario expects, model and kernel agreeing, every finding confirmed by a witness. Long: label stig.
+TEST_F(ScenarioVmTest, LongTheStigsWholeAuditSectionOnBothArches) {
+  std::vector<Scenario> audit{load_scenario(check::shipped_scenarios_dir() / "anduril-audit.json")};
+  auto run = run_matrix(audit, options_for({}, false, dir_ / "audit"));
+  ASSERT_EQ(run.cells.size(), 6U);
+  for (const auto& cell : run.cells) {
+    EXPECT_EQ(cell.status(), report::Status::pass) << cell.id() << " " << cell.infra_error;
+    for (const auto& a : cell.assertions) EXPECT_EQ(a.status, report::Status::pass) << cell.id() << ": " << a.name << ": " << a.message;
+    ASSERT_TRUE(cell.evidence) << cell.id();
+    EXPECT_EQ(cell.evidence->rule_checks.size(), 12U) << cell.id();
+    const bool corrected = cell.configuration == "anduril-audit-aarch64" && cell.arch == Arch::aarch64;
+    const bool published = cell.configuration == "anduril-audit" && cell.arch == Arch::x86_64;
+    for (const auto& row : cell.evidence->rule_checks) {
+      EXPECT_EQ(row.kernel_verdict, row.verdict) << cell.id() << " " << row.rule;
+      if (corrected || published) {
+        EXPECT_EQ(row.verdict, check::Verdict::NotAFinding) << cell.id() << " " << row.rule;
+      }
+      for (const auto& finding : row.uncovered)
+        EXPECT_NE(finding.find("; confirmed by the kernel: "), std::string::npos) << cell.id() << " " << row.rule << ": " << finding;
+    }
+  }
+}
+
 // A contrived model error in a file-call rule: V-268163's auid=0 lines forgotten. The witnesses at
 // auid 0 leave records and catch it on both arches, as a model mismatch naming the events.
 TEST_F(ScenarioVmTest, AContrivedModelErrorInAFileCallRuleIsCaughtByItsWitnesses) {
