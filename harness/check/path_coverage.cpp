@@ -26,13 +26,16 @@ bool is_ancestor(const std::string& dir, const std::string& path) {
 
 // How a rule's path condition meets a required path. A required path ending in '/' is a directory
 // whose entries count too.
-enum class Fit { none, covers, parent_only };
+// listed_watch: a `-w` read from a listing alone that is a tree (covers) or one inode's `-F path=`
+// (on a directory: parent_only; on an ancestor: none), and nothing says which.
+enum class Fit { none, covers, parent_only, listed_watch };
 
 struct RuleFit {
   Fit fit = Fit::none;
   std::string perms;          // the rule's perm letters; empty: every access
   const rules::SyscallRule* body = nullptr;  // the exit rule's other conditions (none for a watch)
   std::vector<std::string> keys;
+  bool at_path = false;  // a watch of the required path itself (not of an ancestor)
 };
 
 RuleFit fit_of(const rules::Rule& rule, const std::string& required_path) {
@@ -44,6 +47,8 @@ RuleFit fit_of(const rules::Rule& rule, const std::string& required_path) {
     // the STIG names its directories with a trailing '/', as they are on NixOS.
     const std::string at = trimmed(watch->path);
     if (at == wanted || is_ancestor(at, wanted)) out.fit = Fit::covers;
+    if (out.fit == Fit::covers && watch->maybe_path_rule && (directory || at != wanted)) out.fit = Fit::listed_watch;
+    out.at_path = at == wanted;
     out.perms = watch->perms;
     out.keys = watch->keys;
     return out;
@@ -108,6 +113,16 @@ std::vector<Decided> follow_access(const LoadedLists& lists, Abi abi, const std:
     RuleFit fit = fit_of(*rule, path);
     if (fit.fit == Fit::none || !perm_allows(fit.perms, letter)) continue;
     if (fit.fit == Fit::parent_only && names_parent) fit.fit = Fit::covers;
+    // Either reading of a listed watch on the directory records an entry created or removed in it.
+    if (fit.fit == Fit::listed_watch && names_parent && fit.at_path) fit.fit = Fit::covers;
+    if (fit.fit == Fit::listed_watch) {
+      for (const auto& box : pending.boxes())
+        out.push_back({box, Fate::undecidable, rule->line, "",
+                       "cannot prove coverage: `auditctl -l` prints " + line_ref(*rule) +
+                           " alike for a -w watch (a tree) and for -F path= (one inode, no access to the entries), so only "
+                           "the rules file says which (--input rules)"});
+      return out;
+    }
     if (fit.fit == Fit::parent_only && creat_of_existing) {
       for (const auto& box : pending.boxes())
         out.push_back({box, Fate::undecidable, rule->line, "",

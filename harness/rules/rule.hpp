@@ -59,6 +59,9 @@ struct WatchRule {
   std::string perms;  // subset of "rwxa", empty = all
   std::vector<std::string> keys;
   std::vector<std::string> sent_fields;  // as in SyscallRule
+  // Read from `auditctl -l` alone: `-w PATH` there is also how an exit rule with only `-F path=PATH`
+  // and `-F perm=` lists, and on a directory the two record different accesses (check/path_coverage).
+  bool maybe_path_rule = false;
 };
 
 // `-d RULE` or `-W WATCH`: deletes the first loaded rule the kernel finds identical to the target.

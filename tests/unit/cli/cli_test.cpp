@@ -97,6 +97,23 @@ TEST_F(Cli, CheckSaysNotAFindingForTheStigFixAndOpenWithoutIt) {
   EXPECT_EQ(nlohmann::json::parse(none.out).at("status"), "Open");
 }
 
+// `auditctl -l` prints `-F path=/var/cron/tabs -F perm=wa` (one inode: no crontab write recorded,
+// measured in cells) exactly as the STIG's `-w /var/cron/tabs/` (a tree): from a listing alone the
+// check cannot say NotAFinding; the rules file can.
+TEST_F(Cli, CheckOfAListingCannotTellAWatchedDirectoryFromAPathRule) {
+  const std::string others = "-w /var/cron/cron.allow -p wa -k services\n-w /var/cron/cron.deny -p wa -k services\n";
+  auto listed = auditvm({"check", "--stig", "V-268097", "--rules", file("listed.txt", "-w /var/cron/tabs -p wa -k services\n" + others)});
+  EXPECT_EQ(listed.exit_code, 1) << listed.out << listed.err;
+  EXPECT_THAT(listed.out, HasSubstr("Open"));
+  EXPECT_THAT(listed.out, HasSubstr("cannot prove coverage"));
+  auto rules = auditvm({"check", "--stig", "V-268097", "--input", "rules", "--rules", file("stig.rules", "-w /var/cron/tabs/ -p wa -k services\n" + others)});
+  EXPECT_EQ(rules.exit_code, 0) << rules.out << rules.err;
+  EXPECT_THAT(rules.out, HasSubstr("NotAFinding"));
+  // A watched file reads the same either way.
+  auto passwd = auditvm({"check", "--stig", "V-268166", "--rules", file("lastlog.txt", "-w /var/log/lastlog -p wa -k logins\n")});
+  EXPECT_EQ(passwd.exit_code, 0) << passwd.out << passwd.err;
+}
+
 TEST_F(Cli, CheckReadsStandardInput) {
   auto result = shell("cat '" + file("fix.rules", kStigFix) + "' | \"$AUDITVM\" check --rules - --arch aarch64");
   EXPECT_EQ(result.exit_code, 0) << result.err;
