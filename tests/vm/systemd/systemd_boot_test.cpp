@@ -23,7 +23,8 @@ TEST_P(SystemdBoot, KernelParamsJournaldAuditSocketAndStoppingTheRulesUnit) {
   auto base = image::find_image(GetParam(), image::with_init(image::default_suite(), image::GuestInit::systemd));
   ASSERT_TRUE(base) << "build the image first: auditvm image build --arch all --guest systemd";
   auto config = nixos::load_config(nlohmann::json::parse(R"({"security":{"audit":{"enable":true,"backlogLimit":4096,
-      "rules":["-w /etc/auditvm-probe -p wa -k jprobe"]},"auditd":{"enable":false}}})"), "config.json");
+      "rules":["-w /etc/auditvm-probe -p wa -k jprobe",
+      "-a always,exit -F path=/run/current-system/sw/bin/usermod -F perm=x -F auid>=1000 -F auid!=unset -k privileged-usermod"]},"auditd":{"enable":false}}})"), "config.json");
   auto manifest = scenario::configured_systemd_guest(*base, config);
   EXPECT_TRUE(manifest.configuration_built_in);
   const fs::path logs = test::make_temp_dir("systemd-boot");
@@ -46,6 +47,10 @@ TEST_P(SystemdBoot, KernelParamsJournaldAuditSocketAndStoppingTheRulesUnit) {
   EXPECT_NE(status.find("enabled 1\n"), std::string::npos) << status;
   EXPECT_NE(status.find("backlog_limit 4096\n"), std::string::npos) << status;
   EXPECT_EQ(run("systemctl is-active audit-rules-nixos.service").out, "active\n");
+  // The STIG's path rules name /run/current-system/sw/bin, linked before the rules load (NixOS's
+  // stage 2 links it before systemd starts), so they load at boot as on NixOS.
+  EXPECT_EQ(run("readlink /run/current-system").out, "/opt/auditvm/system\n");
+  EXPECT_NE(run("auditctl -l").out.find("path=/run/current-system/sw/bin/usermod"), std::string::npos) << run("auditctl -l").out;
 
   // No auditd: journald's audit socket takes the records into the journal.
   ASSERT_EQ(run("touch /etc/auditvm-probe").exit_status, 0);
