@@ -16,8 +16,10 @@ namespace {
 constexpr const char* kRunDir = "/run/auditvm";
 constexpr const char* kBatchFile = "/run/auditvm/calls";
 // The programs execve witnesses run (V-268091): copies of the b64 helper, root's, with the modes
-// their names say, made once per boot when a batch execs one.
-constexpr const char* kExecDir = "/run/auditvm/exec";
+// their names say, made once per boot when a batch execs one. Not under /run: systemd mounts it
+// nosuid, so a setuid copy there runs with the caller's ids (measured in the systemd guest; NixOS
+// keeps its setuid wrappers in a mount of their own, /run/wrappers).
+constexpr const char* kExecDir = "/opt/auditvm/exec";
 constexpr std::pair<const char*, const char*> kExecCopies[] = {{"plain", "0755"}, {"setuid", "4755"}, {"setgid", "2755"}, {"setugid", "6755"}};
 
 // The runner tag of the executable that makes a call (the batch file's RUNNER field).

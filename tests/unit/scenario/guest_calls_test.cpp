@@ -86,7 +86,7 @@ TEST(CallFor, EveryStigSyscallHasTheOutcomesItsRuleRequires) {
           raised.euid = 0;
           auto call = call_for(raised, 0);
           ASSERT_TRUE(call);
-          EXPECT_EQ(call->path, "/run/auditvm/exec/setuid");
+          EXPECT_EQ(call->path, "/opt/auditvm/exec/setuid");
           EXPECT_EQ(call->uid, 1000U);
           EXPECT_EQ(call->euid, 1000U);  // before the exec
           auto setgid = event(syscall.c_str(), 0);
@@ -94,10 +94,10 @@ TEST(CallFor, EveryStigSyscallHasTheOutcomesItsRuleRequires) {
           setgid.gid = 1000;
           setgid.egid = 0;
           ASSERT_TRUE(call_for(setgid, 0));
-          EXPECT_EQ(call_for(setgid, 0)->path, "/run/auditvm/exec/setgid");
+          EXPECT_EQ(call_for(setgid, 0)->path, "/opt/auditvm/exec/setgid");
           auto plain = setgid;
           plain.egid.reset();
-          EXPECT_EQ(call_for(plain, 0)->path, "/run/auditvm/exec/plain");
+          EXPECT_EQ(call_for(plain, 0)->path, "/opt/auditvm/exec/plain");
           EXPECT_FALSE(call_for(event(syscall.c_str(), 13), 0));
           checked++;
           continue;
