@@ -115,20 +115,17 @@ std::vector<Decided> follow_access(const LoadedLists& lists, Abi abi, const std:
     if (fit.fit == Fit::parent_only && names_parent) fit.fit = Fit::covers;
     // Either reading of a listed watch on the directory records an entry created or removed in it.
     if (fit.fit == Fit::listed_watch && names_parent && fit.at_path) fit.fit = Fit::covers;
-    if (fit.fit == Fit::listed_watch) {
-      for (const auto& box : pending.boxes())
-        out.push_back({box, Fate::undecidable, rule->line, "",
-                       "cannot prove coverage: `auditctl -l` prints " + line_ref(*rule) +
-                           " alike for a -w watch (a tree) and for -F path= (one inode, no access to the entries), so only "
-                           "the rules file says which (--input rules)"});
+    // What is still pending cannot be decided past this rule.
+    auto undecidable_rest = [&](const std::string& why) {
+      for (const auto& box : pending.boxes()) out.push_back({box, Fate::undecidable, rule->line, "", "cannot prove coverage: " + why});
       return out;
-    }
-    if (fit.fit == Fit::parent_only && creat_of_existing) {
-      for (const auto& box : pending.boxes())
-        out.push_back({box, Fate::undecidable, rule->line, "",
-                       "cannot prove coverage: the path= rule on " + line_ref(*rule) + " matches an O_CREAT open of an existing entry on 6.1, not on 6.12"});
-      return out;
-    }
+    };
+    if (fit.fit == Fit::listed_watch)
+      return undecidable_rest("`auditctl -l` prints " + line_ref(*rule) +
+                              " alike for a -w watch (a tree) and for -F path= (one inode, no access to the entries), so only "
+                              "the rules file says which (--input rules)");
+    if (fit.fit == Fit::parent_only && creat_of_existing)
+      return undecidable_rest("the path= rule on " + line_ref(*rule) + " matches an O_CREAT open of an existing entry on 6.1, not on 6.12");
     Region selected({Box::everything()});
     bool always = true, some_syscalls = false;
     if (fit.body) {
