@@ -19,9 +19,10 @@
  *               renameat unlinkat chown fchown fchownat lchown chmod fchmod fchmodat setxattr
  *               lsetxattr fsetxattr removexattr lremovexattr fremovexattr (where the ABI has it), execve
  *   LOGIN       inherited: a child sets the login uid and ids, then forks the caller (every command
- *               of a logged-in user; the child stays for the next calls of the same identity, as a
- *               login shell does, so each identity logs in once); self: a child sets them and
- *               calls itself (a login daemon's session process)
+ *               of a logged-in user, as a login shell runs them); self: a child sets them and calls
+ *               itself (a login daemon's session process). Either way the caller process stays for
+ *               every call of the same identity in the batch (see sessions), so each identity
+ *               logs in once
  *   AUID        decimal login uid, or unset (left as the runner's, which must be unset)
  *   UID EUID GID  setgroups(0), setresgid(GID,GID,GID), setresuid(UID,EUID,EUID)
  *   BEFORE      as_is | loaded | unloaded: the runner (root, login uid unset) puts the module there first
@@ -41,9 +42,10 @@
  *               for writing, nothing written), fchmodat (its own mode) and execve (run, output
  *               discarded; the line's pid is the process that exec'd), see path_access
  * Calls run in file order, one after the other, whichever runner makes them. Each prints one line:
- *   {"id":N,"syscall":..,"abi":..,"pid":..,"ses":..,"auid":..,"uid":..,"euid":..,"gid":..,
+ *   {"id":N,"syscall":..,"abi":..,"pid":..,"comm":"call-N","ses":..,"auid":..,"uid":..,"euid":..,"gid":..,
  *    "cap_sys_module":true|false,"exe":"..","ret":..,"errno":..,"error":".."}
- * (ids as the caller saw them), or when a step before the call failed
+ * (ids as the caller saw them; comm: the mark in the call's records, see mark_call, absent for a
+ * single call and for execve, whose pid is the child's), or when a step before the call failed
  *   {"id":N,"abi":..,"setup_failed":"STEP","errno":..,"error":".."}
  *
  * Exit 0: every call was made or reported; 2: usage or a bad batch file (no call was made);
@@ -67,7 +69,7 @@
 #define BAD_ADDRESS 16      /* below every mmap_min_addr: never mapped */
 #define BAD_FINIT_FLAGS 0x100 /* no MODULE_INIT_* flag */
 #define MAX_RUNNERS 8
-#define CALLER_REFUSED 4  /* a batch caller's exit status: it printed its line, and the kernel refused its call */
+enum { CALL_UNANSWERED, CALL_REFUSED, CALL_SUCCEEDED };  /* a caller's answer for a call */
 
 /* Without libc: the compiler may still emit calls to these for initialisers (volatile keeps the
  * loops from being turned back into such calls). */
@@ -76,7 +78,6 @@ void *memcpy(void *dest, const void *src, __SIZE_TYPE__ n) { volatile char *d = 
 
 static char module_image[8 << 20]; /* init_module needs the image in memory; .bss costs no file space */
 static unsigned long module_len;
-static int batch_mode;             /* --batch or --serve: callers tell the runner whether the kernel refused their call */
 static long module_fd = -1;        /* opened once: every finit_module caller inherits it */
 static long module_error;          /* why the module could not be opened or read (negative errno) */
 static const char *module_path, *module_name;
@@ -322,8 +323,9 @@ static unsigned long pristine_text(const struct call *c, char *text) {
 
 /* Whether the fixtures are as prepare_fixtures makes them for this caller: its marker is written
  * last when they are made and removed before every call, and put back only after a call the
- * kernel refused (a refused call changes nothing), so a runner killed anywhere never leaves a
- * marker on changed fixtures. Saves remaking 14 inodes (about 75 system calls) per refused call. */
+ * kernel refused (a refused call changes nothing) or one whose success changes nothing either
+ * (success_keeps_fixtures), so a runner killed anywhere never leaves a marker on changed
+ * fixtures. Saves remaking 14 inodes (about 75 system calls) per such call. */
 static int fixtures_pristine(const struct call *c) {
   char want[72], have[72];
   unsigned long n = pristine_text(c, want);
@@ -519,8 +521,25 @@ static long path_access(const struct call *c) {
   return n == (long)sizeof e ? e : 0;
 }
 
-/* Makes the call and prints what the caller saw; never returns. */
-static void make_call(const struct call *c) {
+/* The mark a batch caller puts on its call: its comm (PR_SET_NAME) "call-ID", which the kernel writes
+ * in every record of the call (comm=), so that one caller process can make many calls and each
+ * record still names its own call. No rule field filters on comm: the mark changes no verdict. */
+#define PR_SET_NAME 15
+static char call_comm[16];
+static void mark_call(const struct call *c) {
+  unsigned long n = 5, u = c->id;
+  char digits[24];
+  int d = 0;
+  call_comm[0] = 'c'; call_comm[1] = 'a'; call_comm[2] = 'l'; call_comm[3] = 'l'; call_comm[4] = '-';
+  do { digits[d++] = '0' + u % 10; u /= 10; } while (u);
+  while (d && n < sizeof call_comm - 1) call_comm[n++] = digits[--d];
+  call_comm[n] = 0;
+  raw_syscall3(__NR_prctl, PR_SET_NAME, (long)call_comm, 0);
+}
+
+/* Makes the call and prints what the caller saw; returns what the kernel returned. A step before
+ * the call that fails ends the caller with its setup line (exit 3). */
+static long make_call(const struct call *c) {
   static const char not_elf[8] = {'a', 'u', 'd', 'i', 't', 'v', 'm', 0};
   long ret;
   /* Who the caller is, read before the call: reading /proc opens files, which open rules record
@@ -547,6 +566,8 @@ static void make_call(const struct call *c) {
   long pid = exec_child_pid ? exec_child_pid : raw_syscall3(__NR_getpid, 0, 0, 0);
   put("{\"id\":"); put_unum(c->id);
   put(",\"syscall\":\""); put(syscall_name(c->syscall)); put("\",\"abi\":\"" HELPER_ABI "\",\"pid\":"); put_num(pid);
+  /* An exec'd child is a process of its own, its comm the program's: its pid alone names it. */
+  if (call_comm[0] && !exec_child_pid) { put(",\"comm\":"); put_string(call_comm); }
   put(",\"ses\":"); put_unum(ses);
   put(",\"auid\":"); put_unum(auid);
   put(",\"uid\":"); put_unum((unsigned long)raw_syscall3(NR_GETUID, 0, 0, 0));
@@ -558,28 +579,19 @@ static void make_call(const struct call *c) {
   put(",\"errno\":"); put_num(ret < 0 ? -ret : 0);
   put(",\"error\":\""); put(errno_name(ret < 0 ? -ret : 0)); put("\"}");
   flush();
-  leave(ret < 0 && batch_mode ? CALLER_REFUSED : 0);
+  exec_child_pid = 0;
+  return ret;
 }
 
 static long fork_process(void) { return raw_syscall3(__NR_clone, SIGCHLD, 0, 0); }
 
-/* Waits for a caller; its own line is printed unless it died without one (exit 0, 3 or 4 say it
- * did). Returns whether the kernel refused its call (exit 4: nothing was changed). */
-static int reap(const struct call *c, long pid, const char *who) {
-  int status = 0;
-  long r;
-  do r = raw_syscall4(__NR_wait4, pid, (long)&status, 0, 0); while (r == -4);
+/* Why a caller process ended without answering for call c: status 3 says it printed the call's
+ * setup line; a signal or any other status gets a line here (a signal in the errno field). */
+static void report_death(const struct call *c, long r, int status, const char *who) {
   int code = status >> 8 & 0xff;
   if (r < 0) setup_line(c, "wait", r);
-  else if ((status & 0x7f) != 0) setup_line(c, who, -(long)(status & 0x7f)); /* killed: errno field holds the signal */
-  else if (code != 0 && code != 3 && code != CALLER_REFUSED) setup_line(c, who, -(long)code);
-  return r >= 0 && (status & 0x7f) == 0 && code == CALLER_REFUSED;
-}
-
-/* A caller that sets its own login uid and ids after its fork, then calls. */
-static void caller_process(const struct call *c) {
-  become_caller(c);
-  make_call(c);
+  else if ((status & 0x7f) != 0) setup_line(c, who, -(long)(status & 0x7f));
+  else if (code != 3) setup_line(c, who, -(long)code);
 }
 
 /* Whether the module is loaded (listed in /proc/modules, whatever its state). */
@@ -619,7 +631,19 @@ static long bring_module(int before) {
 }
 
 static const char *parse_call(char *line, struct call *c);
-static int inherited_call(const struct call *c);
+static int session_call(const struct call *c);
+
+/* Whether a file call that succeeded left the fixtures as prepare_fixtures made them, in all an
+ * outcome depends on (names, owners, modes, flags, xattrs, contents; not times): opens for reading,
+ * creat and truncations of the empty f, chown -1 -1 and chmod 0644 of the 0644 o, a handle's open. */
+static int success_keeps_fixtures(const struct call *c) {
+  switch (c->syscall) {
+    case SYS_OPEN: case SYS_OPENAT: case SYS_CREAT: case SYS_TRUNCATE: case SYS_FTRUNCATE: case SYS_OPEN_BY_HANDLE_AT:
+    case SYS_CHOWN: case SYS_FCHOWN: case SYS_FCHOWNAT: case SYS_LCHOWN: case SYS_CHMOD: case SYS_FCHMOD: case SYS_FCHMODAT:
+      return c->arg == ARG_VALID;
+    default: return 0;
+  }
+}
 
 static void run_call(const struct call *c) {
   const int file = c->syscall >= FIRST_FILE_CALL && c->arg != ARG_PATH;  /* a path witness acts on the guest's own file */
@@ -633,16 +657,8 @@ static void run_call(const struct call *c) {
     long r = bring_module(c->before);
     if (r < 0) { setup_line(c, c->before == BEFORE_LOADED ? "module_before loaded" : "module_before unloaded", r); return; }
   }
-  int refused;
-  if (!c->login_self) {
-    refused = inherited_call(c);
-  } else {
-    long pid = fork_process();
-    if (pid < 0) { setup_line(c, "fork", pid); return; }
-    if (pid == 0) caller_process(c);
-    refused = reap(c, pid, "caller died");
-  }
-  if (file && refused) mark_pristine(c);
+  int answer = session_call(c);
+  if (file && (answer == CALL_REFUSED || (answer == CALL_SUCCEEDED && success_keeps_fixtures(c)))) mark_pristine(c);
 }
 
 /* A call line as the batch file has it ('\n' ended), to send to another process. */
@@ -667,34 +683,75 @@ static int read_line(long fd, char *line, unsigned long size) {
   return 1;
 }
 
-/* ---- login sessions: a logged-in caller's process, kept for its identity's next calls ---- */
+/* ---- sessions: one caller process per identity, kept for all of its calls ---- */
 
-/* The child that set a login uid and ids forks one caller per call, as a login shell runs a
- * user's commands: one login (one LOGIN record, one session id) for all calls of an identity,
- * each caller forked with the credentials the kernel judges it by. */
+/* A caller process makes every call of one identity (executable, login mode, login uid, ids,
+ * capabilities) in a batch, one after the other as the runner hands them over, instead of one
+ * process per call: the fork, exit and wait of a process were most of what a call cost. What the
+ * kernel judges is as before. Task rules judge a process at its fork: a self caller is forked by
+ * the runner (root, login uid unset) and sets its login uid and ids itself, as a login daemon's
+ * session process does; an inherited caller is forked by a session process that set them first,
+ * as a login shell runs a user's commands (one login, one session id, per identity). The calls'
+ * records are told apart by the mark each call puts in them (mark_call); each call's descriptors
+ * are closed after it, so every call starts from the same table. */
 #define MAX_SESSIONS 64
-struct session { int used, auid_mode, cap; unsigned long auid, uid, euid, gid, last; long fd, pid; };
+struct session { int used, login_self, auid_mode, cap; unsigned long auid, uid, euid, gid, last; long fd, pid; };
 static struct session sessions[MAX_SESSIONS];
 static unsigned long session_clock;
 static long peer_fds[MAX_RUNNERS];  /* this runner's sockets to other runners, closed in sessions */
 
 static int same_identity(const struct session *s, const struct call *c) {
-  return s->used && s->auid_mode == c->auid_mode && (c->auid_mode != AUID_SET || s->auid == c->auid) && s->uid == c->uid &&
-         s->euid == c->euid && s->gid == c->gid && s->cap == c->cap;
+  return s->used && s->login_self == c->login_self && s->auid_mode == c->auid_mode && (c->auid_mode != AUID_SET || s->auid == c->auid) &&
+         s->uid == c->uid && s->euid == c->euid && s->gid == c->gid && s->cap == c->cap;
 }
 
-/* Ends a session; its status 3 means it printed why it failed for the call that started it. */
-static int end_session(struct session *s) {
+/* Ends a session: its caller sees the end of its socket and leaves. With c, the session died
+ * during c: says why unless it printed c's setup line. */
+static void end_session(struct session *s, const struct call *c) {
   int status = 0;
+  long r;
   raw_syscall3(__NR_close, s->fd, 0, 0);
-  raw_syscall4(__NR_wait4, s->pid, (long)&status, 0, 0);
+  do r = raw_syscall4(__NR_wait4, s->pid, (long)&status, 0, 0); while (r == -4);
   s->used = 0;
-  return (status & 0x7f) == 0 && (status >> 8 & 0xff) == 3;
+  if (c) report_death(c, r, status, "caller died");
 }
 
 static void end_sessions(void) {
   for (int i = 0; i < MAX_SESSIONS; i++)
-    if (sessions[i].used) end_session(&sessions[i]);
+    if (sessions[i].used) end_session(&sessions[i], 0);
+}
+
+/* Where a caller keeps its socket and the module's descriptor, above every descriptor a call opens
+ * (they fill up to OPENED_FD). */
+#define KEPT_FD 256
+#define F_DUPFD_CLOEXEC 1030
+#ifndef __NR_close_range
+#define __NR_close_range 436
+#endif
+static void close_call_fds(void) {
+  if (raw_syscall3(__NR_close_range, 3, KEPT_FD - 1, 0) == 0) return;
+  for (long i = 3; i < KEPT_FD; i++) raw_syscall3(__NR_close, i, 0, 0);  /* kernels before 5.9 */
+}
+
+/* Makes the calls handed over on fd one by one; answers "r" when the kernel refused one, "\n" else. */
+static void caller_loop(long fd) {
+  long sock = raw_syscall3(__NR_fcntl, fd, F_DUPFD_CLOEXEC, KEPT_FD);
+  if (sock < 0) leave(1);
+  if (module_fd >= 0) {
+    long moved = raw_syscall3(__NR_fcntl, module_fd, F_DUPFD_CLOEXEC, KEPT_FD + 1);
+    if (moved >= 0) module_fd = moved;
+  }
+  close_call_fds();
+  char line[1024];
+  while (read_line(sock, line, sizeof line)) {
+    struct call c = {0};
+    if (parse_call(line, &c)) leave(2);
+    mark_call(&c);
+    long ret = make_call(&c);
+    close_call_fds();
+    if (raw_syscall3(__NR_write, sock, (long)(ret < 0 ? "r" : "\n"), 1) != 1) leave(0);
+  }
+  leave(0);
 }
 
 static void session_process(const struct call *first, long fd) {
@@ -703,18 +760,16 @@ static void session_process(const struct call *first, long fd) {
   for (int i = 0; i < MAX_RUNNERS; i++)
     if (peer_fds[i]) raw_syscall3(__NR_close, peer_fds[i], 0, 0);
   become_caller(first);
-  char line[1024];
-  while (read_line(fd, line, sizeof line)) {
-    struct call c = {0};
-    if (parse_call(line, &c)) leave(2);
-    long pid = fork_process();
-    int refused = 0;
-    if (pid < 0) setup_line(&c, "fork caller", pid);
-    else if (pid == 0) make_call(&c);
-    else refused = reap(&c, pid, "caller died");
-    if (raw_syscall3(__NR_write, fd, (long)(refused ? "r" : "\n"), 1) != 1) leave(0);
-  }
-  leave(0);
+  if (first->login_self) caller_loop(fd);
+  long pid = fork_process();
+  if (pid < 0) setup_failed(first, "fork caller", pid);
+  if (pid == 0) caller_loop(fd);
+  raw_syscall3(__NR_close, fd, 0, 0);  /* the caller's alone: when it dies, the runner sees its end */
+  int status = 0;
+  long r;
+  do r = raw_syscall4(__NR_wait4, pid, (long)&status, 0, 0); while (r == -4);
+  if (r >= 0 && (status & 0x7f)) raw_syscall3(__NR_kill, raw_syscall3(__NR_getpid, 0, 0, 0), status & 0x7f, 0);  /* die as the caller did */
+  leave(r < 0 ? 1 : status >> 8 & 0xff);
 }
 
 static struct session *session_for(const struct call *c) {
@@ -727,7 +782,7 @@ static struct session *session_for(const struct call *c) {
       if (!sessions[i].used) { s = &sessions[i]; break; }
       if (sessions[i].last < s->last) s = &sessions[i];
     }
-    if (s->used) end_session(s);  /* the least recently used one */
+    if (s->used) end_session(s, 0);  /* the least recently used one */
     int sv[2];
     long r = raw_syscall4(__NR_socketpair, AF_UNIX, SOCK_STREAM | O_CLOEXEC, 0, (long)sv);
     if (r < 0) { setup_line(c, "socketpair", r); return 0; }
@@ -735,22 +790,25 @@ static struct session *session_for(const struct call *c) {
     if (pid == 0) { raw_syscall3(__NR_close, sv[0], 0, 0); session_process(c, sv[1]); }
     raw_syscall3(__NR_close, sv[1], 0, 0);
     if (pid < 0) { raw_syscall3(__NR_close, sv[0], 0, 0); setup_line(c, "fork", pid); return 0; }
-    s->used = 1; s->auid_mode = c->auid_mode; s->auid = c->auid; s->uid = c->uid; s->euid = c->euid; s->gid = c->gid; s->cap = c->cap;
+    s->used = 1; s->login_self = c->login_self; s->auid_mode = c->auid_mode; s->auid = c->auid; s->uid = c->uid; s->euid = c->euid;
+    s->gid = c->gid; s->cap = c->cap;
     s->fd = sv[0]; s->pid = pid;
   }
   s->last = ++session_clock;
   return s;
 }
 
-/* Returns whether the kernel refused the call (the session's answer "r"). */
-static int inherited_call(const struct call *c) {
+/* Has the identity's caller make the call; returns its answer: the kernel refused it ("r") or not
+ * ("\n"), or none (the caller died, or a step before the call failed). */
+static int session_call(const struct call *c) {
   struct session *s = session_for(c);
-  if (!s) return 0;
+  if (!s) return CALL_UNANSWERED;
   char line[1024], ack;
   unsigned long len = format_line(c, line, sizeof line);
-  if (raw_syscall3(__NR_write, s->fd, (long)line, len) == (long)len && raw_syscall3(__NR_read, s->fd, (long)&ack, 1) == 1) return ack == 'r';
-  if (!end_session(s)) setup_line(c, "session died", 0);
-  return 0;
+  if (raw_syscall3(__NR_write, s->fd, (long)line, len) == (long)len && raw_syscall3(__NR_read, s->fd, (long)&ack, 1) == 1)
+    return ack == 'r' ? CALL_REFUSED : CALL_SUCCEEDED;
+  end_session(s, c);
+  return CALL_UNANSWERED;
 }
 
 /* Reads the module once: finit_module callers share the descriptor, init_module callers the image. */
@@ -956,7 +1014,6 @@ long start_c(long *stack) {
     } else usage("unknown option", a);
   }
   if (serving || batch_file) {
-    batch_mode = 1;
     if (!module_path || !module_name) usage("--module and --name are required", 0);
     open_module();
     if (serving) serve();
@@ -982,5 +1039,6 @@ long start_c(long *stack) {
   }
   become_caller(&single);
   make_call(&single);
+  leave(0);
   return 0;
 }

@@ -58,6 +58,7 @@ std::vector<SyscallRecord> parse_audit_log(const std::string& text) {
         record.euid = static_cast<std::uint32_t>(number(field(au.get(), "euid")));
         record.gid = static_cast<std::uint32_t>(number(field(au.get(), "gid")));
         record.ses = static_cast<std::uint32_t>(number(field(au.get(), "ses")));
+        record.comm = unquote(field(au.get(), "comm"));
         record.key = unquote(field(au.get(), "key"));
         const char* line = auparse_get_record_text(au.get());
         record.text = line ? line : "";

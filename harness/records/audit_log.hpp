@@ -17,6 +17,7 @@ struct SyscallRecord {
   std::int64_t exit = 0;
   long pid = 0;
   std::uint32_t auid = 0, uid = 0, euid = 0, gid = 0, ses = 0;
+  std::string comm;         // the process's name: the guest runner's mark of the call (call-ID)
   std::string key;          // empty when (null)
   std::string module_name;  // from a KERN_MODULE record of the same event
   std::string text;         // the raw SYSCALL record line, as evidence

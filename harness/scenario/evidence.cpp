@@ -2,28 +2,13 @@
 
 #include <algorithm>
 
-#include "rules/syscall_table.hpp"
+#include "scenario/call_records.hpp"
 
 namespace auditvm::scenario {
 namespace {
 
 using report::Assertion;
 using report::Status;
-
-// The kernel's records of one call: its pid, syscall number, arch and return value. (The caller
-// opens /proc files before the call, and sets its own login uid through one: records of those
-// opens have other exit values, the runner keeping their descriptors open.)
-std::vector<const records::SyscallRecord*> records_of(const CallResult& call, Arch arch, Abi abi, const std::string& syscall,
-                                                      const std::vector<records::SyscallRecord>& records) {
-  int number = rules::syscall_number(arch, abi, syscall).value_or(-1);
-  std::vector<const records::SyscallRecord*> mine;
-  if (!call.ran) return mine;
-  const long exit = call.succeeded() ? call.ret : -call.error_number;
-  for (const auto& record : records)
-    if (record.pid == call.pid && record.syscall == number && record.arch == audit_arch_value(arch, abi) && record.exit == exit)
-      mine.push_back(&record);
-  return mine;
-}
 
 // A record must say what the call did (its return value: an open's descriptor, or 0), who made it,
 // and carry the key of the rule that recorded it.

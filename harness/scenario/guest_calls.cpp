@@ -158,6 +158,7 @@ std::vector<CallResult> parse_call_results(const std::string& output, const std:
         continue;
       }
       result.pid = j.at("pid").get<long>();
+      if (j.contains("comm")) result.comm = j.at("comm").get<std::string>();
       result.session = j.at("ses").get<std::uint32_t>();
       result.auid = j.at("auid").get<std::uint32_t>();
       result.uid = j.at("uid").get<std::uint32_t>();

@@ -54,6 +54,9 @@ struct CallResult {
   bool ran = false;          // false: the call was not made (setup_failed says why, raw what came back)
   std::string setup_failed;  // the step that failed before the call ("setresuid", "module_before loaded", ...)
   long pid = 0;
+  // The mark the caller put on the call (its comm, "call-ID"), written by the kernel in the call's
+  // records: one caller process makes many calls. Empty for an exec'd child (its own process).
+  std::string comm;
   std::uint32_t session = 0, auid = 0, uid = 0, euid = 0, gid = 0;
   bool cap_sys_module = false;  // CAP_SYS_MODULE was in the caller's effective set
   std::string exe;              // /proc/self/exe of the caller

@@ -40,7 +40,18 @@ TEST(AuditLog, ReadsB32FailuresAndNullKeys) {
   EXPECT_FALSE(records[0].success);
   EXPECT_EQ(records[0].exit, -1);
   EXPECT_EQ(records[0].ses, 7U);
+  EXPECT_EQ(records[0].comm, "modhelper-b32");
   EXPECT_EQ(records[0].key, "");
+}
+
+TEST(AuditLog, ReadsTheCommTheGuestRunnerMarksACallWith) {
+  // The guest runner names each call's caller "call-ID" just before the call (guest/modhelper).
+  auto records = parse_audit_log(
+      "type=SYSCALL msg=audit(1795583923.564:40): arch=c000003e syscall=313 success=no exit=-1 a0=3 a1=4 a2=0 a3=0 items=0 ppid=9 "
+      "pid=300 auid=1000 uid=0 gid=0 euid=0 suid=0 fsuid=0 egid=0 sgid=0 fsgid=0 tty=(none) ses=7 comm=\"call-4711\" "
+      "exe=\"/opt/auditvm/modhelper-b64\" key=\"module_chng\"\n");
+  ASSERT_EQ(records.size(), 1U);
+  EXPECT_EQ(records[0].comm, "call-4711");
 }
 
 TEST(AuditLog, KernelLogLinesBecomeAuditdLines) {

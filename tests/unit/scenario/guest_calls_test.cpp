@@ -262,10 +262,13 @@ TEST(CallsScript, RunsEveryCallInOrderFromTheExecutableAsked) {
     EXPECT_EQ(results[i].auid, rules::kUnsetId);
     EXPECT_EQ(results[i].exe, i >= 3 ? (dir / "alternate/modhelper-b64").string() : m.helpers["b64"]) << results[i].raw;
     EXPECT_NE(results[i].ret, 0);  // no module can be loaded from this file
+    EXPECT_EQ(results[i].comm, "call-" + std::to_string(i)) << results[i].raw;  // each call's mark, whatever its process
     pids.insert(results[i].pid);
   }
   EXPECT_FALSE(results[1].cap_sys_module);  // dropped
-  EXPECT_EQ(pids.size(), calls.size());      // a caller process each
+  // A caller process per identity: the last two calls are the alternate copy's, inherited, natural.
+  EXPECT_EQ(results[4].pid, results[5].pid);
+  EXPECT_EQ(pids.size(), calls.size() - 1);
   EXPECT_NE(fs::status(dir / "alternate/modhelper-b64").permissions() & fs::perms::owner_exec, fs::perms::none);
   EXPECT_NE(fs::hard_link_count(dir / "alternate/modhelper-b64"), 2U);
   fs::remove_all(dir);
@@ -277,7 +280,7 @@ std::vector<GuestCall> three_calls() {
 
 std::string line(int position, const std::string& syscall, const std::string& abi, int pid, int ret, int error_number, const std::string& error) {
   return "{\"id\":" + std::to_string(position) + ",\"syscall\":\"" + syscall + "\",\"abi\":\"" + abi + "\",\"pid\":" + std::to_string(pid) +
-         ",\"ses\":7,\"auid\":1000,\"uid\":1000,\"euid\":0,\"gid\":100,\"cap_sys_module\":true,\"exe\":\"/opt/auditvm/modhelper-" + abi +
+         ",\"comm\":\"call-" + std::to_string(position) + "\",\"ses\":7,\"auid\":1000,\"uid\":1000,\"euid\":0,\"gid\":100,\"cap_sys_module\":true,\"exe\":\"/opt/auditvm/modhelper-" + abi +
          "\",\"ret\":" + std::to_string(ret) + ",\"errno\":" + std::to_string(error_number) + ",\"error\":\"" + error + "\"}\n";
 }
 
@@ -289,6 +292,7 @@ TEST(CallResults, ComeBackInTheCallsOrderWithTheirIds) {
   EXPECT_EQ(results[0].id, 10);
   EXPECT_TRUE(results[0].ran);
   EXPECT_EQ(results[0].pid, 301);
+  EXPECT_EQ(results[0].comm, "call-0");
   EXPECT_EQ(results[0].ret, 0);
   EXPECT_EQ(results[1].error, "EEXIST");
   EXPECT_EQ(results[1].error_number, 17);

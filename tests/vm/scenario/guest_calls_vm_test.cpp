@@ -4,6 +4,8 @@
 // exe= rule on the copy).
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cerrno>
 #include <map>
 #include <set>
 
@@ -12,6 +14,7 @@
 #include "machine/machine.hpp"
 #include "records/audit_log.hpp"
 #include "rules/syscall_table.hpp"
+#include "scenario/call_records.hpp"
 #include "scenario/guest_calls.hpp"
 #include "scenario/guest_commands.hpp"
 #include "support/temp_dir.hpp"
@@ -95,7 +98,16 @@ TEST_P(GuestCallsVmTest, EachMechanicGivesTheOutcomeItIsChosenFor) {
     }
   auto results = run(calls);
   ASSERT_EQ(results.size(), calls.size());
-  std::set<long> pids;
+  // One caller process per identity (executable, login mode, login uid, ids, capabilities), each
+  // call with its own mark.
+  auto identity = [](const GuestCall& c) {
+    return std::string(to_string(c.abi)) + (c.alternate_exe ? " alt " : " ") + std::string(to_string(c.login)) + " " + std::to_string(*c.auid) +
+           " " + std::to_string(c.uid) + " " + std::to_string(c.euid) + " " + std::to_string(c.gid) + " " +
+           std::string(check::to_string(c.capability));
+  };
+  std::map<std::string, std::set<long>> pids_of;
+  std::map<long, std::set<std::string>> identities_of;
+  std::set<std::string> marks;
   for (std::size_t i = 0; i < calls.size(); ++i) {
     const auto& call = calls[i];
     const auto& result = results[i];
@@ -109,27 +121,24 @@ TEST_P(GuestCallsVmTest, EachMechanicGivesTheOutcomeItIsChosenFor) {
     EXPECT_EQ(result.gid, call.gid) << result.raw;
     EXPECT_EQ(result.exe, call.alternate_exe ? alternate_helper_path(call.abi) : guest_->manifest().helpers.at(std::string(to_string(call.abi))))
         << result.raw;
-    pids.insert(result.pid);
+    EXPECT_EQ(result.comm, "call-" + std::to_string(i)) << result.raw;
+    pids_of[identity(call)].insert(result.pid);
+    identities_of[result.pid].insert(identity(call));
+    marks.insert(result.comm);
   }
-  EXPECT_EQ(pids.size(), calls.size());
-  // An identity's inherited calls come from one login (one session, as a user's commands); every
-  // self-set login is a session of its own.
+  EXPECT_EQ(marks.size(), calls.size());
+  for (const auto& [who, pids] : pids_of) EXPECT_EQ(pids.size(), 1U) << who;
+  for (const auto& [pid, who] : identities_of) EXPECT_EQ(who.size(), 1U) << pid;
+  // Each identity logged in once (one session id, as a user's commands), whichever login mode;
+  // distinct identities are distinct logins.
   std::map<std::string, std::set<std::uint32_t>> sessions_of;
-  std::set<std::uint32_t> self_sessions;
-  std::size_t self_calls = 0;
+  std::set<std::uint32_t> sessions;
   for (std::size_t i = 0; i < calls.size(); ++i) {
-    const auto& c = calls[i];
-    if (c.login == check::LoginMode::self) {
-      self_calls++;
-      self_sessions.insert(results[i].session);
-      continue;
-    }
-    sessions_of[std::string(to_string(c.abi)) + (c.alternate_exe ? "alt " : " ") + std::to_string(c.uid) + " " + std::to_string(c.euid) + " " +
-                std::string(check::to_string(c.capability))]
-        .insert(results[i].session);
+    sessions_of[identity(calls[i])].insert(results[i].session);
+    sessions.insert(results[i].session);
   }
-  for (const auto& [identity, sessions] : sessions_of) EXPECT_EQ(sessions.size(), 1U) << identity;
-  EXPECT_EQ(self_sessions.size(), self_calls);
+  for (const auto& [who, ids] : sessions_of) EXPECT_EQ(ids.size(), 1U) << who;
+  EXPECT_EQ(sessions.size(), sessions_of.size());
   // The alternate executables are copies: other inodes than the helpers.
   for (Abi abi : all_abis()) {
     const std::string main = guest_->manifest().helpers.at(std::string(to_string(abi))), copy = alternate_helper_path(abi);
@@ -188,15 +197,14 @@ TEST_P(GuestCallsVmTest, EachFileCallMechanicGivesItsOutcomeAndTheKernelRecordsI
     if (result.succeeded()) {
       EXPECT_EQ(result.ret, check::success_exit(calls[i].syscall)) << describe(calls[i]) << ": " << result.raw;
     }
-    int number = rules::syscall_number(arch, calls[i].abi, calls[i].syscall).value_or(-1);
-    // The call's own record: the caller's opens of /proc before it have other exit values.
+    // The call's own record: the caller's opens of /proc before it have other exit values, its
+    // other calls other marks.
     int found = 0;
-    for (const auto& record : records)
-      if (record.pid == result.pid && record.key == "files" && record.syscall == number &&
-          record.exit == (result.succeeded() ? result.ret : -result.error_number)) {
+    for (const auto* record : records_of(result, arch, calls[i].abi, calls[i].syscall, records))
+      if (record->key == "files") {
         ++found;
-        EXPECT_EQ(record.success, result.succeeded()) << record.text;
-        EXPECT_EQ(record.auid, 1000U) << record.text;
+        EXPECT_EQ(record->success, result.succeeded()) << record->text;
+        EXPECT_EQ(record->auid, 1000U) << record->text;
       }
     EXPECT_EQ(found, 1) << describe(calls[i]) << ": " << result.raw;
   }
@@ -235,19 +243,21 @@ TEST_P(GuestCallsVmTest, TheKernelSeesHowTheLoginUidWasSetAndWhichExecutableCall
       {check::LoginMode::inherited, 1000, false, true},
       {check::LoginMode::self, 1000, true, false},
   };
+  // Each case twice in a row: identical calls of one caller process, each with its own record or none.
   std::vector<GuestCall> calls;
   std::vector<bool> recorded;
   for (Abi abi : all_abis())
-    for (const auto& c : cases) {
-      GuestCall call = base;
-      call.id = static_cast<int>(calls.size());
-      call.abi = abi;
-      call.login = c.login;
-      call.auid = c.auid;
-      call.alternate_exe = c.alternate;
-      calls.push_back(call);
-      recorded.push_back(c.recorded);
-    }
+    for (const auto& c : cases)
+      for (int twice = 0; twice < 2; ++twice) {
+        GuestCall call = base;
+        call.id = static_cast<int>(calls.size());
+        call.abi = abi;
+        call.login = c.login;
+        call.auid = c.auid;
+        call.alternate_exe = c.alternate;
+        calls.push_back(call);
+        recorded.push_back(c.recorded);
+      }
   auto results = run(calls);
   must(sync_audit_log_script("auditvm-guest-calls"));
   auto records = records::parse_audit_log(guest_->read_file(kAuditLog, 120s));
@@ -255,16 +265,22 @@ TEST_P(GuestCallsVmTest, TheKernelSeesHowTheLoginUidWasSetAndWhichExecutableCall
     ASSERT_TRUE(results[i].ran) << results[i].raw;
     EXPECT_EQ(results[i].error, "EPERM") << results[i].raw;
     EXPECT_EQ(results[i].auid, *calls[i].auid) << results[i].raw;
+    if (i % 2) EXPECT_EQ(results[i].pid, results[i - 1].pid) << "one caller process for both: " << results[i].raw;
     int found = 0;
-    for (const auto& record : records)
-      if (record.pid == results[i].pid && record.key == "runner") {
+    for (const auto* record : records_of(results[i], GetParam(), calls[i].abi, calls[i].syscall, records))
+      if (record->key == "runner") {
         ++found;
-        EXPECT_EQ(record.auid, *calls[i].auid) << record.text;
-        EXPECT_EQ(record.exit, -1) << record.text;
+        EXPECT_EQ(record->auid, *calls[i].auid) << record->text;
+        EXPECT_EQ(record->exit, -EPERM) << record->text;
       }
     EXPECT_EQ(found, recorded[i] ? 1 : 0) << describe(calls[i]) << " login " << to_string(calls[i].login) << " auid " << *calls[i].auid
                                           << ": " << results[i].raw;
   }
+  // And no record of these callers that is no call's: every one is counted above.
+  std::set<long> pids;
+  for (const auto& r : results) pids.insert(r.pid);
+  const auto ours = std::count_if(records.begin(), records.end(), [&](const records::SyscallRecord& r) { return r.key == "runner" && pids.count(r.pid); });
+  EXPECT_EQ(ours, std::count(recorded.begin(), recorded.end(), true));
 }
 
 INSTANTIATE_TEST_SUITE_P(Arches, GuestCallsVmTest, testing::Values(Arch::x86_64, Arch::aarch64),
