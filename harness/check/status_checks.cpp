@@ -6,7 +6,7 @@
 namespace auditvm::check {
 namespace {
 
-// name=value pairs of /proc/cmdline, or the field of auditctl -s.
+// name=value pairs of /proc/cmdline, or the field of auditctl -s or of the services' lines.
 std::optional<std::string> lookup(const std::string& source, const std::string& text, const std::string& name) {
   if (source != "cmdline") return parse_auditctl_status(text).text(name);
   std::istringstream in(text);
@@ -59,15 +59,18 @@ std::optional<std::int64_t> AuditctlStatus::number(const std::string& name) cons
   return out;
 }
 
-StatusResult evaluate_status(const StigRule& stig, const std::string& proc_cmdline, const std::string& auditctl_status) {
+StatusResult evaluate_status(const StigRule& stig, const GuestState& guest) {
   StatusResult result{stig.group_id, Verdict::NotAFinding, {}};
+  const auto init = parse_auditctl_status(guest.services).text("init");
   for (const auto& condition : stig.status.value("all", nlohmann::json::array())) {
     std::string source = condition.value("source", "");
     std::string name = condition.value("name", "");
     std::string op = condition.value("op", "=");
     const auto& expected = condition["value"];
-    std::string where = source == "cmdline" ? "the kernel command line" : "auditctl -s";
-    auto actual = lookup(source, source == "cmdline" ? proc_cmdline : auditctl_status, name);
+    if (condition.contains("init") && init != condition["init"].get<std::string>()) continue;
+    std::string where = source == "cmdline" ? "the kernel command line" : source == "services" ? "the guest's audit services" : "auditctl -s";
+    const std::string& text = source == "cmdline" ? guest.cmdline : source == "services" ? guest.services : guest.auditctl_status;
+    auto actual = lookup(source, text, name);
     if (!actual) result.reasons.push_back(name + " is not set on " + where);
     else if (!holds(*actual, op, expected))
       result.reasons.push_back(name + " is " + *actual + " on " + where + ", required " + op + " " +

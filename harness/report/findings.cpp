@@ -125,6 +125,7 @@ std::string status_check_details(const CellResult& cell, const StatusCheckRow& c
   for (const auto& reason : check.reasons) out << "Not met: " << reason << "\n";
   out << "\n/proc/cmdline: " << cell.evidence->cmdline;
   out << "\nauditctl -s:\n" << cell.evidence->auditctl_s_before;
+  if (!cell.evidence->services.empty()) out << "\nThe audit services and package:\n" << cell.evidence->services;
   return out.str();
 }
 

@@ -47,6 +47,7 @@ json to_json(const CellEvidence& evidence) {
   out["cmdline"] = evidence.cmdline;
   out["uname_r"] = evidence.uname_r;
   out["auditctl_v"] = evidence.auditctl_v;
+  out["services"] = evidence.services;
   out["status_checks"] = json::array();
   for (const auto& check : evidence.status_checks)
     out["status_checks"].push_back({{"rule", check.rule}, {"status", std::string(check::to_string(check.verdict))}, {"reasons", check.reasons}});

@@ -86,7 +86,7 @@ struct LoadOutput {
   std::string output;
 };
 
-// A state check (V-268092, V-268093, V-268119) read from /proc/cmdline and `auditctl -s`.
+// A state check (V-268080, 090, 092, 093, 119) read from /proc/cmdline, `auditctl -s` and the audit services.
 struct StatusCheckRow {
   std::string rule;
   Verdict verdict = Verdict::Open;
@@ -121,6 +121,7 @@ struct CellEvidence {
   std::string cmdline;            // /proc/cmdline
   std::string uname_r;            // the kernel the guest runs
   std::string auditctl_v;         // the audit userspace it runs
+  std::string services;           // its audit services and package (check::GuestState::services)
   std::vector<StatusCheckRow> status_checks;
   std::vector<RuleCheckRow> rule_checks;  // the other syscall rules, in the scenario's order
   std::vector<ActionRow> actions;

@@ -119,6 +119,7 @@ struct Reader {
     // Older results have no uname_r or auditctl_v.
     if (in.contains("uname_r")) out.uname_r = get<std::string>(in, "uname_r", p);
     if (in.contains("auditctl_v")) out.auditctl_v = get<std::string>(in, "auditctl_v", p);
+    if (in.contains("services")) out.services = get<std::string>(in, "services", p);  // older results: none
     const auto& checks = member(in, "status_checks", p);
     for (std::size_t i = 0; i < checks.size(); ++i) {
       const std::string cp = p + "/status_checks/" + std::to_string(i);

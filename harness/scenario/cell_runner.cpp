@@ -92,7 +92,7 @@ report::CellResult run_cell(machine::Machine& guest, const Cell& plan, const che
   report::CellEvidence evidence;
   std::string rules_text = apply_configuration(guest, *plan.configuration, cell, evidence);
   cell.timings.load = clock.lap();
-  capture_state(guest, cell, evidence);
+  capture_state(guest, plan.configuration->config, cell, evidence);
   cell.timings.state = clock.lap();
   // The auditor's check, on what is really loaded (a listed -w read as the rules file loaded it).
   auto loaded = check_listed_rules(cell, check::listing_as_loaded(evidence.auditctl_l, rules_text), stig);

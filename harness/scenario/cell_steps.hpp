@@ -36,8 +36,9 @@ void add_assertion(report::CellResult& cell, std::string name, bool ok, std::str
 std::string apply_configuration(machine::Machine& guest, const Configuration& configuration, report::CellResult& cell,
                                 report::CellEvidence& evidence);
 
-// auditctl -l, auditctl -s and /proc/cmdline, and the state checks (V-268092, 093, 119) on them.
-void capture_state(machine::Machine& guest, report::CellResult& cell, report::CellEvidence& evidence);
+// auditctl -l, auditctl -s, /proc/cmdline and the audit services, and the state checks (V-268080,
+// 090, 092, 093, 119) on them.
+void capture_state(machine::Machine& guest, const nixos::NixosConfig& config, report::CellResult& cell, report::CellEvidence& evidence);
 
 // The STIG check on what auditctl -l showed: the model's verdict and its reasons. Returns the
 // rules as loaded, for predicting each action.

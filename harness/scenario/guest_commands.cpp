@@ -185,8 +185,29 @@ std::vector<GuestCall> action_calls(const Scenario& scenario) {
   return calls;
 }
 
+std::string audit_services_script(const std::string& audit_unit) {
+  const std::string unit = machine::ansi_c_quote(audit_unit);
+  // /run/systemd/system exists exactly when systemd is PID 1 (sd_booted(3)).
+  return "if [ -d /run/systemd/system ]; then\n"
+         "  echo init systemd\n"
+         "  echo \"auditd $(systemctl is-active auditd.service)\"\n"
+         "  echo \"audit $(systemctl is-active " + unit + ")\"\n"
+         "  echo audit_unit " + unit + "\n"
+         "else\n"
+         "  echo init other\n"
+         "  if pidof auditd >/dev/null; then echo auditd active; else echo auditd inactive; fi\n"
+         "fi\n"
+         // The audit package's programs the STIG's checks run (auditctl, auditd, ausearch, augenrules is Red Hat's).
+         "missing=; for p in auditctl auditd ausearch; do command -v $p >/dev/null || missing=\"$missing $p\"; done\n"
+         "if [ -z \"$missing\" ]; then echo audit_package installed; else echo \"audit_package missing$missing\"; fi\n";
+}
+
 std::string sync_audit_log_script(const std::string& marker) {
-  return std::string(kNapSetup) + "auditctl -m " + marker + " >/dev/null 2>&1\n"
+  // With auditing off the kernel records nothing, and drops user messages, the marker too
+  // (audit_receive_msg): nothing is on its way to the log. NixOS leaves it off with auditd running
+  // when audit-rules-nixos fails at boot (ExecStopPost: auditctl -e 0, -D) after journald started.
+  return std::string(kNapSetup) + "auditctl -s | grep -qx 'enabled 0' && exit 0\n"
+         "auditctl -m " + marker + " >/dev/null 2>&1\n"
          "i=0; while ! grep -q " + marker + " " + kAuditLog + " 2>/dev/null && [ $i -lt 500 ]; do " + nap("0.02") + "; i=$((i+1)); done\n"
          "grep -q " + marker + " " + kAuditLog;
 }

@@ -71,7 +71,13 @@ std::string booted_load_output_script(const nixos::NixosConfig& config);
 // actions before it, as the scenario's expectations were written.
 std::vector<GuestCall> action_calls(const Scenario& scenario);
 
-// Waits until auditd has written everything sent before this point (a user message as a marker).
+// What the guest says of its audit services and package, for the state checks (V-268080,
+// V-268090; check::GuestState's `services` lines): under systemd, `systemctl is-active` of
+// auditd.service and of `audit_unit` (the NixOS module's rules unit); otherwise whether auditd runs.
+std::string audit_services_script(const std::string& audit_unit);
+
+// Waits until auditd has written everything sent before this point (a user message as a marker;
+// none with auditing off, when the kernel sends auditd nothing).
 std::string sync_audit_log_script(const std::string& marker);
 
 // `auditctl -R` output: "There was an error in line N of FILE" and the message before it.

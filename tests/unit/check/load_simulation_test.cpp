@@ -115,39 +115,59 @@ TEST(StatusChecks, BootParametersAndRuntimeStateMustBothHold) {
   const std::string status_1024 = "enabled 1\nfailure 1\npid 120\nbacklog_limit 1024\nlost 0\nloginuid_immutable 0 unlocked\n";
   const std::string status_8192 = "enabled 1\nbacklog_limit 8192\nloginuid_immutable 1 locked\n";
   auto audit = find_stig_rule("V-268092");
-  EXPECT_EQ(evaluate_status(audit, "console=ttyS0 audit=1", status_1024).verdict, Verdict::NotAFinding);
-  EXPECT_EQ(evaluate_status(audit, "console=ttyS0", status_1024).verdict, Verdict::Open);
+  EXPECT_EQ(evaluate_status(audit, {"console=ttyS0 audit=1", status_1024, ""}).verdict, Verdict::NotAFinding);
+  EXPECT_EQ(evaluate_status(audit, {"console=ttyS0", status_1024, ""}).verdict, Verdict::Open);
   auto backlog = find_stig_rule("V-268093");
   // NixOS's default: the STIG's 8192 on the command line, but the module re-sets -b 1024 at runtime.
-  auto split = evaluate_status(backlog, "audit=1 audit_backlog_limit=8192", status_1024);
+  auto split = evaluate_status(backlog, {"audit=1 audit_backlog_limit=8192", status_1024, ""});
   EXPECT_EQ(split.verdict, Verdict::Open);
   ASSERT_EQ(split.reasons.size(), 1U);
   EXPECT_NE(split.reasons[0].find("backlog_limit is 1024 on auditctl -s"), std::string::npos);
-  EXPECT_EQ(evaluate_status(backlog, "audit_backlog_limit=8192", status_8192).verdict, Verdict::NotAFinding);
+  EXPECT_EQ(evaluate_status(backlog, {"audit_backlog_limit=8192", status_8192, ""}).verdict, Verdict::NotAFinding);
   auto immutable = find_stig_rule("V-268119");
-  EXPECT_EQ(evaluate_status(immutable, "", status_1024).verdict, Verdict::Open);
-  EXPECT_EQ(evaluate_status(immutable, "", status_8192).verdict, Verdict::NotAFinding);
+  EXPECT_EQ(evaluate_status(immutable, {"", status_1024, ""}).verdict, Verdict::Open);
+  EXPECT_EQ(evaluate_status(immutable, {"", status_8192, ""}).verdict, Verdict::NotAFinding);
 }
 
 
-// V-268080 (audit and auditd enabled) and V-268090 (the audit service active, V1R2's check) from
-// what the guest's kernel shows: auditing enabled (1, or 2 when locked) and auditd registered.
-TEST(StatusChecks, AuditEnabledAndTheDaemonRunningAreReadFromAuditctlStatus) {
+// V-268080 (audit and auditd enabled; V1R2: `systemctl is-active` of audit and auditd) and V-268090
+// (the audit package installed; V1R2: the audit service active) from what the guest shows: the
+// kernel's enabled flag and auditd's registration, the services (systemd's word on its units, or
+// whether auditd runs where PID 1 is not systemd) and the audit package's programs.
+TEST(StatusChecks, AuditDaemonAndPackageAreReadFromTheGuestsServices) {
   auto daemon = find_stig_rule("V-268080");
-  auto service = find_stig_rule("V-268090");
-  for (const char* running : {"enabled 1\npid 120\n", "enabled 2\npid 7\n"}) {
-    EXPECT_EQ(evaluate_status(daemon, "", running).verdict, Verdict::NotAFinding) << running;
-    EXPECT_EQ(evaluate_status(service, "", running).verdict, Verdict::NotAFinding) << running;
-  }
-  // auditd off (the kernel log is the record path): the audit service did its part, the daemon is missing.
-  auto no_daemon = evaluate_status(daemon, "", "enabled 1\npid 0\n");
+  auto package = find_stig_rule("V-268090");
+  const std::string systemd_up = "init systemd\nauditd active\naudit active\naudit_unit audit-rules-nixos.service\naudit_package installed\n";
+  const std::string busybox_up = "init other\nauditd active\naudit_package installed\n";
+  for (const auto& services : {systemd_up, busybox_up})
+    for (const char* running : {"enabled 1\npid 120\n", "enabled 2\npid 7\n"}) {
+      EXPECT_EQ(evaluate_status(daemon, {"", running, services}).verdict, Verdict::NotAFinding) << running << services;
+      EXPECT_EQ(evaluate_status(package, {"", running, services}).verdict, Verdict::NotAFinding) << running << services;
+    }
+  // audit-rules-nixos failed at boot (a rules line that does not load): the audit service is not active.
+  const std::string failed = "init systemd\nauditd active\naudit failed\naudit_unit audit-rules-nixos.service\naudit_package installed\n";
+  auto unit_failed = evaluate_status(daemon, {"", "enabled 1\npid 120\n", failed});
+  EXPECT_EQ(unit_failed.verdict, Verdict::Open);
+  ASSERT_EQ(unit_failed.reasons.size(), 1U);
+  EXPECT_EQ(unit_failed.reasons[0], "audit is failed on the guest's audit services, required = active");
+  EXPECT_EQ(evaluate_status(package, {"", "enabled 1\npid 120\n", failed}).verdict, Verdict::Open);
+  // The busybox guest has no units: the unit's condition is not evaluated there, auditd's process is.
+  auto no_daemon = evaluate_status(daemon, {"", "enabled 1\npid 0\n", "init other\nauditd inactive\naudit_package installed\n"});
   EXPECT_EQ(no_daemon.verdict, Verdict::Open);
-  ASSERT_EQ(no_daemon.reasons.size(), 1U);
+  ASSERT_EQ(no_daemon.reasons.size(), 2U);
   EXPECT_NE(no_daemon.reasons[0].find("pid is 0 on auditctl -s"), std::string::npos) << no_daemon.reasons[0];
-  EXPECT_EQ(evaluate_status(service, "", "enabled 1\npid 0\n").verdict, Verdict::NotAFinding);
-  // security.audit.enable = false: auditing off, both Open.
-  EXPECT_EQ(evaluate_status(daemon, "", "enabled 0\npid 120\n").verdict, Verdict::Open);
-  EXPECT_EQ(evaluate_status(service, "", "enabled 0\npid 0\n").verdict, Verdict::Open);
+  EXPECT_EQ(no_daemon.reasons[1], "auditd is inactive on the guest's audit services, required = active");
+  EXPECT_EQ(evaluate_status(package, {"", "enabled 1\npid 0\n", "init other\nauditd inactive\naudit_package installed\n"}).verdict,
+            Verdict::NotAFinding);
+  // security.audit.enable = false: auditing off, V-268080 Open; the package is still installed.
+  EXPECT_EQ(evaluate_status(daemon, {"", "enabled 0\npid 120\n", busybox_up}).verdict, Verdict::Open);
+  auto missing = evaluate_status(package, {"", "enabled 1\npid 0\n", "init other\nauditd inactive\naudit_package missing auditd ausearch\n"});
+  EXPECT_EQ(missing.verdict, Verdict::Open);
+  ASSERT_EQ(missing.reasons.size(), 1U);
+  EXPECT_EQ(missing.reasons[0], "audit_package is missing auditd ausearch on the guest's audit services, required = installed");
+  // Nothing reported (a guest that did not answer) is Open, never passed over.
+  EXPECT_EQ(evaluate_status(package, {"", "enabled 1\npid 120\n", ""}).verdict, Verdict::Open);
+  EXPECT_EQ(evaluate_status(daemon, {"", "enabled 1\npid 120\n", ""}).verdict, Verdict::Open);
 }
 
 }  // namespace

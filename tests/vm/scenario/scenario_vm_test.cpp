@@ -50,6 +50,16 @@ TEST_F(ScenarioVmTest, ReducedMatrixOnBothArchesIsAsSpecifiedAndReuseEqualsFresh
     for (const auto& a : cell.assertions) EXPECT_EQ(a.status, report::Status::pass) << cell.id() << ": " << a.name << ": " << a.message;
     EXPECT_EQ(cell.verdict, cell.expected_verdict) << cell.id();
     EXPECT_TRUE(fs::exists(cell.audit_log)) << cell.id();
+    // V-268080 and V-268090 from what the busybox guest shows: auditd's process (kernel-log has none)
+    // and the audit package's programs; no service manager, so no unit is asked for.
+    ASSERT_TRUE(cell.evidence) << cell.id();
+    const bool auditd = cell.configuration != "kernel-log";
+    EXPECT_EQ(cell.evidence->services, std::string("init other\nauditd ") + (auditd ? "active" : "inactive") + "\naudit_package installed\n")
+        << cell.id();
+    std::map<std::string, check::Verdict> state;
+    for (const auto& row : cell.evidence->status_checks) state[row.rule] = row.verdict;
+    EXPECT_EQ(state.at("V-268080"), auditd ? check::Verdict::NotAFinding : check::Verdict::Open) << cell.id();
+    EXPECT_EQ(state.at("V-268090"), check::Verdict::NotAFinding) << cell.id();
   }
   // The never rule: the auditor's grep passes, the records are missing, and both are reported.
   auto shadow = std::find_if(reused.cells.begin(), reused.cells.end(), [](const auto& c) { return c.configuration == "never-shadows-finit"; });
