@@ -33,10 +33,10 @@ CommandRunner register_image(CLI::App& root, const GlobalOptions& global) {
   build->add_option("--arch", options->arch, "x86_64, aarch64 or all")->capture_default_str();
   build->add_option("--debs", options->debs, "Build offline from the .deb files in this directory");
   build->add_flag("--refresh", options->refresh, "Ask the archive for new package versions even if the last resolution is less than a day old");
-  auto* list = cmd->add_subcommand("list", "List cached images: arch, suite, flavour (busybox or systemd), kernel, audit, key, current or -, directory");
-  auto* path = cmd->add_subcommand("path", "Print the directory of the current image of an arch");
+  auto* list = cmd->add_subcommand("list", "List cached images: arch, suite, flavour (busybox or systemd), kernel, audit, key, current (this checkout boots it), other (another checkout's guest inputs) or -, directory");
+  auto* path = cmd->add_subcommand("path", "Print the directory of the image this checkout boots for an arch");
   path->add_option("--arch", options->arch, "x86_64 or aarch64")->required();
-  auto* prune = cmd->add_subcommand("prune", "Remove every cached image but the current one of each arch");
+  auto* prune = cmd->add_subcommand("prune", "Remove superseded images; keep this checkout's and other checkouts' built in the last 7 days");
   for (auto* sub : {build, path})
     sub->add_option("--guest", options->guest, "busybox (the default guests' /init) or systemd (systemd as PID 1, for run --guest systemd)")
         ->check(CLI::IsMember({"busybox", "systemd"}))
@@ -59,10 +59,10 @@ CommandRunner register_image(CLI::App& root, const GlobalOptions& global) {
           std::cout << to_string(arch) << " " << suite.name << " " << manifest.kernel.parent_path().string() << "\n";
         }
     } else if (options->action == "list") {
-      // arch, suite, flavour (PID 1), kernel, audit userspace, key, whether it is the one `run` boots, directory
-      for (const auto& [suite, current, manifest] : image::list_images(options->cache_dir))
+      // arch, suite, flavour (PID 1), kernel, audit userspace, key, whether this checkout boots it, directory
+      for (const auto& [suite, current, latest, manifest] : image::list_images(options->cache_dir))
         std::cout << to_string(manifest.arch) << "\t" << suite.name << "\t" << image::init_name(suite.init) << "\t" << manifest.kernel_version << "\t"
-                  << manifest.audit_version << "\t" << manifest.cache_key << "\t" << (current ? "current" : "-") << "\t"
+                  << manifest.audit_version << "\t" << manifest.cache_key << "\t" << (current ? "current" : latest ? "other" : "-") << "\t"
                   << manifest.kernel.parent_path().string() << "\n";
     } else if (options->action == "prune") {
       for (const auto& dir : image::prune_images(options->cache_dir)) std::cout << "removed " << dir.string() << "\n";
@@ -72,8 +72,9 @@ CommandRunner register_image(CLI::App& root, const GlobalOptions& global) {
       if (suites.size() != 1) throw InputError({"--suite", 0, options->suite}, "image path takes one suite");
       auto manifest = image::find_image(arch, image::with_init(suites.front(), *image::parse_init(options->guest)), options->cache_dir);
       if (!manifest)
-        throw InfraError("no current image for " + std::string(to_string(arch)) + " " + suites.front().name + ": run auditvm image build --arch " +
-                         std::string(to_string(arch)) + " --suite " + suites.front().name + " --guest " + options->guest);
+        throw InfraError("no image for " + std::string(to_string(arch)) + " " + suites.front().name + " " + options->guest +
+                         " built from this checkout's guest inputs: run auditvm image build --arch " + std::string(to_string(arch)) + " --suite " +
+                         suites.front().name + " --guest " + options->guest);
       std::cout << manifest->kernel.parent_path().string() << "\n";
     }
     return 0;

@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <chrono>
 
 #include <sstream>
 #include <iostream>
@@ -20,6 +21,10 @@ namespace fs = std::filesystem;
 namespace {
 
 constexpr const char* kBuilderVersion = "3";  // bump when the image layout changes
+
+// `image prune` keeps the last image of other guest inputs (another checkout's, which may still
+// boot it) while its pointer is younger than this; every `image build` there renews it.
+constexpr auto kOtherInputsMaxAge = std::chrono::hours(24 * 7);
 
 fs::path cache_dir_or_default(const fs::path& dir) { return dir.empty() ? default_cache_dir() : dir; }
 
@@ -52,20 +57,31 @@ std::optional<Suite> suite_of(const std::string& name, Arch arch) {
   return found;
 }
 
-// Replaces <cache>/<arch><suite tag>.current atomically.
-void mark_current(const fs::path& cache, Arch arch, const Suite& suite, const std::string& dir_name) {
-  fs::path current = cache / (flavour(arch, suite) + ".current");
-  write_file_atomic(current, dir_name + "\n");
+// <cache>/<arch><suite tag>-<inputs>.current: the image the last build for these guest inputs
+// produced or confirmed. One per inputs, so a checkout with other guest files, helpers or
+// packages has its own and never boots this one's image (nor moves its pointer).
+fs::path pointer_file(const fs::path& cache, Arch arch, const Suite& suite, const std::string& inputs) {
+  return cache / (image_dir_name(arch, suite, inputs) + ".current");
 }
 
-// The image directory <cache>/<arch><suite tag>.current names; empty when there is none yet.
-std::string current_image_name(const fs::path& cache, Arch arch, const Suite& suite) {
-  const fs::path current = cache / (flavour(arch, suite) + ".current");
-  if (!fs::exists(current)) return "";
-  std::istringstream text(read_file(current, FileKind::data));
+void mark_current(const fs::path& cache, Arch arch, const Suite& suite, const std::string& inputs, const std::string& dir_name) {
+  write_file_atomic(pointer_file(cache, arch, suite, inputs), dir_name + "\n");
+}
+
+// The image directory a pointer file names; empty when there is none.
+std::string pointed_name(const fs::path& pointer) {
+  if (!fs::exists(pointer)) return "";
+  std::istringstream text(read_file(pointer, FileKind::data));
   std::string name;
   text >> name;
   return name;
+}
+
+// The <inputs> part of an image directory's name (<flavour>-<inputs>-<versions>).
+std::string inputs_of(const std::string& name, Arch arch, const Suite& suite) {
+  const std::string prefix = flavour(arch, suite) + "-";
+  const auto end = name.find('-', prefix.size());
+  return end == std::string::npos ? "" : name.substr(prefix.size(), end - prefix.size());
 }
 
 Progress progress_for(bool quiet) {
@@ -75,10 +91,14 @@ Progress progress_for(bool quiet) {
 
 }  // namespace
 
-std::string input_key(Arch arch, GuestInit init) {
+std::string input_key(Arch arch, const Suite& suite) {
   std::string inputs = std::string(kBuilderVersion) + "\n" + arch_name(arch) + "\n";
+  // The packages asked for and where from: another package list is another guest even when the
+  // archive resolves the same versions for the common ones.
+  for (const auto& name : guest_packages(arch, suite)) inputs += "package " + name + "\n";
+  inputs += "sources " + sha256_hex(sources_list(suite) + apt_preferences(suite)) + "\n";
   const fs::path guest = guest_source_dir();
-  for (const auto& file : guest_input_files(arch, init)) {
+  for (const auto& file : guest_input_files(arch, suite.init)) {
     // Helpers live in the build tree: named by their file name, guest files relative to guest/.
     auto name = file.string().rfind(guest.string(), 0) == 0 ? fs::relative(file, guest.parent_path()).string() : file.filename().string();
     inputs += name + " " + sha256_file(file) + "\n";
@@ -94,10 +114,10 @@ std::string image_key(const std::string& inputs, const std::map<std::string, std
 
 std::optional<Manifest> find_image(Arch arch, const Suite& suite, const fs::path& cache_dir) {
   const fs::path cache = cache_dir_or_default(cache_dir);
-  std::string name = current_image_name(cache, arch, suite);
-  if (name.empty()) return std::nullopt;
-  // Built from other guest files or helpers than this checkout's: not current.
-  if (name.rfind(image_dir_name(arch, suite, input_key(arch, suite.init)) + "-", 0) != 0) return std::nullopt;
+  const std::string inputs = input_key(arch, suite);
+  const std::string name = pointed_name(pointer_file(cache, arch, suite, inputs));
+  // A pointer of these inputs names an image of these inputs; anything else was not written by the builder.
+  if (name.rfind(image_dir_name(arch, suite, inputs) + "-", 0) != 0) return std::nullopt;
   if (!fs::exists(cache / name / "manifest.json")) return std::nullopt;
   return load_manifest(cache / name / "manifest.json");
 }
@@ -113,21 +133,30 @@ std::vector<fs::path> prune_images(const fs::path& cache_dir) {
   const fs::path cache = cache_dir_or_default(cache_dir);
   std::vector<fs::path> removed;
   if (!fs::exists(cache)) return removed;
+  auto remove = [&](const fs::path& path) {
+    fs::remove_all(path);
+    removed.push_back(path);
+  };
+  const auto now = fs::file_time_type::clock::now();
   for (Arch arch : all_arches()) {
     for (const auto& suite : every_suite()) {
       FileLock lock(cache / (flavour(arch, suite) + ".lock"));  // no build of this arch and suite runs meanwhile
-      const std::string current = current_image_name(cache, arch, suite);
+      const std::string mine = input_key(arch, suite);
       const std::string build_prefix = ".build-" + flavour(arch, suite) + "-";
+      // The one pointer per arch and suite of before pointers per inputs: nothing reads it any more.
+      if (fs::exists(cache / (flavour(arch, suite) + ".current"))) remove(cache / (flavour(arch, suite) + ".current"));
       for (const auto& entry : fs::directory_iterator(cache)) {
         const std::string name = entry.path().filename().string();
-        bool image = suite_of(name, arch) == suite && fs::exists(entry.path() / "manifest.json");
-        // .build-<arch><tag>-<pid>: a builder that died; ours would hold the lock.
-        bool leftover = name.rfind(build_prefix, 0) == 0 &&
-                        name.find_first_not_of("0123456789", build_prefix.size()) == std::string::npos;
-        if ((image && name != current) || leftover) {
-          fs::remove_all(entry.path());
-          removed.push_back(entry.path());
+        if (suite_of(name, arch) == suite && fs::exists(entry.path() / "manifest.json")) {
+          const std::string inputs = inputs_of(name, arch, suite);
+          const fs::path pointer = pointer_file(cache, arch, suite, inputs);
+          const bool latest = !inputs.empty() && pointed_name(pointer) == name;
+          if (latest && (inputs == mine || now - fs::last_write_time(pointer) < kOtherInputsMaxAge)) continue;
+          remove(entry.path());
+          if (latest) remove(pointer);
         }
+        // .build-<arch><tag>-<pid>: a builder that died; ours would hold the lock.
+        if (name.rfind(build_prefix, 0) == 0 && name.find_first_not_of("0123456789", build_prefix.size()) == std::string::npos) remove(entry.path());
       }
     }
   }
@@ -142,13 +171,17 @@ std::vector<CachedImage> list_images(const fs::path& cache_dir) {
   for (const auto& entry : fs::directory_iterator(dir))
     if (fs::exists(entry.path() / "manifest.json")) dirs.push_back(entry.path());
   std::sort(dirs.begin(), dirs.end());
+  std::map<std::string, std::string> mine;  // flavour -> this checkout's inputs
   for (const auto& path : dirs) {
     auto manifest = load_manifest(path / "manifest.json");
     const std::string name = path.filename().string();
     auto suite = suite_of(name, manifest.arch);
     if (!suite) continue;  // not named as the builder names images
-    bool current = current_image_name(dir, manifest.arch, *suite) == name;
-    images.push_back({*suite, current, std::move(manifest)});
+    const std::string inputs = inputs_of(name, manifest.arch, *suite);
+    auto [it, fresh] = mine.try_emplace(flavour(manifest.arch, *suite));
+    if (fresh) it->second = input_key(manifest.arch, *suite);
+    const bool latest = !inputs.empty() && pointed_name(pointer_file(dir, manifest.arch, *suite, inputs)) == name;
+    images.push_back({*suite, latest && inputs == it->second, latest, std::move(manifest)});
   }
   return images;
 }
@@ -164,11 +197,12 @@ Manifest build_image(Arch arch, const BuildOptions& options) {
 
   ResolvedPackages packages = options.debs_dir ? resolve_offline(arch, *options.debs_dir, suite)
                                                : resolve_online(arch, suite, cache, options.refresh, progress);
-  const std::string key = image_key(input_key(arch, suite.init), packages.versions());
+  const std::string inputs = input_key(arch, suite);
+  const std::string key = image_key(inputs, packages.versions());
   const std::string name = image_dir_name(arch, suite, key);
   const fs::path final_dir = cache / name;
   if (fs::exists(final_dir / "manifest.json")) {
-    mark_current(cache, arch, suite, name);
+    mark_current(cache, arch, suite, inputs, name);
     return load_manifest(final_dir / "manifest.json");
   }
 
@@ -194,7 +228,7 @@ Manifest build_image(Arch arch, const BuildOptions& options) {
                                       fs::perms::others_exec);
   fs::remove_all(final_dir);
   fs::rename(work / "image", final_dir);
-  mark_current(cache, arch, suite, name);
+  mark_current(cache, arch, suite, inputs, name);
   if (progress) progress(flavour(arch, suite) + " ready in " + final_dir.string());
   return load_manifest(final_dir / "manifest.json");
 }

@@ -188,6 +188,21 @@ TEST_F(Cli, AnEmptySelectionIsAClearErrorForRunAndMatrix) {
   }
 }
 
+// An image is this checkout's or none: another checkout's (other guest inputs) is never taken,
+// and the message says what builds the right one.
+TEST_F(Cli, ImagePathWithoutThisCheckoutsImageNamesTheBuildCommand) {
+  fs::create_directories(dir_ / "cache" / "x86_64-0123456789abcdef-00000000");
+  std::ofstream(dir_ / "cache" / "x86_64-0123456789abcdef-00000000" / "manifest.json") << "{}";
+  std::ofstream(dir_ / "cache" / "x86_64-0123456789abcdef.current") << "x86_64-0123456789abcdef-00000000\n";
+  auto result = auditvm({"image", "path", "--arch", "x86_64", "--suite", "trixie", "--guest", "systemd", "--cache-dir", (dir_ / "cache").string()});
+  EXPECT_EQ(result.exit_code, 2) << result.err;
+  EXPECT_THAT(result.err, HasSubstr("run auditvm image build --arch x86_64 --suite trixie --guest systemd"));
+  result = auditvm({"image", "path", "--arch", "x86_64", "--cache-dir", (dir_ / "cache").string()});
+  EXPECT_EQ(result.exit_code, 2) << result.err;
+  EXPECT_THAT(result.err, HasSubstr("run auditvm image build --arch x86_64 --suite bookworm --guest busybox"));
+  EXPECT_EQ(result.out, "");
+}
+
 // --- write errors are errors ---
 
 // Results nobody received are no success: every command whose standard output cannot be written

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <chrono>
 #include <fstream>
 #include <map>
 #include <tuple>
@@ -85,26 +86,88 @@ class SuiteCache : public test::TempDirTest {
   }
 };
 
-TEST_F(SuiteCache, PruneKeepsTheCurrentImageOfEachArchAndSuite) {
-  for (const char* name : {"x86_64-inputs-bookworm", "x86_64-inputs-old", "x86_64-trixie-inputs-new", "x86_64-trixie-inputs-old",
-                           "x86_64-trixie-backports-inputs-new", "x86_64-sid-inputs-new"})
+// Images are <flavour>-<inputs>-<versions>; <flavour>-<inputs>.current names the last build for
+// those inputs. `mine` is this checkout's inputs for a flavour, `theirs` another checkout's.
+TEST_F(SuiteCache, PruneKeepsTheLastImageOfEachInputsAndDropsOldOtherInputs) {
+  const std::string mine = input_key(Arch::x86_64), trixie = input_key(Arch::x86_64, *parse_suite("trixie"));
+  const std::string theirs = "0123456789abcdef", gone = "fedcba9876543210";
+  for (const std::string& name : std::vector<std::string>{"x86_64-" + mine + "-new", "x86_64-" + mine + "-old", "x86_64-" + theirs + "-new", "x86_64-" + theirs + "-old",
+                                  "x86_64-" + gone + "-new", "x86_64-trixie-" + trixie + "-new", "x86_64-trixie-" + trixie + "-old",
+                                  "x86_64-sid-" + theirs + "-new"})
     image(name);
-  std::ofstream(dir_ / "x86_64.current") << "x86_64-inputs-bookworm\n";
-  std::ofstream(dir_ / "x86_64-trixie.current") << "x86_64-trixie-inputs-new\n";
-  std::ofstream(dir_ / "x86_64-trixie-backports.current") << "x86_64-trixie-backports-inputs-new\n";
+  std::ofstream(dir_ / ("x86_64-" + mine + ".current")) << "x86_64-" + mine + "-new\n";
+  std::ofstream(dir_ / ("x86_64-" + theirs + ".current")) << "x86_64-" + theirs + "-new\n";
+  std::ofstream(dir_ / ("x86_64-" + gone + ".current")) << "x86_64-" + gone + "-new\n";
+  std::ofstream(dir_ / ("x86_64-trixie-" + trixie + ".current")) << "x86_64-trixie-" + trixie + "-new\n";
+  std::ofstream(dir_ / "x86_64.current") << "x86_64-" + theirs + "-old\n";  // the one pointer per suite of before
+  // Another checkout that has not built for 8 days; this checkout's own pointer is as old and stays.
+  const auto old = fs::file_time_type::clock::now() - std::chrono::hours(24 * 8);
+  fs::last_write_time(dir_ / ("x86_64-" + gone + ".current"), old);
+  fs::last_write_time(dir_ / ("x86_64-trixie-" + trixie + ".current"), old);
   fs::create_directories(dir_ / ".build-x86_64-sid-4194303");  // a sid builder that died
   auto removed = prune_images(dir_);
-  for (const char* kept : {"x86_64-inputs-bookworm", "x86_64-trixie-inputs-new", "x86_64-trixie-backports-inputs-new"})
+  for (const std::string& kept : std::vector<std::string>{"x86_64-" + mine + "-new", "x86_64-" + theirs + "-new", "x86_64-trixie-" + trixie + "-new",
+                                  "x86_64-" + mine + ".current", "x86_64-" + theirs + ".current", "x86_64-trixie-" + trixie + ".current"})
     EXPECT_TRUE(fs::exists(dir_ / kept)) << kept;
-  // sid has no current image: its one image is not current either.
-  for (const char* gone : {"x86_64-inputs-old", "x86_64-trixie-inputs-old", "x86_64-sid-inputs-new", ".build-x86_64-sid-4194303"})
-    EXPECT_FALSE(fs::exists(dir_ / gone)) << gone;
-  EXPECT_EQ(removed.size(), 4U);
+  // sid's one image has no pointer: not the last build of its inputs either.
+  for (const std::string& name : std::vector<std::string>{"x86_64-" + mine + "-old", "x86_64-" + theirs + "-old", "x86_64-" + gone + "-new", "x86_64-" + gone + ".current",
+                                  "x86_64-trixie-" + trixie + "-old", "x86_64-sid-" + theirs + "-new", std::string(".build-x86_64-sid-4194303"),
+                                  "x86_64.current"})
+    EXPECT_FALSE(fs::exists(dir_ / name)) << name;
+  EXPECT_EQ(removed.size(), 8U);
+}
+
+// The image `run` and the VM tests boot is the one this checkout's inputs' pointer names: a build
+// by a checkout with other guest inputs (its own pointer, newer) changes nothing here, and with no
+// pointer of its own a checkout has no image rather than another's.
+TEST_F(SuiteCache, FindImageTakesThisCheckoutsInputsAndNeverAnothers) {
+  const std::string mine = input_key(Arch::x86_64), theirs = "0123456789abcdef";
+  auto make = [&](const std::string& name) {
+    fs::create_directories(dir_ / name);
+    std::ofstream(dir_ / name / "vmlinux") << "k";
+    std::ofstream(dir_ / name / "initrd.cpio") << "i";
+    Manifest m;
+    m.arch = Arch::x86_64;
+    m.kernel = "vmlinux";
+    m.initrd = "initrd.cpio";
+    m.console = "ttyS0";
+    m.module_path = "/m";
+    m.helpers = {{"b64", "/h"}, {"b32", "/h"}};
+    m.cache_key = name;
+    save_manifest(m, dir_ / name / "manifest.json");
+  };
+  make("x86_64-" + theirs + "-v1");
+  std::ofstream(dir_ / ("x86_64-" + theirs + ".current")) << "x86_64-" + theirs + "-v1\n";
+  std::ofstream(dir_ / "x86_64.current") << "x86_64-" + theirs + "-v1\n";  // the shared pointer of before
+  EXPECT_FALSE(find_image(Arch::x86_64, dir_));
+  make("x86_64-" + mine + "-v1");
+  std::ofstream(dir_ / ("x86_64-" + mine + ".current")) << "x86_64-" + mine + "-v1\n";
+  make("x86_64-" + theirs + "-v2");  // the other checkout builds again, after this one
+  std::ofstream(dir_ / ("x86_64-" + theirs + ".current")) << "x86_64-" + theirs + "-v2\n";
+  auto found = find_image(Arch::x86_64, dir_);
+  ASSERT_TRUE(found);
+  EXPECT_EQ(found->cache_key, "x86_64-" + mine + "-v1");
+  // Another flavour of the same arch (trixie, systemd) has inputs and a pointer of its own.
+  EXPECT_FALSE(find_image(Arch::x86_64, *parse_suite("trixie"), dir_));
+  EXPECT_FALSE(find_image(Arch::x86_64, with_init(default_suite(), GuestInit::systemd), dir_));
+  // A pointer naming another inputs' directory was not written by the builder: no image.
+  std::ofstream(dir_ / ("x86_64-" + mine + ".current")) << "x86_64-" + theirs + "-v2\n";
+  EXPECT_FALSE(find_image(Arch::x86_64, dir_));
+}
+
+// The suite's packages are guest inputs: systemd's guest asks for more, so its key differs even
+// before its own files count; suites differ by their sources.
+TEST(Cache, InputKeyCoversThePackagesAndSourcesOfTheSuite) {
+  EXPECT_NE(input_key(Arch::x86_64), input_key(Arch::x86_64, *parse_suite("trixie")));
+  EXPECT_NE(input_key(Arch::x86_64, *parse_suite("trixie")), input_key(Arch::x86_64, *parse_suite("trixie-backports")));
+  EXPECT_NE(input_key(Arch::x86_64), input_key(Arch::x86_64, with_init(default_suite(), GuestInit::systemd)));
+  EXPECT_EQ(input_key(Arch::x86_64).size(), 16U);
 }
 
 // `image list`: each image with its suite and PID 1 (busybox or systemd), told apart by the
-// directory name as the builder names it, and whether it is the current one of its arch and flavour.
-TEST_F(SuiteCache, ListShowsEachImagesSuiteAndFlavourAndWhichIsCurrent) {
+// directory name as the builder names it; `current` when this checkout boots it, `latest` when its
+// inputs' pointer names it (another checkout's when not current).
+TEST_F(SuiteCache, ListShowsEachImagesSuiteAndFlavourAndWhichThisCheckoutBoots) {
   auto make = [&](const std::string& name, Arch arch, const std::string& suite) {
     fs::create_directories(dir_ / name);
     std::ofstream(dir_ / name / "vmlinux") << "k";
@@ -120,22 +183,27 @@ TEST_F(SuiteCache, ListShowsEachImagesSuiteAndFlavourAndWhichIsCurrent) {
     m.cache_key = name;
     save_manifest(m, dir_ / name / "manifest.json");
   };
-  make("x86_64-inputs-bookworm", Arch::x86_64, "bookworm");
-  make("x86_64-inputs-old", Arch::x86_64, "bookworm");
-  make("x86_64-systemd-inputs-new", Arch::x86_64, "bookworm");
-  make("x86_64-trixie-systemd-inputs-new", Arch::x86_64, "trixie");
-  make("aarch64-trixie-inputs-new", Arch::aarch64, "trixie");
-  std::ofstream(dir_ / "x86_64.current") << "x86_64-inputs-bookworm\n";
-  std::ofstream(dir_ / "x86_64-trixie-systemd.current") << "x86_64-trixie-systemd-inputs-new\n";
-  std::map<std::string, std::tuple<std::string, std::string, bool>> seen;  // key -> suite, flavour, current
+  const std::string mine = input_key(Arch::x86_64), theirs = "0123456789abcdef";
+  const std::string systemd = input_key(Arch::x86_64, with_init(*parse_suite("trixie"), GuestInit::systemd));
+  make("x86_64-" + mine + "-bookworm", Arch::x86_64, "bookworm");
+  make("x86_64-" + mine + "-old", Arch::x86_64, "bookworm");
+  make("x86_64-" + theirs + "-bookworm", Arch::x86_64, "bookworm");
+  make("x86_64-systemd-" + theirs + "-new", Arch::x86_64, "bookworm");
+  make("x86_64-trixie-systemd-" + systemd + "-new", Arch::x86_64, "trixie");
+  make("aarch64-trixie-" + theirs + "-new", Arch::aarch64, "trixie");
+  std::ofstream(dir_ / ("x86_64-" + mine + ".current")) << "x86_64-" + mine + "-bookworm\n";
+  std::ofstream(dir_ / ("x86_64-" + theirs + ".current")) << "x86_64-" + theirs + "-bookworm\n";
+  std::ofstream(dir_ / ("x86_64-trixie-systemd-" + systemd + ".current")) << "x86_64-trixie-systemd-" + systemd + "-new\n";
+  std::map<std::string, std::tuple<std::string, std::string, bool, bool>> seen;  // key -> suite, flavour, current, latest
   for (const auto& image : list_images(dir_))
-    seen[image.manifest.cache_key] = {image.suite.name, init_name(image.suite.init), image.current};
-  using T = std::tuple<std::string, std::string, bool>;
-  EXPECT_EQ(seen, (std::map<std::string, T>{{"aarch64-trixie-inputs-new", T{"trixie", "busybox", false}},
-                                            {"x86_64-inputs-bookworm", T{"bookworm", "busybox", true}},
-                                            {"x86_64-inputs-old", T{"bookworm", "busybox", false}},
-                                            {"x86_64-systemd-inputs-new", T{"bookworm", "systemd", false}},
-                                            {"x86_64-trixie-systemd-inputs-new", T{"trixie", "systemd", true}}}));
+    seen[image.manifest.cache_key] = {image.suite.name, init_name(image.suite.init), image.current, image.latest};
+  using T = std::tuple<std::string, std::string, bool, bool>;
+  EXPECT_EQ(seen, (std::map<std::string, T>{{"aarch64-trixie-" + theirs + "-new", T{"trixie", "busybox", false, false}},
+                                            {"x86_64-" + mine + "-bookworm", T{"bookworm", "busybox", true, true}},
+                                            {"x86_64-" + mine + "-old", T{"bookworm", "busybox", false, false}},
+                                            {"x86_64-" + theirs + "-bookworm", T{"bookworm", "busybox", false, true}},
+                                            {"x86_64-systemd-" + theirs + "-new", T{"bookworm", "systemd", false, false}},
+                                            {"x86_64-trixie-systemd-" + systemd + "-new", T{"trixie", "systemd", true, true}}}));
   // In the order of their names, so the listing is stable.
   std::vector<std::string> order;
   for (const auto& image : list_images(dir_)) order.push_back(image.manifest.cache_key);

@@ -35,7 +35,7 @@ class DifftestVmTest : public test::TempDirTest, public ::testing::WithParamInte
     o.arch = arch;
     image::BuildOptions build;
     build.quiet = true;
-    o.manifest = image::image_for_run(arch, build);  // this checkout's image (built when another's is current)
+    o.manifest = image::image_for_run(arch, build);  // this checkout's image (built when it has none)
     o.accel = machine::Accel::tcg;  // what CI has
     o.report_dir = dir_;
     o.shrink_budget = 30;
