@@ -4,16 +4,15 @@
 #include <sstream>
 #include <vector>
 
+#include "core/text.hpp"
+
 namespace auditvm::check {
 namespace {
 
-std::vector<std::string> words(const std::string& line) {
-  std::istringstream in(line);
-  std::vector<std::string> out;
-  for (std::string w; in >> w;) out.push_back(w);
-  return out;
-}
+// Both the rules file and the listing are split as auditctl splits a line (core's words: at
+// spaces only), so a line auditctl did not read as a watch or a path rule is none here either.
 
+// A path without its trailing slashes, as the kernel holds it ("/" stays).
 std::string trimmed(std::string path) {
   while (path.size() > 1 && path.back() == '/') path.pop_back();
   return path;

@@ -234,5 +234,20 @@ TEST(ListedWatches, APathRuleListedAsAWatchIsReadAsTheRulesFileLoadedIt) {
   EXPECT_NE(result.uncovered.front().text().find("write /var/cron/tabs/"), std::string::npos) << result.uncovered.front().text();
 }
 
+// The rules file is read as `auditctl -R` splits its lines (at spaces, a run of them one
+// separator; a tab stays part of its word), so a line auditctl did not load as a watch or a path
+// rule does not count as one.
+TEST(ListedWatches, TheRulesFileIsSplitAsAuditctlSplitsIt) {
+  const std::string listing = "-w /var/cron/tabs -p wa -k services\n";
+  const std::string as_rule = "-a always,exit -S all -F path=/var/cron/tabs -F perm=wa -F key=services\n";
+  const std::string path_rule = "-a  always,exit   -F path=/var/cron/tabs -F perm=wa  -k services\n";
+  EXPECT_EQ(listing_as_loaded(listing, path_rule), as_rule);
+  // "-w\t/var/cron/tabs" is -w of "\t/var/cron/tabs" to auditctl (refused: not absolute), no watch of /var/cron/tabs.
+  EXPECT_EQ(listing_as_loaded(listing, path_rule + "-w\t/var/cron/tabs -p wa -k services\n"), as_rule);
+  EXPECT_EQ(listing_as_loaded(listing, path_rule + "-w /var/cron/tabs -p wa -k services\n"), listing);
+  // "-F\tpath=..." is the field "\tpath" to auditctl, no path rule.
+  EXPECT_EQ(listing_as_loaded(listing, "-a always,exit -F\tpath=/var/cron/tabs -F perm=wa -k services\n"), listing);
+}
+
 }  // namespace
 }  // namespace auditvm::check
