@@ -33,6 +33,11 @@ std::string collect_audit_log(machine::Machine& guest, const nixos::NixosConfig&
   // One trip: auditd flushed up to a marker, then its whole log (or the kernel log), then the status.
   const bool auditd = nixos::runs_auditd(config);
   std::vector<GuestStep> steps;
+  // The calls are made and their records queued: the rules go first, so that neither the wait nor
+  // the reading adds records (a rule set recording every call grew the log while it was read, up
+  // to the guest's memory) and no user or exclude rule can drop the marker. Not required: a
+  // locked configuration (-e 2) keeps its rules.
+  steps.push_back({"deleting the rules", "auditctl -D >/dev/null", false});
   if (auditd) {
     steps.push_back({"waiting for auditd to write", sync_audit_log_script("auditvm-sync"), true});
     steps.push_back({std::string("reading ") + kAuditLog, std::string("cat -- ") + kAuditLog, true});
@@ -42,7 +47,7 @@ std::string collect_audit_log(machine::Machine& guest, const nixos::NixosConfig&
   steps.push_back({"auditctl -s", "auditctl -s", true});
   auto results = must_steps(guest, steps, 180s);
   evidence.auditctl_s_after = results.back().out;
-  return auditd ? results[1].out : records::kernel_log_to_audit_log(results[0].out);
+  return auditd ? results[2].out : records::kernel_log_to_audit_log(results[1].out);
 }
 
 void write_audit_log(report::CellResult& cell, const std::filesystem::path& log_dir, const std::string& log) {

@@ -23,10 +23,11 @@ machine::CommandResult must(machine::Machine& guest, const std::string& what, co
   return result;
 }
 
-std::vector<machine::CommandResult> must_steps(machine::Machine& guest, const std::vector<GuestStep>& steps, std::chrono::seconds timeout) {
+std::vector<machine::CommandResult> must_steps(machine::Machine& guest, const std::vector<GuestStep>& steps, std::chrono::seconds timeout,
+                                               std::vector<double>* seconds) {
   const auto boundary = random_step_boundary();
   auto trip = guest.run(steps_script(steps, boundary), timeout);
-  auto results = parse_steps(trip.out, boundary, steps.size());
+  auto results = parse_steps(trip.out, boundary, steps.size(), seconds);
   for (std::size_t i = 0; i < steps.size(); ++i) {
     if (i == results.size()) {
       std::string came = trip.out + trip.err;
@@ -78,22 +79,27 @@ void record_guest(report::CellResult& result, const image::Manifest& manifest) {
 
 report::CellResult run_cell(machine::Machine& guest, const Cell& plan, const check::StigRule& stig, bool reset_first,
                             const std::filesystem::path& log_dir, const check::Predictor& predictor,
-                            const std::vector<check::StigRule>& others) {
+                            const std::vector<check::StigRule>& others, std::optional<GuestFacts>* facts) {
   Stopwatch clock;
   report::CellResult cell = describe_cell(plan);
   record_guest(cell, guest.manifest());
   cell.console_log = guest.console_log().string();
-  if (reset_first) {
-    auto reset = guest.run(reset_script(), 60s);
-    if (reset.exit_status != 0) throw InfraError("the reused guest could not be reset: " + reset.out);
-    add_assertion(cell, "guest reset to a clean state", true, "no rules, no auditd, no log, module unloaded");
-  }
-  cell.timings.reset = clock.lap();
+  // One trip: the reset (verified), the load, the state after it. Its time is split by the
+  // guest's clock per step (the channel's own share goes to the load).
+  RiderSteps reset, state;
+  if (reset_first) reset.steps.push_back({"resetting the reused guest", reset_script(), true});
+  std::optional<GuestFacts> no_facts;
+  std::optional<GuestFacts>& known = facts ? *facts : no_facts;
+  state.steps = state_steps(plan.configuration->config, known);
   report::CellEvidence evidence;
-  std::string rules_text = apply_configuration(guest, *plan.configuration, cell, evidence);
-  cell.timings.load = clock.lap();
-  capture_state(guest, plan.configuration->config, cell, evidence);
-  cell.timings.state = clock.lap();
+  // A reset that fails stops the trip: "resetting the reused guest failed in the guest ...".
+  std::string rules_text = apply_configuration(guest, *plan.configuration, cell, evidence, reset, state);
+  if (reset_first) add_assertion(cell, "guest reset to a clean state", true, "no rules, no auditd, no log, module unloaded");
+  record_state(state.results, known, cell, evidence);
+  const double trip = clock.lap();
+  cell.timings.reset = reset.seconds;
+  cell.timings.state = state.seconds;
+  cell.timings.load = std::max(0.0, trip - reset.seconds - state.seconds);
   // The auditor's check, on what is really loaded (a listed -w read as the rules file loaded it).
   auto loaded = check_listed_rules(cell, check::listing_as_loaded(evidence.auditctl_l, rules_text), stig);
   // The model's witnesses for what is loaded, per rule (the cell's own, then the others: each

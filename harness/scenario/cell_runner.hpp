@@ -2,6 +2,8 @@
 #pragma once
 
 #include <filesystem>
+#include <optional>
+#include <string>
 
 #include "check/stig.hpp"
 #include "machine/machine.hpp"
@@ -18,6 +20,12 @@ struct Cell {
   std::string id() const { return report::cell_id(configuration->name, arch, suite); }
 };
 
+// What a guest keeps while it runs (its command line, kernel release, auditctl's version): read
+// in the first cell it serves, kept by whoever reuses the guest for the next (run_cell's `facts`).
+struct GuestFacts {
+  std::string cmdline, uname_r, auditctl_v;
+};
+
 // The cell's names and expected verdict, before anything ran (what a cell that failed to start reports).
 report::CellResult describe_cell(const Cell& cell);
 // Which guest produced a result: what its image's manifest says (the cell checks it against the guest).
@@ -27,9 +35,10 @@ void record_guest(report::CellResult& result, const image::Manifest& manifest);
 // propagate (the caller marks the cell as an infrastructure error); everything else is in the result.
 // `predictor` is the model's prediction for each event (check::predict; a test may give another).
 // `others`: the scenario's other syscall rules, each judged with witnesses of its own in the same
-// guest trip (evidence.rule_checks).
+// guest trip (evidence.rule_checks). `facts`: the guest's, kept from its earlier cells (filled by
+// the first; nullptr: read in every cell).
 report::CellResult run_cell(machine::Machine& guest, const Cell& cell, const check::StigRule& stig, bool reset_first,
                             const std::filesystem::path& log_dir, const check::Predictor& predictor = check::predict,
-                            const std::vector<check::StigRule>& others = {});
+                            const std::vector<check::StigRule>& others = {}, std::optional<GuestFacts>* facts = nullptr);
 
 }  // namespace auditvm::scenario

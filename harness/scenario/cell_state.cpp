@@ -7,19 +7,29 @@
 
 namespace auditvm::scenario {
 
-void capture_state(machine::Machine& guest, const nixos::NixosConfig& config, report::CellResult& cell, report::CellEvidence& evidence) {
+std::vector<GuestStep> state_steps(const nixos::NixosConfig& config, const std::optional<GuestFacts>& known) {
   // The unit NixOS loads the rules with; the current module's name when it has none (audit disabled).
   std::string unit = nixos::audit_unit_name(config);
   if (unit.empty()) unit = "audit-rules-nixos.service";
-  auto state = must_steps(guest, {{"auditctl -l", "auditctl -l", true}, {"auditctl -s", "auditctl -s", true},
-                                  {"reading /proc/cmdline", "cat /proc/cmdline", true}, {"uname -r", "uname -r", true},
-                                  {"auditctl -v", "auditctl -v", true}, {"reading the audit services", audit_services_script(unit), true}});
-  evidence.auditctl_l = state[0].out;
-  evidence.auditctl_s_before = state[1].out;
-  evidence.cmdline = state[2].out;
-  evidence.uname_r = state[3].out;
-  evidence.auditctl_v = state[4].out;
-  evidence.services = state[5].out;
+  std::vector<GuestStep> steps{{"auditctl -l", "auditctl -l", true}, {"auditctl -s", "auditctl -s", true},
+                               {"reading the audit services", audit_services_script(unit), true}};
+  if (!known) {
+    steps.push_back({"reading /proc/cmdline", "cat /proc/cmdline", true});
+    steps.push_back({"uname -r", "uname -r", true});
+    steps.push_back({"auditctl -v", "auditctl -v", true});
+  }
+  return steps;
+}
+
+void record_state(const std::vector<machine::CommandResult>& state, std::optional<GuestFacts>& known, report::CellResult& cell,
+                  report::CellEvidence& evidence) {
+  if (!known) known = GuestFacts{state.at(3).out, state.at(4).out, state.at(5).out};
+  evidence.auditctl_l = state.at(0).out;
+  evidence.auditctl_s_before = state.at(1).out;
+  evidence.services = state.at(2).out;
+  evidence.cmdline = known->cmdline;
+  evidence.uname_r = known->uname_r;
+  evidence.auditctl_v = known->auditctl_v;
   // The state checks: informational findings next to the cell's rule.
   for (const auto& status_rule : check::load_stig_rules(check::shipped_stig_dir())) {
     if (status_rule.kind != "status") continue;

@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -12,6 +13,7 @@
 #include "machine/machine.hpp"
 #include "report/result.hpp"
 #include "rules/rule.hpp"
+#include "scenario/cell_runner.hpp"
 #include "scenario/evidence.hpp"
 #include "scenario/guest_commands.hpp"
 #include "scenario/scenario.hpp"
@@ -23,22 +25,38 @@ machine::CommandResult must(machine::Machine& guest, const std::string& what, co
                             std::chrono::seconds timeout = std::chrono::seconds(60));
 
 // The steps in one guest round trip (guest_commands.hpp): their results, in order; InfraError
-// naming the step when a required one failed or a step's result did not come back.
+// naming the step when a required one failed or a step's result did not come back. `seconds`:
+// each step's time in the guest.
 std::vector<machine::CommandResult> must_steps(machine::Machine& guest, const std::vector<GuestStep>& steps,
-                                               std::chrono::seconds timeout = std::chrono::seconds(60));
+                                               std::chrono::seconds timeout = std::chrono::seconds(60),
+                                               std::vector<double>* seconds = nullptr);
+
+// Steps run in the trip of another phase (each trip costs the channel's forks), with their
+// results and guest seconds once it ran.
+struct RiderSteps {
+  std::vector<GuestStep> steps;
+  std::vector<machine::CommandResult> results;
+  double seconds = 0;
+};
 
 void add_assertion(report::CellResult& cell, std::string name, bool ok, std::string message,
                    report::Status failure = report::Status::fail);
 
 // Applies the configuration as NixOS does (rules file, sysctls, auditctl -R, auditd), or on a
 // guest that booted with it, waits for the boot and reads what NixOS did. Records auditctl -R's
-// output and load failure; returns the rules file the guest loaded.
+// output and load failure; returns the rules file the guest loaded. `before` runs first and
+// `after` last in the same trip (a booted guest's: in trips of their own); a required step of
+// `before` that fails stops the trip (InfraError).
 std::string apply_configuration(machine::Machine& guest, const Configuration& configuration, report::CellResult& cell,
-                                report::CellEvidence& evidence);
+                                report::CellEvidence& evidence, RiderSteps& before, RiderSteps& after);
 
-// auditctl -l, auditctl -s, /proc/cmdline and the audit services, and the state checks (V-268080,
-// 090, 092, 093, 119) on them.
-void capture_state(machine::Machine& guest, const nixos::NixosConfig& config, report::CellResult& cell, report::CellEvidence& evidence);
+// The state after the load: auditctl -l and -s, the audit services, and the guest's facts unless
+// `known` has them.
+std::vector<GuestStep> state_steps(const nixos::NixosConfig& config, const std::optional<GuestFacts>& known);
+// Records what state_steps printed (the facts read fill `known`), and the state checks
+// (V-268080, 090, 092, 093, 119) on them.
+void record_state(const std::vector<machine::CommandResult>& results, std::optional<GuestFacts>& known, report::CellResult& cell,
+                  report::CellEvidence& evidence);
 
 // The STIG check on what auditctl -l showed: the model's verdict and its reasons. Returns the
 // rules as loaded, for predicting each action.

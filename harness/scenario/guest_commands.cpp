@@ -21,8 +21,10 @@ std::string steps_script(const std::vector<GuestStep>& steps, const std::string&
   // Stdout goes straight out; stderr is copied after it only when there is any (a fork saved).
   std::string script;
   for (std::size_t i = 0; i < steps.size(); ++i) {
-    script += "( eval " + machine::ansi_c_quote(steps[i].script) + " ) 2>" + machine::ansi_c_quote(err_file) + " </dev/null; __rc=$?\n";
-    script += "printf '\\n%s %s %s\\n' " + boundary + " " + std::to_string(i) + " $__rc\n";
+    // bash's own clock (no fork) times each step, in microseconds after its exit status.
+    script += "__t=${EPOCHREALTIME//[.,]/}\n( eval " + machine::ansi_c_quote(steps[i].script) + " ) 2>" + machine::ansi_c_quote(err_file) +
+              " </dev/null; __rc=$?\n";
+    script += "printf '\\n%s %s %s %s\\n' " + boundary + " " + std::to_string(i) + " $__rc $(( ${EPOCHREALTIME//[.,]/}+0 - ${__t:-0} ))\n";
     script += "[ -s " + machine::ansi_c_quote(err_file) + " ] && cat " + machine::ansi_c_quote(err_file) + "\n";
     script += "printf '\\n%s\\n' " + boundary + "\n";
     if (steps[i].required) script += "[ $__rc -eq 0 ] || exit 0\n";
@@ -30,7 +32,8 @@ std::string steps_script(const std::vector<GuestStep>& steps, const std::string&
   return script;
 }
 
-std::vector<machine::CommandResult> parse_steps(const std::string& output, const std::string& boundary, std::size_t count) {
+std::vector<machine::CommandResult> parse_steps(const std::string& output, const std::string& boundary, std::size_t count,
+                                                std::vector<double>* seconds) {
   std::vector<machine::CommandResult> results;
   std::size_t cursor = 0;
   for (std::size_t i = 0; i < count; ++i) {
@@ -41,11 +44,16 @@ std::vector<machine::CommandResult> parse_steps(const std::string& output, const
     auto tail = output.find("\n" + boundary + "\n", line_end == std::string::npos ? at : line_end);
     if (line_end == std::string::npos || tail == std::string::npos) break;
     machine::CommandResult result;
+    double took = 0;
     try {
-      result.exit_status = std::stoi(output.substr(at + head.size(), line_end - at - head.size()));
+      const std::string status = output.substr(at + head.size(), line_end - at - head.size());
+      std::size_t used = 0;
+      result.exit_status = std::stoi(status, &used);
+      if (used < status.size()) took = std::stod(status.substr(used)) / 1e6;  // the guest's microseconds
     } catch (const std::exception&) {
       break;
     }
+    if (seconds) seconds->push_back(took);
     result.out = output.substr(cursor, at - cursor);
     // stderr sits between the header line and the closing boundary (nothing when it was empty).
     result.err = tail > line_end ? output.substr(line_end + 1, tail - line_end - 1) : "";
@@ -65,9 +73,11 @@ std::string random_step_boundary() {
 }
 
 std::string reset_script() {
-  return std::string(kNapSetup) + "killall auditd 2>/dev/null\ni=0; while pidof auditd >/dev/null && [ $i -lt 250 ]; do " + nap("0.02") +
-         R"SH(; i=$((i+1)); done
-auditctl -D >/dev/null
+  // The rules go first: loaded, they would record the reset's own commands, and once auditd is
+  // gone send those records to the kernel log and its hold queue (a rule set recording every
+  // call filled the guest's memory that way).
+  return std::string(kNapSetup) + "auditctl -D >/dev/null\nkillall auditd 2>/dev/null\ni=0; while pidof auditd >/dev/null && [ $i -lt 250 ]; do " +
+         nap("0.02") + R"SH(; i=$((i+1)); done
 rm -f /var/log/audit/*
 rmmod nls_ascii 2>/dev/null
 dmesg -c >/dev/null
@@ -130,10 +140,11 @@ check::TargetPaths parse_path_probe(const std::string& output, const std::vector
 namespace {
 
 // Waits (tries x step seconds at most) until the kernel knows auditd's pid and its log exists, so
-// no record goes to printk; exits 1 if it never does.
+// no record goes to printk; exits 1 if it never does. The log is looked for first: a shell test
+// costs nothing, `auditctl -s` is two execs under emulation, taken from auditd's start.
 std::string wait_for_auditd(int tries, const char* step) {
   return std::string(kNapSetup) + "i=0; while [ $i -lt " + std::to_string(tries) + R"SH( ]; do
-  pid=$(auditctl -s | sed -n 's/^pid //p'); [ -n "$pid" ] && [ "$pid" != 0 ] && [ -e /var/log/audit/audit.log ] && exit 0
+  if [ -e /var/log/audit/audit.log ]; then pid=$(auditctl -s | sed -n 's/^pid //p'); [ -n "$pid" ] && [ "$pid" != 0 ] && exit 0; fi
   )SH" + nap(step) + R"SH(; i=$((i+1))
 done
 echo "auditd did not register with the kernel"; exit 1

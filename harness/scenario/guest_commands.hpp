@@ -39,8 +39,9 @@ struct GuestStep {
 std::string steps_script(const std::vector<GuestStep>& steps, const std::string& boundary,
                          const std::string& err_file = "/run/auditvm-step.err");
 // The results of the steps that ran, in order; a step whose frame is missing or cut short has
-// none (nor has any after it).
-std::vector<machine::CommandResult> parse_steps(const std::string& output, const std::string& boundary, std::size_t count);
+// none (nor has any after it). `seconds`: how long each step took in the guest, in order.
+std::vector<machine::CommandResult> parse_steps(const std::string& output, const std::string& boundary, std::size_t count,
+                                                std::vector<double>* seconds = nullptr);
 // A boundary no output contains: "@avm-step-" and 16 random hex digits.
 std::string random_step_boundary();
 

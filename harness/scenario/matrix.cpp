@@ -89,6 +89,7 @@ report::RunResult run_matrix(const std::vector<Scenario>& scenarios, const RunOp
       std::unique_ptr<machine::Machine> guest;
       std::optional<image::Manifest> manifest;  // of the guest booted (or being booted) for this session
       bool used = false;
+      std::optional<GuestFacts> facts;  // the guest's, read by the first cell it serves
       double boot_seconds = 0;  // the guest's boot, counted in the first cell it serves
       for (std::size_t index : sessions[s].cells) {
         const Cell& cell = cells[index];
@@ -113,12 +114,13 @@ report::RunResult run_matrix(const std::vector<Scenario>& scenarios, const RunOp
             guest->boot();
             boot_seconds = booting.lap();
             used = false;
+            facts.reset();
           }
           console_log = guest->console_log().string();
           progress.say(cell.id(), "running");
           std::vector<check::StigRule> others;
           for (std::size_t r = 1; r < cell.scenario->stigs.size(); ++r) others.push_back(stigs.at(cell.scenario->stigs[r]));
-          run.cells[index] = run_cell(*guest, cell, stigs.at(cell.scenario->stig), used, log_dir, options.predictor, others);
+          run.cells[index] = run_cell(*guest, cell, stigs.at(cell.scenario->stig), used, log_dir, options.predictor, others, &facts);
           (guest->restored() ? run.cells[index].timings.restore : run.cells[index].timings.boot) = used ? 0 : boot_seconds;
           used = true;
           progress.finished(run.cells[index]);

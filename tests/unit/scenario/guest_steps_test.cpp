@@ -51,6 +51,22 @@ TEST_F(GuestSteps, NothingRunsAfterARequiredStepFailed) {
   EXPECT_FALSE(std::filesystem::exists(flag));
 }
 
+// The guest's clock times each step (bash's EPOCHREALTIME, no fork): how a merged trip's time is
+// split between the phases that share it.
+TEST_F(GuestSteps, EachStepsTimeInTheShellComesBack) {
+  const auto boundary = random_step_boundary();
+  const std::vector<GuestStep> steps{{"quick", "true", true}, {"naps", "read -t 0.3 <> <(:) || true", true}};
+  auto shell = run_process({"bash", "-c", steps_script(steps, boundary, (dir_ / "err").string())});
+  std::vector<double> seconds;
+  auto results = parse_steps(shell.out, boundary, steps.size(), &seconds);
+  ASSERT_EQ(results.size(), 2U);
+  ASSERT_EQ(seconds.size(), 2U);
+  EXPECT_GE(seconds[0], 0.0);
+  EXPECT_LT(seconds[0], 0.25);
+  EXPECT_GE(seconds[1], 0.25);
+  EXPECT_LT(seconds[1], 5.0);
+}
+
 TEST_F(GuestSteps, AStepsExitEndsOnlyThatStep) {
   auto results = run({{"exits", "exit 0; echo never", true}, {"next", "echo here", true}});
   ASSERT_EQ(results.size(), 2U);
