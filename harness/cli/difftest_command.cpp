@@ -7,6 +7,7 @@
 #include "cli/run_options.hpp"
 #include "core/write_file.hpp"
 #include "difftest/output.hpp"
+#include "machine/cleanup.hpp"
 #include "report/report_dir.hpp"
 
 namespace auditvm::cli {
@@ -31,7 +32,8 @@ CommandRunner register_difftest(CLI::App& root, const GlobalOptions& global) {
   cmd->add_option("--report-dir", options->report_dir, "Where the guest's logs go")->capture_default_str();
   options->machine.add_to(*cmd);
   options->images.add_to(*cmd, false);
-  cmd->footer("Exit status: 0 no disagreement, 1 some, 2 on errors (bad input, or a rule set the machinery could not run).");
+  cmd->footer("Exit status: 0 no disagreement, 1 some, 2 on errors (bad input, or a rule set the machinery could not run) and on Ctrl-C\n"
+              "(then the sets judged until then are written, \"interrupted\": true in JSON).");
   return [options, &global] {
     Arch arch = arch_from_option(options->arch);
     DefaultGuests guests(options->images, options->machine.cache_dir, global.quiet);
@@ -61,6 +63,8 @@ CommandRunner register_difftest(CLI::App& root, const GlobalOptions& global) {
       loop.progress = [total = sets.size(), arch](std::size_t done, std::size_t found) {
         std::cerr << "difftest " << to_string(arch) << ": " << done << "/" << total << " rule sets, " << found << " disagreements\n";
       };
+    // Ctrl-C: the guest is torn down, and the sets judged until then are written (exit 2).
+    machine::allow_graceful_stop(std::chrono::seconds(30));
     auto result = difftest::run_loop(sets, loop);
     if (!options->keep.empty())
       for (const auto& file : difftest::write_fixtures(options->keep, info, result))
@@ -68,7 +72,7 @@ CommandRunner register_difftest(CLI::App& root, const GlobalOptions& global) {
     if (options->format == "json") std::cout << difftest::to_json(info, result).dump(2) << "\n";
     else std::cout << difftest::to_text(info, result);
     flush_standard_output();
-    if (!result.errors.empty() || result.rule_sets < sets.size()) return 2;
+    if (result.interrupted || !result.errors.empty() || result.rule_sets < sets.size()) return 2;
     return result.found.empty() ? 0 : 1;
   };
 }

@@ -29,6 +29,7 @@ class Session {
   }
   ~Session() { shut_down(); }
   std::size_t cells() const { return cells_; }
+  double boot_seconds() const { return boot_seconds_; }
 
   struct Ran {
     report::CellResult cell;
@@ -54,10 +55,12 @@ class Session {
     configuration.config = configuration_for(lines);
     scenario_.configurations = {configuration};
     scenario::Cell cell{&scenario_, &scenario_.configurations.front(), options_.arch, options_.manifest.suite};
-    Ran out{scenario::run_cell(*guest_, cell, stig_, used_, options_.report_dir / "logs"), {}};
+    Ran out{scenario::run_cell(*guest_, cell, stig_, used_, options_.report_dir / "logs", check::predict, {}, &facts_), {}};
     used_ = true;
     out.cell.kernel_version = options_.manifest.kernel_version;
+    Stopwatch judging;  // difftest's own judge: counted with the cell's
     out.judgement = judge_cell(out.cell, scenario_, stig_, options_.model);
+    out.cell.timings.judge += judging.total();
     ++cells_;
     return out;
   }
@@ -68,9 +71,12 @@ class Session {
     boot.extra_kernel_params = nixos::kernel_params(configuration_for({}));
     boot.console_log = options_.report_dir / "logs" / ("difftest-guest-" + std::to_string(boots_++) + "-" + std::string(to_string(options_.arch)) + ".console.log");
     make_directories(boot.console_log.parent_path());
+    Stopwatch booting;
     guest_ = machine::make_machine(options_.manifest, boot, options_.backend);
     guest_->boot();
+    boot_seconds_ += booting.total();
     used_ = false;
+    facts_.reset();
   }
 
   void shut_down() {
@@ -88,9 +94,15 @@ class Session {
   check::StigRule stig_;
   std::unique_ptr<machine::Machine> guest_;
   bool used_ = false;
+  std::optional<scenario::GuestFacts> facts_;  // the booted guest's, read by its first cell
   int boots_ = 0;
   std::size_t cells_ = 0;
+  double boot_seconds_ = 0;
 };
+
+void add_timings(report::CellTimings& sum, const report::CellTimings& cell) {
+  for (const auto& [name, member] : report::kTimingPhases) sum.*member += cell.*member;
+}
 
 const Disagreement* with_signature(const Judgement& judgement, const std::string& signature) {
   if (!judgement.inconclusive.empty() && signature.rfind("load", 0) != 0) return nullptr;
@@ -117,6 +129,7 @@ LoopResult run_loop(const std::vector<RuleSetSource>& sets, const LoopOptions& o
       continue;
     }
     ++out.rule_sets;
+    add_timings(out.phases, ran.cell.timings);
     out.events += static_cast<std::size_t>(ran.judgement.events);
     out.not_made += static_cast<std::size_t>(ran.judgement.not_made);
     if (!ran.judgement.inconclusive.empty()) {
@@ -138,7 +151,7 @@ LoopResult run_loop(const std::vector<RuleSetSource>& sets, const LoopOptions& o
         // The last candidate that still disagreed is the one shrink returns: keep its evidence.
         std::map<Lines, std::pair<Disagreement, report::CellEvidence>> failing;
         auto still = [&](const Lines& candidate) {
-          if (machine::stop_requested()) return false;
+          if (machine::stop_requested()) return false;  // interrupted: no more cells, no errors
           try {
             auto again = session.run(candidate);
             if (const auto* d = with_signature(again.judgement, signature)) {
@@ -146,11 +159,13 @@ LoopResult run_loop(const std::vector<RuleSetSource>& sets, const LoopOptions& o
               return true;
             }
           } catch (const std::exception& e) {
-            out.errors.push_back(set.name + " (shrinking): " + e.what());
+            if (!machine::stop_requested()) out.errors.push_back(set.name + " (shrinking): " + e.what());
           }
           return false;
         };
+        Stopwatch shrinking;
         auto result = shrink(set.lines, still, options.shrink_budget);
+        out.shrink_seconds += shrinking.total();
         found.shrunk = result.lines;
         found.shrink_tests = result.tests;
         found.shrink_exhausted = result.exhausted;
@@ -162,6 +177,8 @@ LoopResult run_loop(const std::vector<RuleSetSource>& sets, const LoopOptions& o
     if (options.progress) options.progress(out.rule_sets, out.found.size());
   }
   out.cells = session.cells();
+  out.phases.boot = session.boot_seconds();
+  out.interrupted = machine::stop_requested();
   out.seconds = started.total();
   return out;
 }

@@ -60,6 +60,11 @@ struct LoopResult {
   std::vector<Found> found;
   std::vector<std::string> errors;  // sets that could not be run (the machinery failed twice)
   double seconds = 0;
+  // Where the time went, summed over the rule sets' own cells (shrinking aside): the cell's
+  // phases, and booting (boot: every guest the run started, restarts after a failure included).
+  report::CellTimings phases;
+  double shrink_seconds = 0;  // the cells run while shrinking
+  bool interrupted = false;   // stopped by Ctrl-C or SIGTERM: the sets judged until then
 };
 
 LoopResult run_loop(const std::vector<RuleSetSource>& sets, const LoopOptions& options);

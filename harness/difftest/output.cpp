@@ -77,6 +77,13 @@ nlohmann::json to_json(const RunInfo& info, const LoopResult& result) {
                      {"errors", result.errors},
                      {"seconds", std::round(result.seconds * 10) / 10}};
   if (info.replay) out["replay"] = info.replay->string();
+  if (result.interrupted) out["interrupted"] = true;
+  // Where the seconds went (bench/difftest.sh prints it): the sets' cells phase by phase, the guests' boots, shrinking.
+  nlohmann::json phases = nlohmann::json::object();
+  for (const auto& [name, member] : report::kTimingPhases)
+    if (std::string_view(name) != "restore") phases[name] = std::round(result.phases.*member * 10) / 10;
+  phases["shrink"] = std::round(result.shrink_seconds * 10) / 10;
+  out["phases"] = phases;
   return out;
 }
 
@@ -85,7 +92,7 @@ std::string to_text(const RunInfo& info, const LoopResult& result) {
                     ": " + std::to_string(result.rule_sets) + " rule sets, " + std::to_string(result.events) + " events compared, " +
                     std::to_string(result.found.size()) + " disagreements, " + std::to_string(result.inconclusive) + " inconclusive, " +
                     (result.unconfirmed.empty() ? "" : std::to_string(result.unconfirmed.size()) + " unconfirmed, ") +
-                    std::to_string(static_cast<int>(std::lround(result.seconds))) + " s";
+                    std::to_string(static_cast<int>(std::lround(result.seconds))) + " s" + (result.interrupted ? " (interrupted)" : "");
   if (result.seconds > 0)
     out += " (" + std::to_string(result.cells) + " cells with shrinking: " + std::to_string(static_cast<int>(std::lround(result.cells * 60.0 / result.seconds))) +
            " cells/min)";

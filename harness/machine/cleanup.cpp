@@ -17,6 +17,7 @@ std::mutex registry_mutex;
 std::map<int, std::function<void()>> registry;
 int next_id = 1;
 std::atomic<bool> stopping{false};
+std::atomic<long> graceful_seconds{0};
 
 }  // namespace
 
@@ -32,8 +33,9 @@ void install_signal_cleanup() {
     stopping = true;
     // The registry stays locked until _exit: a machine being destroyed meanwhile waits in
     // unregister_cleanup (GuestMachine::retire) before touching its VM, so every teardown here
-    // reaches a live machine, and no machine registers after the sweep.
-    std::lock_guard lock(registry_mutex);
+    // reaches a live machine, and no machine registers after the sweep (boot refuses once
+    // stopping). A graceful command gets the lock back after the sweep to end on its own.
+    std::unique_lock lock(registry_mutex);
     for (auto& [id, teardown] : registry) {
       try {
         teardown();
@@ -42,11 +44,17 @@ void install_signal_cleanup() {
     }
     static const char message[] = "auditvm: interrupted; all machines stopped and cleaned up\n";
     (void)!::write(2, message, sizeof message - 1);
+    if (long grace = graceful_seconds; grace > 0) {
+      lock.unlock();
+      std::this_thread::sleep_for(std::chrono::seconds(grace));  // main returns first, normally
+    }
     _exit(128 + received);
   }).detach();
 }
 
 bool stop_requested() { return stopping; }
+
+void allow_graceful_stop(std::chrono::seconds grace) { graceful_seconds = static_cast<long>(grace.count()); }
 
 int register_cleanup(std::function<void()> teardown) {
   std::lock_guard lock(registry_mutex);

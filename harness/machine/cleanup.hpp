@@ -2,6 +2,7 @@
 // those teardowns (kill QEMU, destroy domains, remove run directories) and exits 130/143.
 #pragma once
 
+#include <chrono>
 #include <functional>
 
 namespace auditvm::machine {
@@ -9,6 +10,9 @@ namespace auditvm::machine {
 // Call first thing in main, before any thread starts (it blocks the signals process-wide).
 void install_signal_cleanup();
 bool stop_requested();
+// A command that ends itself on a stop (difftest writes what it judged so far): after the
+// teardowns the signal thread gives it `grace` to return from main before exiting 130/143 itself.
+void allow_graceful_stop(std::chrono::seconds grace);
 
 int register_cleanup(std::function<void()> teardown);
 void unregister_cleanup(int id);
