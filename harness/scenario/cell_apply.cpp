@@ -58,8 +58,10 @@ std::string apply(machine::Machine& guest, const nixos::NixosConfig& config, rep
   if (nixos::runs_auditd(config)) steps.push_back({"starting auditd", start_auditd_script(), true});
   const std::size_t last = steps.size();
   steps.insert(steps.end(), after.steps.begin(), after.steps.end());
+  // The three trips' timeouts of before (reset 60 s, load 120 s, state 60 s): a set recording
+  // every call is slow under load.
   std::vector<double> seconds;
-  auto results = must_steps(guest, steps, 120s, &seconds);
+  auto results = must_steps(guest, steps, 240s, &seconds);
   for (std::size_t i = 0; i < first; ++i) before.seconds += seconds[i];
   for (std::size_t i = last; i < steps.size(); ++i) after.seconds += seconds[i];
   before.results.assign(results.begin(), results.begin() + static_cast<std::ptrdiff_t>(first));
