@@ -43,6 +43,11 @@ std::vector<std::string> audit_service_commands(const NixosConfig& config, const
               std::to_string(failure_flag(config.failure_mode)) + " -r " + std::to_string(config.rate_limit)};
 }
 
+std::vector<std::string> audit_service_failure_commands(const NixosConfig& config) {
+  if (config.module != ModuleVersion::current || !loads_rules(config)) return {};
+  return {"auditctl -e 0", "auditctl -D"};  // disable auditing, then delete all rules
+}
+
 std::vector<std::string> kernel_params(const NixosConfig& config) {
   std::vector<std::string> params;
   if (config.module == ModuleVersion::current && loads_rules(config)) {

@@ -28,6 +28,12 @@ bool runs_auditd(const NixosConfig& config);
 // there is no service (current module with enable = false).
 std::vector<std::string> audit_service_commands(const NixosConfig& config, const std::string& rules_path);
 
+// What the audit service runs when it fails, so also after a failing `auditctl -R` at boot: the
+// current module's ExecStopPost (systemd runs it on any stop, failure included), which turns
+// auditing off and deletes every rule that did load; 24.11's ExecStop runs only after a start
+// that succeeded, so nothing there.
+std::vector<std::string> audit_service_failure_commands(const NixosConfig& config);
+
 // Current module: audit=1 audit_backlog_limit=N when enabled; 24.11: audit=1 from the auditd
 // module when auditd is enabled. Then boot.kernelParams.
 std::vector<std::string> kernel_params(const NixosConfig& config);

@@ -8,13 +8,13 @@ namespace {
 // The lines NixOS writes for ConditionKernelCommandLine = [ "!audit=0" "!audit=off" ]: both must hold.
 const char* kNotDisabledOnCommandLine = "ConditionKernelCommandLine=!audit=0\nConditionKernelCommandLine=!audit=off\n";
 
-std::string current_audit_unit(const UnitPaths& paths) {
-  return "[Unit]\nDescription=Load Audit Rules\nBefore=sysinit.target shutdown.target\nConflicts=shutdown.target\n"
-         "DefaultDependencies=false\nConditionVirtualization=!container\n" + std::string(kNotDisabledOnCommandLine) +
-         "\n[Service]\nType=oneshot\nRemainAfterExit=true\n"
-         "ExecStart=" + paths.audit_bin + "/auditctl -R " + paths.rules_file + "\n"
-         // Disable auditing, then delete all rules.
-         "ExecStopPost=" + paths.audit_bin + "/auditctl -e 0\nExecStopPost=" + paths.audit_bin + "/auditctl -D\n";
+std::string current_audit_unit(const NixosConfig& config, const UnitPaths& paths) {
+  std::string unit = "[Unit]\nDescription=Load Audit Rules\nBefore=sysinit.target shutdown.target\nConflicts=shutdown.target\n"
+                     "DefaultDependencies=false\nConditionVirtualization=!container\n" + std::string(kNotDisabledOnCommandLine) +
+                     "\n[Service]\nType=oneshot\nRemainAfterExit=true\n"
+                     "ExecStart=" + paths.audit_bin + "/auditctl -R " + paths.rules_file + "\n";
+  for (const auto& command : audit_service_failure_commands(config)) unit += "ExecStopPost=" + paths.audit_bin + "/" + command + "\n";
+  return unit;
 }
 
 std::string current_auditd_unit(const UnitPaths& paths) {
@@ -51,7 +51,7 @@ std::vector<Unit> render_units(const NixosConfig& config, const UnitPaths& paths
   std::vector<Unit> units;
   const bool current = config.module == ModuleVersion::current;
   if (!audit_unit_name(config).empty())
-    units.push_back({audit_unit_name(config), current ? "sysinit.target" : "basic.target", current ? current_audit_unit(paths) : old_audit_unit(paths)});
+    units.push_back({audit_unit_name(config), current ? "sysinit.target" : "basic.target", current ? current_audit_unit(config, paths) : old_audit_unit(paths)});
   if (runs_auditd(config))
     units.push_back({"auditd.service", current ? "sysinit.target" : "basic.target", current ? current_auditd_unit(paths) : old_auditd_unit(paths)});
   return units;

@@ -54,7 +54,9 @@ std::string apply(machine::Machine& guest, const nixos::NixosConfig& config, rep
   const std::size_t first = steps.size();
   steps.push_back({"writing the rules", prepare_script(config, rules_text), true});
   steps.push_back({"probing the rules' paths", probe_paths_script(paths), true});
-  if (nixos::loads_rules(config)) steps.push_back({"auditctl -R", load_rules_script(), false});
+  // A file that fails fails the unit, and systemd runs the unit's ExecStopPost (the current
+  // module's: auditing off, every rule that did load deleted), as at boot.
+  if (nixos::loads_rules(config)) steps.push_back({"auditctl -R", load_rules_script(nixos::audit_service_failure_commands(config)), false});
   if (nixos::runs_auditd(config)) steps.push_back({"starting auditd", start_auditd_script(), true});
   const std::size_t last = steps.size();
   steps.insert(steps.end(), after.steps.begin(), after.steps.end());

@@ -95,16 +95,20 @@ std::string prepare_script(const nixos::NixosConfig& config, const std::string& 
 }
 
 // auditctl -R sends its complaints to syslog (NixOS's journal shows them for audit-rules-nixos):
-// they are appended to its own output once syslogd has them.
-std::string load_rules_script() {
+// they are appended to its own output once syslogd has them. After a failure the unit's failure
+// commands run as systemd runs ExecStopPost lines: in order, up to the first that fails (both do
+// after an `-e 2` line); their output is not auditctl -R's.
+std::string load_rules_script(const std::vector<std::string>& on_failure) {
+  std::string stop_post;
+  for (const auto& command : on_failure) stop_post += (stop_post.empty() ? "" : " && ") + command + " >/dev/null 2>&1";
+  if (!stop_post.empty()) stop_post = "[ $rc -eq 0 ] || { " + stop_post + "; }\n";
   return std::string(kNapSetup) + "n=$(wc -c </var/log/messages 2>/dev/null || echo 0)\nauditctl -R " + kRulesFile + R"SH( 2>&1; rc=$?
 if [ $rc -ne 0 ] && [ -e /var/log/messages ]; then
   i=0
   while [ $i -lt 50 ] && ! tail -c +$((n + 1)) /var/log/messages | grep -q "There was an error in line"; do )SH" + nap("0.02") + R"SH(; i=$((i + 1)); done
   tail -c +$((n + 1)) /var/log/messages | sed -n 's/^.* auditctl[^:]*: //p'
 fi
-exit $rc
-)SH";
+)SH" + stop_post + "exit $rc\n";
 }
 
 std::string probe_paths_script(const std::vector<std::string>& paths) {
@@ -154,8 +158,10 @@ echo "auditd did not register with the kernel"; exit 1
 }  // namespace
 
 std::string start_auditd_script() {
-  // Debian's auditd daemonises: started, it is not yet registered.
-  return "auditd || exit 1\n" + wait_for_auditd(500, "0.02");
+  // NixOS's flags but -n (here auditd daemonises: started, it is not yet registered). `-s nochange`
+  // as there: auditd leaves the kernel's enabled flag alone (by default it sets 1 at its start and 0
+  // at its stop, which undid the failed rules unit's `auditctl -e 0`).
+  return "auditd -l -s nochange || exit 1\n" + wait_for_auditd(500, "0.02");
 }
 
 std::string booted_configuration_settle_script(bool runs_auditd) {

@@ -47,7 +47,9 @@ std::string random_step_boundary();
 
 // Writes the rules file and applies the sysctls (what NixOS does at activation).
 std::string prepare_script(const nixos::NixosConfig& config, const std::string& rules_text);
-std::string load_rules_script();  // `auditctl -R`, as audit-rules-nixos runs it
+// `auditctl -R`, as audit-rules-nixos runs it, then `on_failure` if it failed (the unit's
+// ExecStopPost: nixos::audit_service_failure_commands).
+std::string load_rules_script(const std::vector<std::string>& on_failure);
 // What the guest has at each of `paths` (check::paths_to_probe), one state a line, in order:
 // shell builtins only (no fork per path). parse_path_probe reads it back; InfraError when a line
 // is missing or not a state.

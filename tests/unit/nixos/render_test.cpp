@@ -68,6 +68,15 @@ TEST(RenderRules, TheServiceLoadsTheFileWithAuditctlR) {
   EXPECT_EQ(audit_service_commands(config, "/etc/audit/audit.rules"), (std::vector<std::string>{"auditctl -R /etc/audit/audit.rules"}));
 }
 
+TEST(RenderRules, AFailedServiceTurnsAuditingOffAndDeletesWhatLoaded) {
+  // ExecStopPost runs after a failing ExecStart too: the rules before a bad line do not stay.
+  auto config = load(R"({"security":{"audit":{"enable":true}}})");
+  EXPECT_EQ(audit_service_failure_commands(config), (std::vector<std::string>{"auditctl -e 0", "auditctl -D"}));
+  EXPECT_TRUE(audit_service_failure_commands(load(R"({"security":{"audit":{"enable":false}}})")).empty());
+  // 24.11's ExecStop (audit-stop) runs only after a start that succeeded: the partial load stays.
+  EXPECT_TRUE(audit_service_failure_commands(load(R"({"security":{"audit":{"enable":true}}})", ModuleVersion::nixos_24_11)).empty());
+}
+
 TEST(RenderRules, AuditdAloneTurnsAuditingOnAsTheModulesMkDefaultDoes) {
   auto config = load(R"({"security":{"auditd":{"enable":true}}})");
   EXPECT_EQ(config.audit_enable, AuditEnable::on);

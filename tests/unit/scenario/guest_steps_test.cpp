@@ -107,5 +107,16 @@ TEST_F(GuestSteps, ThePathProbeSaysWhatIsAtEachPath) {
   EXPECT_THROW(parse_path_probe("directory\n", paths), InfraError);  // a state missing
 }
 
+// After a failing auditctl -R the unit's ExecStopPost lines run, in order, up to the first that
+// fails; auditctl -R's own exit status and output are what the step returns.
+TEST(LoadRulesScript, RunsTheFailureCommandsOnlyAfterAFailureAndKeepsTheLoadsStatus) {
+  const std::string script = load_rules_script({"auditctl -e 0", "auditctl -D"});
+  const auto stop_post = script.find("[ $rc -eq 0 ] || { auditctl -e 0 >/dev/null 2>&1 && auditctl -D >/dev/null 2>&1; }\n");
+  ASSERT_NE(stop_post, std::string::npos) << script;
+  EXPECT_LT(script.find("auditctl -R "), stop_post);
+  EXPECT_EQ(script.substr(script.size() - std::string("exit $rc\n").size()), "exit $rc\n");
+  EXPECT_EQ(load_rules_script({}).find("-e 0"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace auditvm::scenario

@@ -6,6 +6,7 @@
 
 #include "check/coverage.hpp"
 #include "check/stig.hpp"
+#include "core/text.hpp"
 #include "image/builder.hpp"
 #include "image/nix_builder.hpp"
 #include "scenario/matrix.hpp"
@@ -300,6 +301,12 @@ TEST_F(ScenarioVmTest, AndurilRulesStopLoadingOnAarch64AtTheLineLintPredicts) {
     EXPECT_EQ(cell.load_failure.has_value(), stops) << cell.id();
     EXPECT_EQ(cell.verdict, stops ? check::Verdict::Open : check::Verdict::NotAFinding) << cell.id();
     EXPECT_EQ(cell.records_matched, stops ? 0 : 36) << cell.id();  // the records are the evidence
+    ASSERT_TRUE(cell.evidence) << cell.id();
+    if (stops) {
+      // As on NixOS: the failed audit-rules-nixos runs its ExecStopPost, auditing off, no rule left.
+      EXPECT_EQ(trim(cell.evidence->auditctl_l), "No rules") << cell.id();
+      EXPECT_NE(cell.evidence->auditctl_s_before.find("enabled 0"), std::string::npos) << cell.id() << ": " << cell.evidence->auditctl_s_before;
+    }
     // Every other syscall rule of the STIG: the verdict the scenario states, the kernel's the same
     // from that rule's own witnesses, each finding confirmed by a named witness without a record.
     for (const auto& a : cell.assertions) EXPECT_EQ(a.status, report::Status::pass) << cell.id() << ": " << a.name << ": " << a.message;
