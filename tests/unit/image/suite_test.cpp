@@ -84,6 +84,22 @@ class SuiteCache : public test::TempDirTest {
     fs::create_directories(dir_ / name);
     std::ofstream(dir_ / name / "manifest.json") << "{}";
   }
+  // An image directory find_image and list_images accept: kernel, initrd and a whole manifest.
+  void bootable_image(const std::string& name, Arch arch, const std::string& suite = "") {
+    fs::create_directories(dir_ / name);
+    std::ofstream(dir_ / name / "vmlinux") << "k";
+    std::ofstream(dir_ / name / "initrd.cpio") << "i";
+    Manifest m;
+    m.arch = arch;
+    m.suite = suite;
+    m.kernel = "vmlinux";
+    m.initrd = "initrd.cpio";
+    m.console = "ttyS0";
+    m.module_path = "/m";
+    m.helpers = {{"b64", "/h"}, {"b32", "/h"}};
+    m.cache_key = name;
+    save_manifest(m, dir_ / name / "manifest.json");
+  }
 };
 
 // Images are <flavour>-<inputs>-<versions>; <flavour>-<inputs>.current names the last build for
@@ -122,20 +138,7 @@ TEST_F(SuiteCache, PruneKeepsTheLastImageOfEachInputsAndDropsOldOtherInputs) {
 // pointer of its own a checkout has no image rather than another's.
 TEST_F(SuiteCache, FindImageTakesThisCheckoutsInputsAndNeverAnothers) {
   const std::string mine = input_key(Arch::x86_64), theirs = "0123456789abcdef";
-  auto make = [&](const std::string& name) {
-    fs::create_directories(dir_ / name);
-    std::ofstream(dir_ / name / "vmlinux") << "k";
-    std::ofstream(dir_ / name / "initrd.cpio") << "i";
-    Manifest m;
-    m.arch = Arch::x86_64;
-    m.kernel = "vmlinux";
-    m.initrd = "initrd.cpio";
-    m.console = "ttyS0";
-    m.module_path = "/m";
-    m.helpers = {{"b64", "/h"}, {"b32", "/h"}};
-    m.cache_key = name;
-    save_manifest(m, dir_ / name / "manifest.json");
-  };
+  auto make = [&](const std::string& name) { bootable_image(name, Arch::x86_64); };
   make("x86_64-" + theirs + "-v1");
   std::ofstream(dir_ / ("x86_64-" + theirs + ".current")) << "x86_64-" + theirs + "-v1\n";
   std::ofstream(dir_ / "x86_64.current") << "x86_64-" + theirs + "-v1\n";  // the shared pointer of before
@@ -168,21 +171,7 @@ TEST(Cache, InputKeyCoversThePackagesAndSourcesOfTheSuite) {
 // directory name as the builder names it; `current` when this checkout boots it, `latest` when its
 // inputs' pointer names it (another checkout's when not current).
 TEST_F(SuiteCache, ListShowsEachImagesSuiteAndFlavourAndWhichThisCheckoutBoots) {
-  auto make = [&](const std::string& name, Arch arch, const std::string& suite) {
-    fs::create_directories(dir_ / name);
-    std::ofstream(dir_ / name / "vmlinux") << "k";
-    std::ofstream(dir_ / name / "initrd.cpio") << "i";
-    Manifest m;
-    m.arch = arch;
-    m.suite = suite;
-    m.kernel = "vmlinux";
-    m.initrd = "initrd.cpio";
-    m.console = "ttyS0";
-    m.module_path = "/m";
-    m.helpers = {{"b64", "/h"}, {"b32", "/h"}};
-    m.cache_key = name;
-    save_manifest(m, dir_ / name / "manifest.json");
-  };
+  auto make = [&](const std::string& name, Arch arch, const std::string& suite) { bootable_image(name, arch, suite); };
   const std::string mine = input_key(Arch::x86_64), theirs = "0123456789abcdef";
   const std::string systemd = input_key(Arch::x86_64, with_init(*parse_suite("trixie"), GuestInit::systemd));
   make("x86_64-" + mine + "-bookworm", Arch::x86_64, "bookworm");
