@@ -87,15 +87,24 @@ report::CellResult run_cell(machine::Machine& guest, const Cell& plan, const che
   // One trip: the reset (verified), the load, the state after it. Its time is split by the
   // guest's clock per step (the channel's own share goes to the load).
   RiderSteps reset, state;
-  if (reset_first) reset.steps.push_back({"resetting the reused guest", reset_script(), true});
   std::optional<GuestFacts> no_facts;
   std::optional<GuestFacts>& known = facts ? *facts : no_facts;
+  // The settings the guest booted with, before anything loads; a guest built with its
+  // configuration booted with it loaded (and serves one cell).
+  const bool read_boot_audit = !known && !guest.manifest().configuration_built_in;
+  if (reset_first) {
+    if (!known || !known->boot_audit) throw InfraError("cannot reset the reused guest: the audit settings it booted with were not read");
+    reset.steps.push_back({"resetting the reused guest", reset_script(*known->boot_audit), true});
+  } else if (read_boot_audit) {
+    reset.steps.push_back({"reading the audit settings the guest booted with", "auditctl -s", true});
+  }
   state.steps = state_steps(plan.configuration->config, known);
   report::CellEvidence evidence;
   // A reset that fails stops the trip: "resetting the reused guest failed in the guest ...".
   std::string rules_text = apply_configuration(guest, *plan.configuration, cell, evidence, reset, state);
-  if (reset_first) add_assertion(cell, "guest reset to a clean state", true, "no rules, no auditd, no log, module unloaded");
+  if (reset_first) add_assertion(cell, "guest reset to a clean state", true, "no rules, the boot's audit settings, no auditd, no log, module unloaded");
   record_state(state.results, known, cell, evidence);
+  if (read_boot_audit) known->boot_audit = audit_settings(reset.results.at(0).out);
   const double trip = clock.lap();
   cell.timings.reset = reset.seconds;
   cell.timings.state = state.seconds;

@@ -8,6 +8,7 @@
 #include "check/stig.hpp"
 #include "machine/machine.hpp"
 #include "report/result.hpp"
+#include "scenario/guest_commands.hpp"
 #include "scenario/scenario.hpp"
 
 namespace auditvm::scenario {
@@ -20,10 +21,12 @@ struct Cell {
   std::string id() const { return report::cell_id(configuration->name, arch, suite); }
 };
 
-// What a guest keeps while it runs (its command line, kernel release, auditctl's version): read
-// in the first cell it serves, kept by whoever reuses the guest for the next (run_cell's `facts`).
+// What a guest keeps while it runs (its command line, kernel release, auditctl's version, and the
+// audit settings it booted with, read before the first load): read in the first cell it serves,
+// kept by whoever reuses the guest for the next (run_cell's `facts`); each reset restores `boot_audit`.
 struct GuestFacts {
   std::string cmdline, uname_r, auditctl_v;
+  std::optional<AuditSettings> boot_audit;  // none for a guest built with its configuration (never reset)
 };
 
 // The cell's names and expected verdict, before anything ran (what a cell that failed to start reports).
@@ -36,7 +39,7 @@ void record_guest(report::CellResult& result, const image::Manifest& manifest);
 // `predictor` is the model's prediction for each event (check::predict; a test may give another).
 // `others`: the scenario's other syscall rules, each judged with witnesses of its own in the same
 // guest trip (evidence.rule_checks). `facts`: the guest's, kept from its earlier cells (filled by
-// the first; nullptr: read in every cell).
+// the first; nullptr: read in every cell, and a reset is an InfraError: it needs the boot's settings).
 report::CellResult run_cell(machine::Machine& guest, const Cell& cell, const check::StigRule& stig, bool reset_first,
                             const std::filesystem::path& log_dir, const check::Predictor& predictor = check::predict,
                             const std::vector<check::StigRule>& others = {}, std::optional<GuestFacts>* facts = nullptr);

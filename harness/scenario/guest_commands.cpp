@@ -3,6 +3,7 @@
 #include <random>
 #include <regex>
 
+#include "check/status_checks.hpp"
 #include "core/errors.hpp"
 #include "core/text.hpp"
 #include "machine/channel.hpp"
@@ -72,11 +73,49 @@ std::string random_step_boundary() {
   return boundary;
 }
 
-std::string reset_script() {
+AuditSettings audit_settings(const std::string& auditctl_s) {
+  const auto status = check::parse_auditctl_status(auditctl_s);
+  auto field = [&](const char* name) {
+    auto value = status.number(name);
+    if (!value) throw InfraError(std::string("auditctl -s shows no number for ") + name + ": " + auditctl_s);
+    return *value;
+  };
+  AuditSettings settings{field("enabled"), field("failure"), field("backlog_limit"), field("rate_limit"), status.number("backlog_wait_time")};
+  return settings;
+}
+
+std::vector<std::string> audit_settings_lines(const AuditSettings& settings) {
+  std::vector<std::string> lines{"-f " + std::to_string(settings.failure), "-r " + std::to_string(settings.rate_limit),
+                                 "-b " + std::to_string(settings.backlog_limit)};
+  if (settings.backlog_wait_time) lines.push_back("--backlog_wait_time " + std::to_string(*settings.backlog_wait_time));
+  lines.push_back("-e " + std::to_string(settings.enabled));
+  return lines;
+}
+
+std::string check_audit_settings_script(const AuditSettings& settings) {
+  std::vector<std::string> wanted{"enabled " + std::to_string(settings.enabled), "failure " + std::to_string(settings.failure),
+                                  "backlog_limit " + std::to_string(settings.backlog_limit), "rate_limit " + std::to_string(settings.rate_limit)};
+  if (settings.backlog_wait_time) wanted.push_back("backlog_wait_time " + std::to_string(*settings.backlog_wait_time));
+  // Whole lines, matched by bash itself (no fork per field).
+  std::string script = "s=$'\\n'\"$(auditctl -s)\"$'\\n'\nfor want in";
+  for (const auto& line : wanted) script += " " + machine::ansi_c_quote(line);
+  return script + R"SH(; do
+  [[ $s == *$'\n'"$want"$'\n'* ]] || { echo "audit status not restored: want $want, auditctl -s shows:$s"; exit 1; }
+done
+)SH";
+}
+
+std::string reset_script(const AuditSettings& boot) {
   // The rules go first: loaded, they would record the reset's own commands, and once auditd is
   // gone send those records to the kernel log and its hold queue (a rule set recording every
-  // call filled the guest's memory that way).
-  return std::string(kNapSetup) + "auditctl -D >/dev/null\nkillall auditd 2>/dev/null\ni=0; while pidof auditd >/dev/null && [ $i -lt 250 ]; do " +
+  // call filled the guest's memory that way). The boot's settings in the same auditctl, failure
+  // before the rules' removal records; a locked guest refuses the first line.
+  auto lines = audit_settings_lines(boot);
+  lines.insert(lines.end() - 1, "-D");
+  std::string write = "printf '%s\\n'";
+  for (const auto& line : lines) write += " " + machine::ansi_c_quote(line);
+  return std::string(kNapSetup) + write + " >/run/auditvm-reset.rules\n" +
+         "auditctl -R /run/auditvm-reset.rules >/dev/null\nkillall auditd 2>/dev/null\ni=0; while pidof auditd >/dev/null && [ $i -lt 250 ]; do " +
          nap("0.02") + R"SH(; i=$((i+1)); done
 rm -f /var/log/audit/*
 rmmod nls_ascii 2>/dev/null
@@ -85,7 +124,7 @@ dmesg -c >/dev/null
 ! grep -q '^nls_ascii ' /proc/modules || { echo "module still loaded"; exit 1; }
 ! pidof auditd >/dev/null || { echo "auditd still running"; exit 1; }
 [ -z "$(ls /var/log/audit)" ] || { echo "audit log remains"; exit 1; }
-)SH";
+)SH" + check_audit_settings_script(boot);
 }
 
 std::string prepare_script(const nixos::NixosConfig& config, const std::string& rules_text) {

@@ -2,6 +2,7 @@
 // from the runner so the guest-side protocol can be read (and tested) in one place.
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
@@ -21,9 +22,24 @@ namespace auditvm::scenario {
 inline constexpr const char* kRulesFile = "/etc/audit/audit.rules";
 inline constexpr const char* kAuditLog = "/var/log/audit/audit.log";
 
-// Returns a guest to "no rules, no auditd, no log, module unloaded, empty kernel log", then
-// checks that it got there (exit status 0 only when verified).
-std::string reset_script();
+// The kernel's audit settings a rules file can change (`-f`, `-r`, `-b`, `--backlog_wait_time`,
+// `-e`), as `auditctl -s` shows them: what a guest booted with is what its reset restores.
+struct AuditSettings {
+  std::int64_t enabled = 1, failure = 1, backlog_limit = 64, rate_limit = 0;
+  std::optional<std::int64_t> backlog_wait_time;  // kernels before 3.14 do not show it
+};
+// From `auditctl -s` (check::parse_auditctl_status); InfraError naming the field when one is missing.
+AuditSettings audit_settings(const std::string& auditctl_s);
+// The rules file lines that set them, failure first (a set's `-f 2` would turn a record lost in the
+// reset into a panic) and enabled last.
+std::vector<std::string> audit_settings_lines(const AuditSettings& settings);
+// Exits 1 with "audit status not restored" when `auditctl -s` does not show `settings`.
+std::string check_audit_settings_script(const AuditSettings& settings);
+
+// Returns a guest to "no rules, the audit settings it booted with (`boot`), no auditd, no log,
+// module unloaded, empty kernel log", then checks that it got there (exit status 0 only when
+// verified). A locked guest (`-e 2`) cannot get there.
+std::string reset_script(const AuditSettings& boot);
 
 // The commands of one phase in one guest round trip (a trip costs the channel's latency and
 // several forks under TCG): each step runs in order in its own subshell, with its own exit

@@ -5,6 +5,7 @@
 #include <numeric>
 #include <string>
 
+#include "core/text.hpp"
 #include "nixos/render.hpp"
 
 namespace auditvm::scenario {
@@ -58,7 +59,9 @@ double expected_boot_seconds() { return kBootSeconds; }
 bool needs_fresh_guest(const Cell& cell) {
   const auto& config = cell.configuration->config;
   bool immutable_loginuid = std::find(config.rules.begin(), config.rules.end(), "--loginuid-immutable") != config.rules.end();
-  return config.audit_enable == nixos::AuditEnable::lock || immutable_loginuid || !config.sysctl.empty();
+  // A rule line of its own locking the guest: the next cell's reset could not restore enabled.
+  bool locks = std::any_of(config.rules.begin(), config.rules.end(), [](const std::string& line) { return words(line) == std::vector<std::string>{"-e", "2"}; });
+  return config.audit_enable == nixos::AuditEnable::lock || immutable_loginuid || locks || !config.sysctl.empty();
 }
 
 std::vector<Session> plan_sessions(const std::vector<Cell>& cells, bool fresh_vm, unsigned jobs) {

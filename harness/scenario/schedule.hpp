@@ -17,7 +17,8 @@ double expected_seconds(const Cell& cell);
 // A boot's expected seconds under TCG.
 double expected_boot_seconds();
 
-// Locked rules, an immutable login uid and sysctls outlive a reset: such a cell gets its own boot.
+// Locked rules (`lock`, or a `-e 2` line), an immutable login uid and sysctls outlive a reset: such a
+// cell gets its own boot.
 bool needs_fresh_guest(const Cell& cell);
 
 // What a cell's guest boots with (arch, suite, kernel parameters): cells alike may share a guest,

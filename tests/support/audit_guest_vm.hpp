@@ -35,7 +35,10 @@ class AuditGuestVm : public testing::TestWithParam<Arch> {
     machine_ = machine::make_machine(manifest_, boot, {machine::Backend::qemu, ""});
     machine_->boot();
     // auditd starts before any rule: an always,task rule would otherwise audit auditd itself.
-    auto started = machine_->run(scenario::reset_script() + scenario::start_auditd_script(), 120s);
+    // Just booted: the settings it shows are the boot's.
+    auto status = machine_->run("auditctl -s", 60s);
+    ASSERT_EQ(status.exit_status, 0) << status.out << status.err;
+    auto started = machine_->run(scenario::reset_script(scenario::audit_settings(status.out)) + scenario::start_auditd_script(), 120s);
     ASSERT_EQ(started.exit_status, 0) << started.out << started.err;
   }
   void TearDown() override {

@@ -55,6 +55,18 @@ TEST(Schedule, TheLongestSessionsComeFirstAndEveryCellRunsOnce) {
   }
 }
 
+// A set's own `-e 2` locks the guest as `lock` does: the next cell's reset could not undo it.
+TEST(Schedule, ARuleLineLockingTheGuestGetsAFreshOne) {
+  Scenario scenario;
+  Configuration configuration;
+  Cell cell{&scenario, &configuration, Arch::x86_64, ""};
+  configuration.config.audit_enable = nixos::AuditEnable::on;
+  configuration.config.rules = {"-w /etc/passwd -p wa", "-e 1"};
+  EXPECT_FALSE(needs_fresh_guest(cell));
+  configuration.config.rules.push_back("-e  2");
+  EXPECT_TRUE(needs_fresh_guest(cell));
+}
+
 TEST(Schedule, AFreshGuestPerCellWithFreshVm) {
   auto scenarios = shipped();
   auto cells = plan_cells(scenarios, {});
