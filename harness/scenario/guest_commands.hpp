@@ -26,7 +26,7 @@ inline constexpr const char* kAuditLog = "/var/log/audit/audit.log";
 // `-e`), as `auditctl -s` shows them: what a guest booted with is what its reset restores.
 struct AuditSettings {
   std::int64_t enabled = 1, failure = 1, backlog_limit = 64, rate_limit = 0;
-  std::optional<std::int64_t> backlog_wait_time;  // kernels before 3.14 do not show it
+  std::optional<std::int64_t> backlog_wait_time;  // in jiffies, as shown and set; none when not shown
 };
 // From `auditctl -s` (check::parse_auditctl_status); InfraError naming the field when one is missing.
 AuditSettings audit_settings(const std::string& auditctl_s);
