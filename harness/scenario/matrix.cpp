@@ -63,12 +63,16 @@ report::RunResult run_matrix(const std::vector<Scenario>& scenarios, const RunOp
   Progress progress(cells.size(), options.quiet, std::cerr);
   const auto log_dir = options.report_dir / "logs";
 
-  auto fail_cell = [&](std::size_t index, const std::string& why, const std::string& console_log, const image::Manifest* manifest) {
+  // spent: the boot of its guest (its image made first) when this cell booted one, and its own time.
+  auto fail_cell = [&](std::size_t index, const std::string& why, const std::string& console_log, const image::Manifest* manifest,
+                       const report::CellTimings& spent, double seconds) {
     auto& result = run.cells[index];
     result = describe_cell(cells[index]);
     result.suite = cells[index].suite;
     if (manifest) record_guest(result, *manifest);
     result.infra_error = why;
+    result.timings = spent;
+    result.seconds = seconds;
     result.console_log = console_log;
     progress.finished(result);
   };
@@ -95,8 +99,12 @@ report::RunResult run_matrix(const std::vector<Scenario>& scenarios, const RunOp
         const Cell& cell = cells[index];
         if (machine::stop_requested()) return;
         std::string console_log;
+        Stopwatch failing;  // a cell that fails: how long it booted and ran until then
+        report::CellTimings spent;
+        bool in_boot = false;
         try {
           if (!guest) {
+            in_boot = true;
             progress.say(cell.id(), "booting");
             manifest = options.guest_for(cell);
             machine::BootOptions boot;
@@ -113,6 +121,8 @@ report::RunResult run_matrix(const std::vector<Scenario>& scenarios, const RunOp
             guest = machine::make_machine(*manifest, boot, options.backend);
             guest->boot();
             boot_seconds = booting.lap();
+            (guest->restored() ? spent.restore : spent.boot) = failing.lap();
+            in_boot = false;
             used = false;
             facts.reset();
           }
@@ -128,7 +138,9 @@ report::RunResult run_matrix(const std::vector<Scenario>& scenarios, const RunOp
           if (guest->manifest().configuration_built_in) shut_down(guest);
         } catch (const std::exception& e) {
           // The guest is suspect now: the next cell of this session gets a fresh one.
-          fail_cell(index, e.what(), console_log, manifest ? &*manifest : nullptr);
+          const double until_now = failing.lap();
+          if (in_boot) spent.boot = until_now;
+          fail_cell(index, e.what(), console_log, manifest ? &*manifest : nullptr, spent, in_boot ? 0 : until_now);
           guest.reset();
         }
       }

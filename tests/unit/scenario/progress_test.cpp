@@ -37,5 +37,17 @@ TEST(Progress, SaysWhatACellIsDoing) {
   EXPECT_EQ(out.str(), "[0/2] stig-fix@x86_64: booting\n");
 }
 
+// A cell whose guest did not boot names the boot it waited for, not "0 s".
+TEST(Progress, AFailedCellNamesItsBootTime) {
+  std::ostringstream out;
+  Progress progress(1, false, out);
+  report::CellResult cell;
+  cell.configuration = "finit-missing";
+  cell.infra_error = "the guest did not boot";
+  cell.timings.boot = 121.6;
+  progress.finished(cell);
+  EXPECT_EQ(out.str(), "[1/1] finit-missing@x86_64: done, no verdict, infra_error (0 s, after 121 s booting)\n");
+}
+
 }  // namespace
 }  // namespace auditvm::scenario

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <fstream>
 #include <sstream>
+#include <thread>
 
 #include "check/stig.hpp"
 #include "core/errors.hpp"
@@ -171,6 +172,27 @@ TEST(Plan, SuitesAreAnAxisNextToTheArch) {
   EXPECT_EQ(cells[0].id(), "stig-fix@x86_64");  // bookworm: the ids from before suites
   EXPECT_EQ(cells[1].id(), "stig-fix@x86_64@trixie");
   EXPECT_EQ(cells[2].suite, "sid");
+}
+
+// A cell whose guest never came up says how long it tried: its report gave 0 s (an x86_64 systemd
+// run's finit-missing and exclude-syscall infra_errors read "after 0 s", which hid a boot timeout).
+TEST(Matrix, ACellThatFailedWhileBootingReportsTheBootItWaitedFor) {
+  std::vector<Scenario> scenarios{load_scenario(shipped())};
+  test::ScratchFile report_dir("report");
+  RunOptions options;
+  options.configurations = {"stig-fix"};
+  options.arches = {Arch::x86_64};
+  options.quiet = true;
+  options.report_dir = report_dir.path();
+  options.guest_for = [](const Cell&) -> image::Manifest {
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    throw InfraError("the guest did not boot in time");
+  };
+  auto run = run_matrix(scenarios, options);
+  ASSERT_EQ(run.cells.size(), 1U);
+  EXPECT_EQ(run.cells[0].infra_error, "the guest did not boot in time");
+  EXPECT_GE(run.cells[0].timings.boot, 0.3);
+  EXPECT_EQ(run.cells[0].seconds, 0.0);  // the cell itself never started
 }
 
 TEST(GuestOutput, LoadFailureNamesLineTextAndMessage) {
