@@ -54,7 +54,9 @@ TEST_F(SystemdWatch, LoadFailuresLockAndThe2411FormAsBooted) {
     SCOPED_TRACE(cell.at("id").get<std::string>() + "\n" + cell.dump(1).substr(0, 3000));
     EXPECT_EQ(cell.at("status"), "pass");
     const auto& evidence = cell.at("evidence");
-    EXPECT_EQ(evidence.at("rules_file"), evidence.at("rules_file_rendered"));  // what NixOS loaded is what auditvm renders
+    // What NixOS loaded is what auditvm renders (auditing off: no rules file is loaded, none compared).
+    if (name == "disabled-2411") EXPECT_FALSE(evidence.contains("rules_file_rendered"));
+    else EXPECT_EQ(evidence.at("rules_file"), evidence.at("rules_file_rendered"));
     const std::string status = evidence.at("auditctl_s_before");
     if (name.starts_with("bad-line") || name == "lock-dropped") {
       // The unit failed, and the journal's "There was an error in line N" names the bad rule:
@@ -89,7 +91,12 @@ TEST_F(SystemdWatch, LoadFailuresLockAndThe2411FormAsBooted) {
     EXPECT_EQ(state.at("V-268090"), failed ? "Open" : "NotAFinding");
     // -e 2 is the rules file's last line: applied only when every line before it loaded.
     if (name == "lock") EXPECT_NE(status.find("enabled 2\n"), std::string::npos) << status;
-    if (name == "lock-dropped") EXPECT_NE(status.find("enabled 1\n"), std::string::npos) << status;
+    // The failed unit's ExecStopPost (auditctl -e 0, -D) leaves no rule; whether auditing is then on
+    // is the race with journald's Audit=yes (enabled 0 on both arches on 2026-12-04), so not asserted.
+    if (name == "lock-dropped") {
+      EXPECT_EQ(status.find("enabled 2\n"), std::string::npos) << status;
+      EXPECT_NE(evidence.at("auditctl_l").get<std::string>().find("No rules"), std::string::npos) << evidence.at("auditctl_l");
+    }
   }
 }
 
