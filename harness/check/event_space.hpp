@@ -12,6 +12,9 @@
 namespace auditvm::check {
 
 // The fields the model can decide. Anything else (path, pid, subj_*, a0..a3) is undecidable.
+// AUDIT_SYSCALL: the msgtype of a system call's record, what an exclude rule must drop to lose it.
+inline constexpr std::int64_t kSyscallMsgType = 1300;
+
 enum class Dim { auid, uid, euid, suid, fsuid, gid, egid, sgid, fsgid, success, exit, msgtype, count };
 inline constexpr std::size_t kDims = static_cast<std::size_t>(Dim::count);
 

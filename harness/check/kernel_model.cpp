@@ -18,7 +18,6 @@ std::string_view to_string(Fate fate) {
 
 namespace {
 
-constexpr std::int64_t kSyscallMsgType = 1300;  // AUDIT_SYSCALL
 
 // The events where `dim op value` holds. value and every dimension are u32 held in int64, so the
 // +/- 1 below cannot overflow.
@@ -63,7 +62,6 @@ bool selects_syscall(const rules::SyscallRule& rule, Abi abi, int syscall) {
   return std::binary_search(rule.syscalls.begin(), rule.syscalls.end(), syscall);
 }
 
-std::string line_ref(const rules::Rule& rule) { return "line " + std::to_string(rule.line); }
 
 struct Piece {
   Box box;

@@ -11,12 +11,6 @@ namespace auditvm::check {
 
 namespace {
 
-constexpr std::int64_t kSyscallMsgType = 1300;  // AUDIT_SYSCALL: what an exclude rule must drop to lose the event
-
-std::string trimmed(std::string path) {
-  while (path.size() > 1 && path.back() == '/') path.pop_back();
-  return path;
-}
 
 // `dir` is a proper ancestor directory of `path` (both trimmed).
 bool is_ancestor(const std::string& dir, const std::string& path) {
@@ -40,12 +34,12 @@ struct RuleFit {
 
 RuleFit fit_of(const rules::Rule& rule, const std::string& required_path) {
   const bool directory = required_path.size() > 1 && required_path.back() == '/';
-  const std::string wanted = trimmed(required_path);
+  const std::string wanted = rules::without_trailing_slashes(required_path);
   RuleFit out;
   if (const auto* watch = rule.watch_rule()) {
     // auditctl makes -w on a directory a dir= tree; a watch on an ancestor of the path is one, and
     // the STIG names its directories with a trailing '/', as they are on NixOS.
-    const std::string at = trimmed(watch->path);
+    const std::string at = rules::without_trailing_slashes(watch->path);
     if (at == wanted || is_ancestor(at, wanted)) out.fit = Fit::covers;
     if (out.fit == Fit::covers && watch->maybe_path_rule && (directory || at != wanted)) out.fit = Fit::listed_watch;
     out.at_path = at == wanted;
@@ -61,7 +55,7 @@ RuleFit fit_of(const rules::Rule& rule, const std::string& required_path) {
   for (const auto& field : body->fields) {
     if (field.field == "perm") out.perms = field.value;
     if (field.field != "path" && field.field != "dir") continue;
-    const std::string at = trimmed(field.value);
+    const std::string at = rules::without_trailing_slashes(field.value);
     Fit fit = Fit::none;
     if (field.field == "dir" && (at == wanted || is_ancestor(at, wanted))) fit = Fit::covers;
     // path= is one inode: for a directory it matches the calls that name it as the parent (an
@@ -86,7 +80,6 @@ RuleRegion other_conditions(const rules::SyscallRule& body) {
 
 bool selects_abi(const rules::SyscallRule& body, Abi abi) { return !body.abi || (*body.abi == abi) != body.abi_negated; }
 
-std::string line_ref(const rules::Rule& rule) { return "line " + std::to_string(rule.line); }
 
 struct Decided {
   Box box;

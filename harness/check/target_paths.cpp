@@ -16,8 +16,8 @@ constexpr std::pair<PathState, std::string_view> kNames[] = {
 
 // The directory the kernel looks the last component up in: auditctl trims a watch's trailing
 // slashes before it sends it; "/x" is in "/".
-std::string parent_of(std::string path) {
-  while (path.size() > 1 && path.back() == '/') path.pop_back();
+std::string parent_of(const std::string& watched) {
+  const std::string path = rules::without_trailing_slashes(watched);
   auto slash = path.find_last_of('/');
   if (slash == std::string::npos || slash == 0) return "/";
   return path.substr(0, slash);

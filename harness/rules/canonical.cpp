@@ -62,9 +62,7 @@ std::string syscall_rule_text(const SyscallRule& rule, Arch arch, std::optional<
 
 std::string watch_text(const WatchRule& watch) {
   // auditctl sends the path without its trailing '/', so the kernel lists it so.
-  std::string path = watch.path;
-  while (path.size() > 1 && path.back() == '/') path.pop_back();
-  std::string out = "-w " + path + " -p " + (watch.perms.empty() ? "rwxa" : watch.perms);
+  std::string out = "-w " + without_trailing_slashes(watch.path) + " -p " + (watch.perms.empty() ? "rwxa" : watch.perms);
   for (const auto& key : watch.keys) out += " -k " + key;
   return out;
 }

@@ -90,6 +90,15 @@ struct Rule {
   const Removal* removal() const { return std::get_if<Removal>(&body); }
 };
 
+// "line N", as messages name a rule.
+inline std::string line_ref(const Rule& rule) { return "line " + std::to_string(rule.line); }
+
+// A path as auditctl sends it and the kernel holds it: without its trailing slashes ("/" stays).
+inline std::string without_trailing_slashes(std::string path) {
+  while (path.size() > 1 && path.back() == '/') path.pop_back();
+  return path;
+}
+
 struct RuleSet {
   std::string source;  // file name, for messages
   Arch arch = Arch::x86_64;

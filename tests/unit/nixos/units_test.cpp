@@ -3,15 +3,11 @@
 #include <gtest/gtest.h>
 
 #include "nixos/units.hpp"
+#include "support/config_text.hpp"
 
 namespace auditvm::nixos {
 namespace {
 
-using nlohmann::json;
-
-NixosConfig load(const std::string& text, ModuleVersion module = ModuleVersion::current) {
-  return load_config(json::parse(text), "config.json", "", module);
-}
 
 const UnitPaths kPaths{"/sbin", "/bin/bash", "/bin/mkdir", "/etc/nixos/audit.rules", "/etc/nixos/audit-start", "/etc/nixos/audit-stop",
                        "/usr/sbin:/usr/bin:/sbin:/bin"};
@@ -19,7 +15,7 @@ const UnitPaths kPaths{"/sbin", "/bin/bash", "/bin/mkdir", "/etc/nixos/audit.rul
 bool has(const std::string& text, const std::string& line) { return text.find("\n" + line + "\n") != std::string::npos; }
 
 TEST(AuditUnits, CurrentModuleAuditRulesNixos) {
-  auto config = load(R"({"security":{"audit":{"enable":true}}})");
+  auto config = test::config_from_text(R"({"security":{"audit":{"enable":true}}})");
   auto units = render_units(config, kPaths);
   ASSERT_EQ(units.size(), 1U);
   const auto& unit = units[0];
@@ -36,12 +32,12 @@ TEST(AuditUnits, CurrentModuleAuditRulesNixos) {
 }
 
 TEST(AuditUnits, CurrentModuleDisabledHasNoUnits) {
-  EXPECT_TRUE(render_units(load(R"({"security":{"audit":{"enable":false}}})"), kPaths).empty());
-  EXPECT_EQ(audit_unit_name(load(R"({"security":{"audit":{"enable":false}}})")), "");
+  EXPECT_TRUE(render_units(test::config_from_text(R"({"security":{"audit":{"enable":false}}})"), kPaths).empty());
+  EXPECT_EQ(audit_unit_name(test::config_from_text(R"({"security":{"audit":{"enable":false}}})")), "");
 }
 
 TEST(AuditUnits, CurrentAuditd) {
-  auto units = render_units(load(R"({"security":{"auditd":{"enable":true}}})"), kPaths);
+  auto units = render_units(test::config_from_text(R"({"security":{"auditd":{"enable":true}}})"), kPaths);
   ASSERT_EQ(units.size(), 2U);
   const auto& unit = units[1];
   EXPECT_EQ(unit.name, "auditd.service");
@@ -57,7 +53,7 @@ TEST(AuditUnits, CurrentAuditd) {
 
 TEST(AuditUnits, NixOS2411AuditServiceAndItsStartScript) {
   const std::string rule = "-a always,exit -F arch=b64 -S init_module -k module_chng";
-  auto config = load(R"({"security":{"audit":{"enable":"lock","rules":[")" + rule + R"("]}}})", ModuleVersion::nixos_24_11);
+  auto config = test::config_from_text(R"({"security":{"audit":{"enable":"lock","rules":[")" + rule + R"("]}}})", ModuleVersion::nixos_24_11);
   auto units = render_units(config, kPaths);
   ASSERT_EQ(units.size(), 1U);
   EXPECT_EQ(units[0].name, "audit.service");
@@ -81,14 +77,14 @@ TEST(AuditUnits, NixOS2411AuditServiceAndItsStartScript) {
 }
 
 TEST(AuditUnits, NixOS2411DisabledStillRunsTheDisableScript) {
-  auto config = load(R"({"security":{"audit":{"enable":false}}})", ModuleVersion::nixos_24_11);
+  auto config = test::config_from_text(R"({"security":{"audit":{"enable":false}}})", ModuleVersion::nixos_24_11);
   ASSERT_EQ(render_units(config, kPaths).size(), 1U);
   EXPECT_EQ(audit_start_script(config, kPaths),
             "#!/bin/bash -eu\n# Explicitly disable everything, as otherwise journald might start it.\nauditctl -D\nauditctl -e 0 -a task,never\n");
 }
 
 TEST(AuditUnits, NixOS2411Auditd) {
-  auto units = render_units(load(R"({"security":{"audit":{"enable":true},"auditd":{"enable":true}}})", ModuleVersion::nixos_24_11), kPaths);
+  auto units = render_units(test::config_from_text(R"({"security":{"audit":{"enable":true},"auditd":{"enable":true}}})", ModuleVersion::nixos_24_11), kPaths);
   ASSERT_EQ(units.size(), 2U);
   EXPECT_EQ(units[1].name, "auditd.service");
   EXPECT_EQ(units[1].wanted_by, "basic.target");

@@ -25,10 +25,10 @@ std::string read(const fs::path& file) {
   return text.str();
 }
 
-fs::path shipped() { return check::shipped_scenarios_dir() / "V-268096.json"; }
+fs::path seed_scenario_file() { return check::shipped_scenarios_dir() / "V-268096.json"; }
 
 TEST(Scenario, TheDefaultMatrixLoadsAndExpands) {
-  auto s = load_scenario(shipped());
+  auto s = load_scenario(seed_scenario_file());
   EXPECT_EQ(s.stig, "V-268096");
   EXPECT_EQ(s.arches, all_arches());
   EXPECT_GE(s.configurations.size(), 12U);
@@ -39,7 +39,7 @@ TEST(Scenario, TheDefaultMatrixLoadsAndExpands) {
 }
 
 void expect_error(const std::string& edit_from, const std::string& edit_to, const std::string& pointer) {
-  std::string text = read(shipped());
+  std::string text = read(seed_scenario_file());
   auto at = text.find(edit_from);
   ASSERT_NE(at, std::string::npos) << edit_from;
   text.replace(at, edit_from.size(), edit_to);
@@ -67,7 +67,7 @@ TEST(Scenario, ErrorsNameTheJsonPathAndLine) {
 
 // "stig" names one syscall rule or several, each judged in every cell (the first is the cell's own).
 TEST(Scenario, ASTIGListNamesEverySyscallRuleACellJudges) {
-  std::string text = read(shipped());
+  std::string text = read(seed_scenario_file());
   auto at = text.find(R"("stig": "V-268096")");
   ASSERT_NE(at, std::string::npos);
   text.replace(at, 18, R"("stig": ["V-268096", "V-268098", "V-268163"])");
@@ -77,7 +77,7 @@ TEST(Scenario, ASTIGListNamesEverySyscallRuleACellJudges) {
   auto s = load_scenario(file);
   EXPECT_EQ(s.stig, "V-268096");
   EXPECT_EQ(s.stigs, (std::vector<std::string>{"V-268096", "V-268098", "V-268163"}));
-  EXPECT_EQ(load_scenario(shipped()).stigs, std::vector<std::string>{"V-268096"});
+  EXPECT_EQ(load_scenario(seed_scenario_file()).stigs, std::vector<std::string>{"V-268096"});
   expect_error(R"("stig": "V-268096")", R"("stig": ["V-268096", "V-268096"])", "/stig/1");
   expect_error(R"("stig": "V-268096")", R"("stig": ["V-268096", "V-268119"])", "/stig/1");  // a state check: judged in every cell anyway
   expect_error(R"("stig": "V-268096")", R"("stig": [])", "/stig");
@@ -95,7 +95,7 @@ TEST(Scenario, AnActorIsAnIdentityTheRunnerCanGive) {
 }
 
 TEST(Scenario, ActorsLogInAsUsersUnlessTheyAreSessionProcesses) {
-  std::string text = read(shipped());
+  std::string text = read(seed_scenario_file());
   const std::string from = R"("name": "root-auid1001",)";
   text.replace(text.find(from), from.size(), from + R"( "login": "self",)");
   test::ScratchFile scratch_file("login-scenario.json");
@@ -134,7 +134,7 @@ TEST(Scenario, AConfigurationNameMustBeAFileName) {
 
 TEST(Scenario, AConfigurationMayBeEvaluatedWithTheNixOS2411Modules) {
   expect_error(R"("name": "stig-fix")", R"("name": "stig-fix", "module_version": "23.05")", "/configurations/0/module_version");
-  std::string text = read(shipped());
+  std::string text = read(seed_scenario_file());
   text.replace(text.find(R"("name": "stig-fix")"), 18, R"("name": "stig-fix", "module_version": "24.11")");
   test::ScratchFile scratch_file("2411-scenario.json");
   const fs::path& file = scratch_file.path();
@@ -145,7 +145,7 @@ TEST(Scenario, AConfigurationMayBeEvaluatedWithTheNixOS2411Modules) {
 }
 
 TEST(Plan, FiltersAndShardsCells) {
-  std::vector<Scenario> scenarios{load_scenario(shipped())};
+  std::vector<Scenario> scenarios{load_scenario(seed_scenario_file())};
   RunOptions options;
   auto all = plan_cells(scenarios, options);
   EXPECT_EQ(all.size(), scenarios[0].configurations.size() * 2);
@@ -162,7 +162,7 @@ TEST(Plan, FiltersAndShardsCells) {
 }
 
 TEST(Plan, SuitesAreAnAxisNextToTheArch) {
-  std::vector<Scenario> scenarios{load_scenario(shipped())};
+  std::vector<Scenario> scenarios{load_scenario(seed_scenario_file())};
   RunOptions options;
   options.configurations = {"stig-fix"};
   options.arches = {Arch::x86_64};
@@ -245,7 +245,7 @@ TEST(GuestOutput, LoadFailureReasonSkipsStatusNoRulesAndWarningLines) {
 
 TEST(Evidence, RealGuestRecordsMatchThePredictions) {
   // The helper output and audit log of a real x86_64 run of the STIG fix (tests/unit/records/data).
-  auto s = load_scenario(shipped());
+  auto s = load_scenario(seed_scenario_file());
   std::string data = std::string(AUDITVM_SOURCE_ROOT) + "/tests/unit/records/data/";
   auto calls = parse_call_results(read(data + "x86_64-stig-fix.helper.out"), action_calls(s));
   auto records = records::parse_audit_log(read(data + "x86_64-stig-fix.audit.log"));

@@ -10,7 +10,7 @@
 namespace auditvm::scenario {
 namespace {
 
-std::vector<Scenario> shipped() {
+std::vector<Scenario> shipped_scenarios() {
   return {load_scenario(check::shipped_scenarios_dir() / "V-268096.json"),
           load_scenario(check::shipped_scenarios_dir() / "anduril-syscall-families.json")};
 }
@@ -29,14 +29,14 @@ const Cell* find(const std::vector<Cell>& cells, const std::string& id) {
 }
 
 TEST(Schedule, LongCellsAreExpectedToBeLong) {
-  auto scenarios = shipped();
+  auto scenarios = shipped_scenarios();
   auto cells = plan_cells(scenarios, {});
   EXPECT_GT(expected_seconds(*find(cells, "stig-fix@aarch64")), expected_seconds(*find(cells, "stig-fix@x86_64")));
   EXPECT_GT(expected_seconds(*find(cells, "anduril-corrected@x86_64")), 2 * expected_seconds(*find(cells, "stig-fix@aarch64")));
 }
 
 TEST(Schedule, TheLongestSessionsComeFirstAndEveryCellRunsOnce) {
-  auto scenarios = shipped();
+  auto scenarios = shipped_scenarios();
   auto cells = plan_cells(scenarios, {});
   auto sessions = plan_sessions(cells, false, 2);
   EXPECT_EQ(all_cells(sessions).size(), cells.size());
@@ -68,7 +68,7 @@ TEST(Schedule, ARuleLineLockingTheGuestGetsAFreshOne) {
 }
 
 TEST(Schedule, AFreshGuestPerCellWithFreshVm) {
-  auto scenarios = shipped();
+  auto scenarios = shipped_scenarios();
   auto cells = plan_cells(scenarios, {});
   auto sessions = plan_sessions(cells, true, 2);
   EXPECT_EQ(sessions.size(), cells.size());
@@ -79,7 +79,7 @@ TEST(Schedule, AFreshGuestPerCellWithFreshVm) {
 }
 
 TEST(Schedule, ASessionLongerThanAWorkersShareIsSplit) {
-  auto scenarios = shipped();
+  auto scenarios = shipped_scenarios();
   RunOptions options;
   options.arches = {Arch::aarch64};
   auto cells = plan_cells(scenarios, options);
