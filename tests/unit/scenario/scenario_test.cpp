@@ -177,7 +177,7 @@ TEST(Plan, SuitesAreAnAxisNextToTheArch) {
 // A cell whose guest never came up says how long it tried: its report gave 0 s (an x86_64 systemd
 // run's finit-missing and exclude-syscall infra_errors read "after 0 s", which hid a boot timeout).
 TEST(Matrix, ACellThatFailedWhileBootingReportsTheBootItWaitedFor) {
-  std::vector<Scenario> scenarios{load_scenario(shipped())};
+  std::vector<Scenario> scenarios{load_scenario(seed_scenario_file())};
   test::ScratchFile report_dir("report");
   RunOptions options;
   options.configurations = {"stig-fix"};
