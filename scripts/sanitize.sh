@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 launcher=()
 if command -v ccache >/dev/null; then launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache -DCMAKE_C_COMPILER_LAUNCHER=ccache); fi
 cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS_DEBUG="-O0 -g1" -DCMAKE_C_FLAGS_DEBUG="-O0 -g1" \
-  -DAUDITVM_SANITIZE=ON "${launcher[@]}" >/dev/null
+  -DAUDITVM_SANITIZE=ON -DCMAKE_UNITY_BUILD=ON "${launcher[@]}" >/dev/null
 # The unit test targets, as tests/unit/*/CMakeLists.txt name them.
 mapfile -t targets < <(sed -n 's/^auditvm_unit_test(\([A-Za-z0-9_]*\).*/\1/p' tests/unit/*/CMakeLists.txt)
 cmake --build build-asan -j"$(nproc)" --target auditvm "${targets[@]}"

@@ -12,4 +12,6 @@ cd "$(dirname "$0")/.."
 cd build
 ctest -L unit --output-on-failure -j"$(nproc)"
 ../scripts/sanitize.sh
-ctest -L 'vm|nix' --output-on-failure
+# Two VM tests side by side (each guest is one TCG vCPU; a test running two guests says GUESTS 2
+# and runs alone): the machine's two cores both emulate.
+ctest -L 'vm|nix' --output-on-failure -j2
