@@ -2,23 +2,10 @@
 
 #include <set>
 
+#include "core/text.hpp"
+
 namespace auditvm::difftest {
 namespace {
-
-std::vector<std::string> words(const std::string& line) {
-  std::vector<std::string> out;
-  std::string current;
-  for (char c : line) {
-    if (c == ' ') {
-      if (!current.empty()) out.push_back(current);
-      current.clear();
-    } else {
-      current += c;
-    }
-  }
-  if (!current.empty()) out.push_back(current);
-  return out;
-}
 
 std::string join(const std::vector<std::string>& parts, const std::string& separator) {
   std::string out;
