@@ -18,7 +18,6 @@ std::string_view to_string(Fate fate) {
 
 namespace {
 
-
 // The events where `dim op value` holds. value and every dimension are u32 held in int64, so the
 // +/- 1 below cannot overflow.
 Region condition_region(Dim dim, rules::Op op, std::uint32_t value) {
@@ -61,7 +60,6 @@ bool selects_syscall(const rules::SyscallRule& rule, Abi abi, int syscall) {
   if (rule.all_syscalls) return true;
   return std::binary_search(rule.syscalls.begin(), rule.syscalls.end(), syscall);
 }
-
 
 struct Piece {
   Box box;

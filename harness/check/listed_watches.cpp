@@ -26,7 +26,8 @@ std::string listing_as_loaded(const std::string& listing, const std::string& rul
   std::istringstream lines(listing);
   for (std::string line; std::getline(lines, line);) {
     auto w = words(line);
-    if (w.size() >= 2 && w[0] == "-w" && path_rules.count(rules::without_trailing_slashes(w[1])) && !watches.count(rules::without_trailing_slashes(w[1]))) {
+    const std::string watched = w.size() >= 2 && w[0] == "-w" ? rules::without_trailing_slashes(w[1]) : "";
+    if (!watched.empty() && path_rules.count(watched) && !watches.count(watched)) {
       std::string rule = "-a always,exit -S all -F path=" + w[1];
       for (std::size_t i = 2; i + 1 < w.size(); i += 2) {
         if (w[i] == "-p") rule += " -F perm=" + w[i + 1];

@@ -11,7 +11,6 @@ namespace auditvm::check {
 
 namespace {
 
-
 // `dir` is a proper ancestor directory of `path` (both trimmed).
 bool is_ancestor(const std::string& dir, const std::string& path) {
   if (dir == "/") return path != "/";
@@ -79,7 +78,6 @@ RuleRegion other_conditions(const rules::SyscallRule& body) {
 }
 
 bool selects_abi(const rules::SyscallRule& body, Abi abi) { return !body.abi || (*body.abi == abi) != body.abi_negated; }
-
 
 struct Decided {
   Box box;
